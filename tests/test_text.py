@@ -1,0 +1,69 @@
+from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
+
+
+def test_plain_text_is_kept():
+    assert clean_text("Cecilia Lee") == "Cecilia Lee"
+
+
+def test_unicode_letters_emoji_and_cjk_are_kept():
+    assert clean_text("王小明 Zoë 😀") == "王小明 Zoë 😀"
+
+
+def test_console_markup_is_not_this_layers_business():
+    # the UI renders names as plain text; the core keeps the brackets literally
+    assert clean_text("[b red]x[/]") == "[b red]x[/]"
+
+
+def test_osc_title_sequence_is_removed_whole():
+    assert clean_text("\x1b]0;pwned\x07Eve") == "Eve"
+    assert clean_text("\x1b]2;pwned\x1b\\Eve") == "Eve"
+
+
+def test_osc52_clipboard_sequence_is_removed():
+    assert clean_text("A\x1b]52;c;aGVsbG8=\x07B") == "AB"
+
+
+def test_csi_sequences_are_removed():
+    assert clean_text("\x1b[31;1mRed\x1b[0m") == "Red"
+    assert clean_text("\x1b[2J\x1b[HClear") == "Clear"
+
+
+def test_c1_controls_are_removed():
+    assert clean_text("\x9b2JA\x85B\x9d0;x\x9cC") == "ABC"
+
+
+def test_c0_controls_and_del_are_removed_and_whitespace_folded():
+    assert clean_text("a\x00b\x07c\x7fd") == "abcd"
+    assert clean_text("two\nlines\tand tab") == "two lines and tab"
+
+
+def test_bare_escape_is_removed():
+    assert clean_text("x\x1b") == "x"
+    assert clean_text("\x1bcReset") == "Reset"
+
+
+def test_bidi_controls_are_removed():
+    assert clean_text("Bidi \u202eevil\u202c Bob") == "Bidi evil Bob"
+    assert clean_text("\u2066iso\u2069\u200e\u200f") == "iso"
+
+
+def test_surrounding_whitespace_is_trimmed():
+    assert clean_text("  padded  ") == "padded"
+
+
+def test_long_text_is_cut_with_an_ellipsis():
+    cleaned = clean_text("x" * 10_000)
+    assert len(cleaned) == MAX_TEXT_LENGTH
+    assert cleaned.endswith("…")
+
+
+def test_no_control_character_survives_any_input():
+    hostile = "".join(chr(c) for c in range(0, 0xA0)) + "\u202e\u2066ok"
+    cleaned = clean_text(hostile)
+    assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in cleaned)
+    assert "\u202e" not in cleaned and "\u2066" not in cleaned
+
+
+def test_an_unterminated_osc_hides_its_payload_up_to_the_next_control():
+    assert clean_text("Eve\x1b]0;rest of title") == "Eve"
+    assert clean_text("Eve\x1b]0;title\nBob") == "Eve Bob"

@@ -1,0 +1,128 @@
+"""Decoding tables for the numeric and short-text codes of the Real Time Statistics API.
+
+The tables are data: each known value maps to a label a person reads, a semantic
+category the UI turns into a colour, and a symbol so state is never told by colour
+alone. Values outside a table decode to an explicit ``Unknown (N)`` rather than being
+guessed at or hidden. Phone line 2 has a table of its own: its codes differ from line 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Generic, Hashable, Mapping, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+NO_VALUE = "—"
+"""What a person sees where the server gave no value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """One decoded value: what it means, how to colour it, and its symbol."""
+
+    code: object
+    label: str
+    category: str
+    symbol: str = ""
+    known: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CodeTable(Generic[K]):
+    """A named, read-only mapping from wire values to :class:`Decoded` entries."""
+
+    name: str
+    entries: Mapping[K, Decoded]
+
+    def decode(self, value: K | None) -> Decoded:
+        """Decode ``value``; ``None`` is "no value", anything unlisted is unknown."""
+        if value is None:
+            return Decoded(None, NO_VALUE, "none", " ", known=False)
+        entry = self.entries.get(value)
+        if entry is not None:
+            return entry
+        return Decoded(value, f"Unknown ({value})", "unknown", "?", known=False)
+
+    def __iter__(self):
+        return iter(self.entries.values())
+
+
+def _table(name: str, rows: list[tuple[object, str, str, str]]) -> CodeTable:
+    entries = {code: Decoded(code, label, category, symbol) for code, label, category, symbol in rows}
+    return CodeTable(name, MappingProxyType(entries))
+
+
+AGENT_STATUS: CodeTable[int] = _table(
+    "agent-status",
+    [
+        (0, "Available", "available", "●"),
+        (1, "Offered", "offered", "◐"),
+        (2, "Busy", "busy", "■"),
+        (3, "Post-processing", "wrap", "◆"),
+        (4, "On break", "break", "‖"),
+        (5, "Work offline", "offline", "○"),
+        (9, "Logged out", "logged_out", "·"),
+    ],
+)
+"""Agent states; the categories double as the state filter and sort order of the grid."""
+
+AGENT_MEDIA: CodeTable[int] = _table(
+    "agent-media-id",
+    [
+        (0, "None", "none", ""),
+        (1, "Phone", "phone", ""),
+        (2, "Chat", "chat", ""),
+        (3, "Email", "email", ""),
+        (4, "Voicemail", "voicemail", ""),
+    ],
+)
+"""Media of the transaction an agent is handling or last handled (0: none since start)."""
+
+PHONE_LINE1_STATUS: CodeTable[int] = _table(
+    "phone-line1-status",
+    [
+        (-1, "Not in use", "unused", " "),
+        (0, "Idle", "idle", "·"),
+        (1, "On hold", "hold", "‖"),
+        (2, "Muted", "mute", "∅"),
+        (3, "Offered", "offered", "◐"),
+        (4, "Monitoring", "monitor", "◎"),
+        (5, "Busy", "busy", "■"),
+    ],
+)
+"""Line 1: 0 means idle or at post-processing."""
+
+PHONE_LINE2_STATUS: CodeTable[int] = _table(
+    "phone-line2-status",
+    [
+        (-1, "Not in use", "unused", " "),
+        (0, "Offered", "offered", "◐"),
+        (1, "On hold", "hold", "‖"),
+        (2, "Muted", "mute", "∅"),
+        (3, "Error", "error", "!"),
+        (4, "Monitoring", "monitor", "◎"),
+        (5, "Busy", "busy", "■"),
+    ],
+)
+"""Line 2 differs from line 1: 0 is "being offered a transaction" and 3 is an error."""
+
+QUEUE_MEDIA: CodeTable[str] = _table(
+    "media-type",
+    [
+        ("phone", "Phone", "phone", ""),
+        ("chat", "Chat", "chat", ""),
+        ("vmail", "Voicemail", "voicemail", ""),
+        ("email", "Email", "email", ""),
+    ],
+)
+"""Queue media types arrive as short words rather than numbers."""
+
+ALL_TABLES: tuple[CodeTable, ...] = (
+    AGENT_STATUS,
+    AGENT_MEDIA,
+    PHONE_LINE1_STATUS,
+    PHONE_LINE2_STATUS,
+    QUEUE_MEDIA,
+)

@@ -1,0 +1,318 @@
+"""Parsing of Real Time Statistics payloads (JSON and XML) into typed records.
+
+Rules, in the order they apply:
+
+* XML carrying a document type declaration is refused outright, so no entity can be
+  expanded (billion laughs) or fetched (external entities).
+* XML is parsed strictly first. Only when that fails is it *repaired*: the vendor's own
+  examples close elements with the wrong name (``<day-accepted>10</all-day-accepted>``),
+  so the repair reads each flat record by its opening tags and ignores closing names.
+  A repaired document must still end with its root's closing tag; a body cut short in
+  transit is an error, never a silently shorter list of agents.
+* Envelopes are normalised: a single object where a list belongs is a one-item list;
+  ``""``, ``null``, ``{}`` and a missing key are an empty list. A body of zero bytes is
+  an error (servers answer an empty list with an envelope, not with nothing).
+* Each field is converted by its :class:`~wallboard.core.models.Kind`. A value of the
+  wrong type becomes ``None`` and is reported as a problem; it never drops the record.
+  A record without an identifier is skipped and reported.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Generic, Iterable, Literal, TypeVar
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+
+from wallboard.core.models import Agent, FieldSpec, Kind, Queue, field_specs
+from wallboard.core.text import clean_text
+
+Format = Literal["json", "xml"]
+R = TypeVar("R", Agent, Queue)
+
+MAX_PROBLEMS = 20
+"""Problems kept per parse; a payload with thousands of bad fields must stay cheap."""
+
+_MAX_NUMBER = 2**53
+
+
+class ParseError(ValueError):
+    """The body could not be read as the expected payload; carries a one-line reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult(Generic[R]):
+    """Records read from one payload, and what was wrong with the rest of it."""
+
+    records: tuple[R, ...]
+    problems: tuple[str, ...] = ()
+    skipped: int = 0
+    repaired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    record_type: type
+    list_tag: str  # XML root of the list endpoint and accepted JSON alias
+    item_tag: str  # XML child / JSON key
+    label: str
+
+
+_AGENTS = _Shape(Agent, "agents", "agent", "agent")
+_QUEUES = _Shape(Queue, "queues", "queue", "queue")
+
+
+def parse_agents(body: bytes | str, fmt: Format) -> ParseResult[Agent]:
+    """Read an ``/agents`` or ``/agent/{id}`` body in ``fmt``."""
+    return _parse(body, fmt, _AGENTS)
+
+
+def parse_queues(body: bytes | str, fmt: Format) -> ParseResult[Queue]:
+    """Read a ``/queues`` or ``/queue/{id}`` body in ``fmt``."""
+    return _parse(body, fmt, _QUEUES)
+
+
+def _parse(body: bytes | str, fmt: Format, shape: _Shape) -> ParseResult:
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    if not text.strip():
+        raise ParseError("the server sent an empty response")
+    repaired = False
+    if fmt == "json":
+        items = _json_items(text, shape)
+    elif fmt == "xml":
+        items, repaired = _xml_items(text, shape)
+    else:
+        raise ParseError(f"unknown format {fmt!r}: expected json or xml")
+    return _build(items, shape, repaired)
+
+
+# --- envelopes -------------------------------------------------------------------------
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or value == "" or value == {}:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _json_items(text: str, shape: _Shape) -> list[Any]:
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise ParseError("the JSON response is nested too deeply to read") from None
+    except ValueError as error:
+        raise ParseError(f"the response is not valid JSON ({_short(error)})") from None
+    if document is None or document == "" or document == {}:
+        return []
+    if isinstance(document, list):
+        return document
+    if isinstance(document, dict):
+        if shape.item_tag in document:
+            return _as_list(document[shape.item_tag])
+        if shape.list_tag in document:
+            inner = document[shape.list_tag]
+            if isinstance(inner, dict) and shape.item_tag in inner:
+                return _as_list(inner[shape.item_tag])
+            return _as_list(inner)
+        if _looks_like_record(document, shape):
+            return [document]
+        keys = ", ".join(sorted(map(str, document))[:3])
+        raise ParseError(f"the JSON response has no {shape.item_tag!r} list (keys: {keys})")
+    raise ParseError(f"the JSON response is a {type(document).__name__}, not an object")
+
+
+def _looks_like_record(document: dict, shape: _Shape) -> bool:
+    key_names = field_specs(shape.record_type)[0].wire_names
+    return any(name in document for name in key_names)
+
+
+_DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _xml_items(text: str, shape: _Shape) -> tuple[list[Any], bool]:
+    if _DOCTYPE.search(text):
+        raise ParseError("the XML response declares a document type; refused for safety")
+    try:
+        document = xmltodict.parse(text, disable_entities=True)
+    except (ExpatError, ValueError):
+        return _repair_xml(text, shape), True
+    if not isinstance(document, dict) or len(document) != 1:
+        raise ParseError("the XML response has no single root element")
+    (root, content), = document.items()
+    if root == shape.list_tag:
+        if isinstance(content, dict):
+            return _as_list(content.get(shape.item_tag)), False
+        if content is None or (isinstance(content, str) and not content.strip()):
+            return [], False
+        raise ParseError(f"the XML <{root}> element holds text, not <{shape.item_tag}> records")
+    if root == shape.item_tag:
+        return [content], False
+    raise ParseError(f"the XML response is <{_short(root)}>, expected <{shape.list_tag}>")
+
+
+_LEAF = re.compile(
+    r"<([A-Za-z_][\w.\-]*)[^<>]*?/>"  # <empty-element/>
+    r"|<([A-Za-z_][\w.\-]*)[^<>]*>([^<]*)</[A-Za-z_][\w.\-]*\s*>",  # <a>text</any-name>
+)
+
+
+def _repair_xml(text: str, shape: _Shape) -> list[Any]:
+    """Read flat records by their opening tags, tolerating wrong closing tag names."""
+    list_open = re.search(rf"<{shape.list_tag}(\s[^<>]*)?>", text)
+    if list_open:
+        close = text.rfind(f"</{shape.list_tag}>")
+        if close < list_open.end():
+            raise ParseError(f"the XML response was cut short (no closing </{shape.list_tag}>)")
+        body = text[list_open.end() : close]
+        blocks = re.findall(
+            rf"<{shape.item_tag}(?:\s[^<>]*)?>(.*?)</{shape.item_tag}\s*>", body, re.DOTALL
+        )
+        leftovers = re.sub(
+            rf"<{shape.item_tag}(?:\s[^<>]*)?>.*?</{shape.item_tag}\s*>", "", body, flags=re.DOTALL
+        )
+        if f"<{shape.item_tag}" in leftovers:
+            raise ParseError(f"the XML response has an unclosed <{shape.item_tag}> record")
+        return [_leaves(block) for block in blocks]
+    item_open = re.search(rf"<{shape.item_tag}(\s[^<>]*)?>", text)
+    if item_open:
+        close = text.rfind(f"</{shape.item_tag}>")
+        if close < item_open.end():
+            raise ParseError(f"the XML response was cut short (no closing </{shape.item_tag}>)")
+        return [_leaves(text[item_open.end() : close])]
+    raise ParseError(f"the response is not XML with <{shape.list_tag}> records")
+
+
+def _leaves(block: str) -> dict[str, str | None]:
+    record: dict[str, str | None] = {}
+    for match in _LEAF.finditer(block):
+        empty_name, name, value = match.groups()
+        if empty_name:
+            record.setdefault(empty_name, None)
+        else:
+            record.setdefault(name, _unescape(value))
+    return record
+
+
+_CHAR_REF = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _unescape(value: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        ref = match.group(1)
+        if ref in _NAMED:
+            return _NAMED[ref]
+        try:
+            return chr(int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:]))
+        except (ValueError, OverflowError):
+            return ""
+
+    return _CHAR_REF.sub(replace, value)
+
+
+# --- records ---------------------------------------------------------------------------
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, message: str) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(message)
+
+
+def _build(items: Iterable[Any], shape: _Shape, repaired: bool) -> ParseResult:
+    specs = field_specs(shape.record_type)
+    problems = _Problems()
+    records = []
+    skipped = 0
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            skipped += 1
+            problems.add(f"{shape.label} #{index} is not a record; skipped")
+            continue
+        values: dict[str, Any] = {}
+        for spec in specs:
+            raw = _lookup(item, spec)
+            values[spec.name] = _convert(raw, spec, problems, shape.label, index)
+        if not values[specs[0].name]:
+            skipped += 1
+            problems.add(f"{shape.label} #{index} has no {specs[0].wire_names[0]}; skipped")
+            continue
+        records.append(shape.record_type(**values))
+    return ParseResult(tuple(records), tuple(problems.items), skipped, repaired)
+
+
+def _lookup(item: dict, spec: FieldSpec) -> Any:
+    for name in spec.wire_names:
+        if name in item:
+            value = item[name]
+            if isinstance(value, dict) and any(k == "#text" or k.startswith("@") for k in value):
+                value = value.get("#text")  # an XML element that carried attributes
+            elif isinstance(value, list):  # a repeated element: the first one counts
+                value = value[0] if value else None
+            return value
+    return None
+
+
+def _convert(raw: Any, spec: FieldSpec, problems: _Problems, label: str, index: int) -> Any:
+    kind = spec.kind
+    if kind in (Kind.KEY, Kind.TEXT, Kind.WORD):
+        if raw is None:
+            return ""
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+            problems.add(f"{label} #{index}: {spec.wire_names[0]} is not text")
+            return ""
+        text = clean_text(str(raw))
+        return text.lower() if kind is Kind.WORD else text
+    number = _number(raw)
+    if number is None:
+        if raw is not None and not (isinstance(raw, str) and not raw.strip()):
+            problems.add(f"{label} #{index}: {spec.wire_names[0]} is not a number")
+        return None
+    if kind is Kind.PERCENT:
+        return float(number) if number >= 0 else None
+    whole = int(round(number))
+    if kind is Kind.CODE:
+        return whole
+    if kind is Kind.EPOCH:
+        return whole if whole > 0 else None
+    return whole if whole >= 0 else None
+
+
+def _number(raw: Any) -> float | int | None:
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        value: float | int = raw
+    elif isinstance(raw, float):
+        value = raw
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if not text or len(text) > 32:
+            return None
+        try:
+            value = int(text)
+        except ValueError:
+            try:
+                value = float(text)
+            except ValueError:
+                return None
+    else:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if abs(value) > _MAX_NUMBER:
+        return None
+    return value
+
+
+def _short(value: object, limit: int = 60) -> str:
+    return clean_text(str(value), max_length=limit)
