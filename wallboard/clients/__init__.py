@@ -1,0 +1,1 @@
+"""HTTP clients for the 8x8 APIs. All network I/O of the wallboard lives here."""

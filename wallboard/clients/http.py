@@ -1,0 +1,226 @@
+"""What every wallboard HTTP client shares: limits, identity and error mapping.
+
+* Time: a connect and a read timeout per request, plus an overall deadline, so a server
+  that trickles one byte a second cannot hold a poll forever.
+* Size: bodies over :data:`MAX_BODY_BYTES` are refused before parsing; a body is read as a
+  stream and abandoned the moment it passes the cap.
+* Errors: every failure becomes a typed :class:`~wallboard.errors.ApiError` whose message
+  is one line a supervisor can act on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import httpx
+
+from wallboard import __version__
+from wallboard.errors import (
+    ApiError,
+    ApiTimeoutError,
+    AuthError,
+    BadRequestError,
+    ConnectionFailedError,
+    NotFoundError,
+    RateLimitedError,
+    ResponseTooLargeError,
+    ServerBusyError,
+    ServerError,
+)
+
+MAX_BODY_BYTES = 32 * 1024 * 1024
+USER_AGENT = f"wallboard/{__version__} (+terminal wallboard for 8x8 contact centres)"
+MAX_RETRY_AFTER = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds allowed to connect, between bytes read, and for the whole request."""
+
+    connect: float = 5.0
+    read: float = 10.0
+    total: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A successful answer: its body and when it arrived (monotonic seconds)."""
+
+    status: int
+    body: bytes
+    headers: Mapping[str, str]
+    received_at: float
+    elapsed: float
+
+
+def make_client(
+    timeouts: Timeouts,
+    *,
+    auth: httpx.Auth | tuple[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` with keep-alive, our User-Agent and our timeouts."""
+    return httpx.AsyncClient(
+        auth=auth,
+        headers={"User-Agent": USER_AGENT, **(headers or {})},
+        timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
+        limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=60),
+        transport=transport,
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    timeouts: Timeouts,
+    what: str,
+    auth_message: str,
+    max_body: int = MAX_BODY_BYTES,
+    **kwargs: Any,
+) -> Reply:
+    """Send one request and return its body, or raise a typed :class:`ApiError`.
+
+    ``what`` names the thing fetched for messages ("agents from na1.mycontactual.com");
+    ``auth_message`` is the advice shown when credentials are refused.
+    """
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(timeouts.total):
+            async with client.stream(method, url, **kwargs) as response:
+                _raise_for_status(response, what, auth_message)
+                body = await _read_capped(response, max_body, what)
+                status, headers = response.status_code, response.headers
+    except ApiError:
+        raise
+    except httpx.ConnectTimeout:
+        raise ApiTimeoutError(f"no connection for {what} within {timeouts.connect:g}s; retrying") from None
+    except httpx.TimeoutException:
+        raise ApiTimeoutError(f"no answer for {what} within {timeouts.read:g}s; retrying") from None
+    except TimeoutError:
+        raise ApiTimeoutError(
+            f"no complete answer for {what} within {timeouts.total:g}s; retrying"
+        ) from None
+    except httpx.ConnectError as error:
+        raise ConnectionFailedError(_connect_message(error, what)) from None
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
+        raise ConnectionFailedError(
+            f"the connection broke off while fetching {what} ({_kind(error)}); retrying"
+        ) from None
+    except httpx.HTTPError as error:
+        raise ConnectionFailedError(f"request for {what} failed ({_kind(error)}); retrying") from None
+    now = time.monotonic()
+    return Reply(status, body, headers, now, now - started)
+
+
+async def _read_capped(response: httpx.Response, max_body: int, what: str) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_body:
+        raise _too_large(what, max_body)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_body:
+            raise _too_large(what, max_body)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(what: str, max_body: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the answer for {what} is larger than {max_body // (1024 * 1024)} MiB; refused"
+    )
+
+
+def _raise_for_status(response: httpx.Response, what: str, auth_message: str) -> None:
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    retry_after = parse_retry_after(response.headers.get("retry-after"))
+    if status in (401, 403):
+        raise AuthError(f"{auth_message} (HTTP {status})", status=status)
+    if status == 400:
+        raise BadRequestError(
+            f"the server called the request for {what} malformed (HTTP 400): check the URL",
+            status=status,
+        )
+    if status == 404:
+        raise NotFoundError(f"{what}: not found (HTTP 404): check the URL or id", status=status)
+    if status == 429:
+        raise RateLimitedError(
+            f"the server asked us to slow down for {what} (HTTP 429); {_retry_text(retry_after)}",
+            status=status,
+            retry_after=retry_after,
+        )
+    if status == 503:
+        raise ServerBusyError(
+            f"the server is busy (HTTP 503) answering {what}; {_retry_text(retry_after)}",
+            status=status,
+            retry_after=retry_after,
+        )
+    if status >= 500:
+        raise ServerError(
+            f"the server failed (HTTP {status}) answering {what}; {_retry_text(retry_after)}",
+            status=status,
+            retry_after=retry_after,
+        )
+    if 300 <= status < 400:
+        raise BadRequestError(
+            f"{what}: the server redirected (HTTP {status}); give the final URL instead",
+            status=status,
+        )
+    raise ApiError(f"{what}: unexpected HTTP {status}", status=status)
+
+
+def _retry_text(retry_after: float | None) -> str:
+    return f"retrying in {retry_after:g}s" if retry_after is not None else "retrying"
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    delta = when.timestamp() - (time.time() if now is None else now)
+    return min(max(0.0, delta), MAX_RETRY_AFTER)
+
+
+def _connect_message(error: httpx.ConnectError, what: str) -> str:
+    causes = list(_causes(error))
+    text = " ".join(str(cause).lower() for cause in causes)
+    if any(isinstance(cause, socket.gaierror) for cause in causes) or "name or service not known" in text or "name resolution" in text:
+        return f"cannot resolve the host for {what}: check the URL and this machine's DNS"
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or "refused" in text or "all connection attempts failed" in text:
+        return f"connection refused for {what}: is the server running, and is the URL right?"
+    return f"cannot connect for {what} ({_kind(error)}): check the network and the URL"
+
+
+def _causes(error: BaseException):
+    seen = 0
+    current: BaseException | None = error
+    while current is not None and seen < 10:
+        yield current
+        current = current.__cause__ or current.__context__
+        seen += 1
+
+
+def _kind(error: Exception) -> str:
+    return type(error).__name__

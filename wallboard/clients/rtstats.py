@@ -1,0 +1,133 @@
+"""Async client for the 8x8 Real Time Statistics API (``/api/rtstats/stats``).
+
+One instance holds one keep-alive connection pool; the poller owns it and closes it.
+Methods return parsed, typed records; every failure is a typed
+:class:`~wallboard.errors.ApiError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client
+from wallboard.core.models import Agent, Queue
+from wallboard.core.parse import Format, ParseError, ParseResult, parse_agents, parse_queues
+from wallboard.errors import BadPayloadError, NotFoundError
+from wallboard.secret import Secret
+from wallboard.urls import check_url
+
+R = TypeVar("R", Agent, Queue)
+
+AUTH_REFUSED = (
+    "the tenant name or data-request token was refused: check `tenant` in the config "
+    "and run `wallboard secrets set realtime-token`"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched(Generic[R]):
+    """Parsed records plus when they arrived (monotonic seconds) and how long it took."""
+
+    result: ParseResult[R]
+    received_at: float
+    elapsed: float
+    size: int
+
+
+class RealtimeClient:
+    """Fetches agents and queues from one tenant's real-time statistics service."""
+
+    def __init__(
+        self,
+        base_url: str,
+        tenant: str,
+        token: Secret | str,
+        *,
+        fmt: Format = "json",
+        timeouts: Timeouts = Timeouts(),
+        max_body: int = MAX_BODY_BYTES,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if fmt not in ("json", "xml"):
+            raise ValueError(f"format must be json or xml, not {fmt!r}")
+        self.base_url = check_url(base_url, "realtime_url")
+        self.host = urlsplit(self.base_url).netloc
+        self.fmt: Format = fmt
+        self.timeouts = timeouts
+        self.max_body = max_body
+        secret = token if isinstance(token, Secret) else Secret(token)
+        self._client = make_client(
+            timeouts,
+            auth=_BasicAuth(tenant, secret),
+            headers={"Accept": "application/json" if fmt == "json" else "application/xml"},
+            transport=transport,
+        )
+
+    async def __aenter__(self) -> "RealtimeClient":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def agents(self) -> Fetched[Agent]:
+        """Every agent of the tenant."""
+        return await self._get("agents", "agents", parse_agents)
+
+    async def queues(self) -> Fetched[Queue]:
+        """Every queue of the tenant."""
+        return await self._get("queues", "queues", parse_queues)
+
+    async def agent(self, agent_id: str) -> Agent:
+        """One agent by login id; :class:`NotFoundError` when the server has none."""
+        fetched = await self._get(f"agent/{quote(agent_id, safe='')}", f"agent {agent_id!r}", parse_agents)
+        return _single(fetched, f"agent {agent_id!r}")
+
+    async def queue(self, queue_id: str) -> Queue:
+        """One queue by id; :class:`NotFoundError` when the server has none."""
+        fetched = await self._get(f"queue/{quote(str(queue_id), safe='')}", f"queue {queue_id!r}", parse_queues)
+        return _single(fetched, f"queue {queue_id!r}")
+
+    async def _get(self, path: str, what: str, parser) -> Fetched:
+        described = f"{what} from {self.host}"
+        reply: Reply = await fetch(
+            self._client,
+            "GET",
+            f"{self.base_url}/{path}.{self.fmt}",
+            timeouts=self.timeouts,
+            what=described,
+            auth_message=AUTH_REFUSED,
+            max_body=self.max_body,
+        )
+        try:
+            result = parser(reply.body, self.fmt)
+        except ParseError as error:
+            raise BadPayloadError(f"the answer for {described} could not be read: {error}") from None
+        return Fetched(result, reply.received_at, reply.elapsed, len(reply.body))
+
+
+def _single(fetched: Fetched, what: str):
+    if not fetched.result.records:
+        raise NotFoundError(f"{what}: the server returned no record")
+    return fetched.result.records[0]
+
+
+class _BasicAuth(httpx.Auth):
+    """HTTP Basic auth that keeps the token inside a :class:`Secret` until sent."""
+
+    def __init__(self, username: str, password: Secret) -> None:
+        self._username = username
+        self._password = password
+
+    def auth_flow(self, request: httpx.Request):
+        basic = httpx.BasicAuth(self._username, self._password.reveal())
+        yield from basic.auth_flow(request)
+
+    def __repr__(self) -> str:
+        return f"_BasicAuth({self._username!r}, {self._password!r})"

@@ -1,0 +1,89 @@
+"""Typed errors, each carrying one line a person can act on.
+
+``str(error)`` is always that line: no traceback, no secret, no request dump. The CLI
+prints it after ``wallboard: `` and the board shows it in its header.
+"""
+
+from __future__ import annotations
+
+
+class WallboardError(Exception):
+    """Base of every error the wallboard reports to a person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(WallboardError):
+    """A setting is missing, unknown or malformed; the message names the key."""
+
+
+class InsecureUrlError(ConfigError):
+    """A URL would send credentials in clear text to a host that is not this machine."""
+
+
+class ApiError(WallboardError):
+    """A request to an 8x8 API (or the simulator) failed.
+
+    ``retryable`` says whether trying again later may help; ``retry_after`` is the
+    server's own hint in seconds (from ``Retry-After``), when it gave one.
+    """
+
+    retryable = True
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class AuthError(ApiError):
+    """Credentials were refused. Retrying with the same ones cannot help."""
+
+    retryable = False
+
+
+class BadRequestError(ApiError):
+    """The server called the request malformed (400); usually a wrong URL."""
+
+    retryable = False
+
+
+class NotFoundError(ApiError):
+    """Unknown path, agent or queue (404)."""
+
+    retryable = False
+
+
+class RateLimitedError(ApiError):
+    """The server asked us to slow down (429)."""
+
+
+class ServerError(ApiError):
+    """The server failed (500 and other 5xx)."""
+
+
+class ServerBusyError(ApiError):
+    """The server is temporarily overloaded (503)."""
+
+
+class ApiTimeoutError(ApiError):
+    """No complete answer within the time allowed."""
+
+
+class ConnectionFailedError(ApiError):
+    """The server could not be reached at all (refused, unresolvable, reset)."""
+
+
+class ResponseTooLargeError(ApiError):
+    """The body exceeded the size we are willing to read."""
+
+
+class BadPayloadError(ApiError):
+    """The body arrived but could not be read as the expected data."""
