@@ -1,0 +1,745 @@
+"""A deterministic contact-centre scenario that moves in 10-second cache cycles.
+
+Agents in groups move through available, offered, busy, post-processing, break (with
+reason codes), work offline and logged out, with dwell times drawn from realistic
+distributions. Queues of mixed media receive work at rates that follow the staffing and
+drift over time, so waits build up and thresholds trip now and then. Day counters grow;
+30-minute figures slide.
+
+The real service answers from a cache refreshed every 10 s, at a phase of its own. The
+scenario does the same: its state exists only at cycle boundaries
+``phase + k * cycle`` (epoch seconds), and :meth:`RealtimeScenario.view` returns the state
+of the most recent boundary. Everything is drawn from ``random.Random`` seeded from the
+scenario seed and the cycle number, so the same seed and clock give the same data.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+import unicodedata
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+from wallboard.sim.names import (
+    FIRST_NAMES,
+    HOSTILE_AGENT_NAMES,
+    HOSTILE_QUEUE_NAME,
+    LAST_NAMES,
+    QUEUE_NAMES,
+)
+
+AVAILABLE, OFFERED, BUSY, WRAP, BREAK, OFFLINE, LOGGED_OUT = 0, 1, 2, 3, 4, 5, 9
+MEDIA_ID = {"phone": 1, "chat": 2, "email": 3, "vmail": 4}
+QUEUE_MEDIA_CYCLE = ("phone", "phone", "chat", "email", "phone", "vmail", "chat", "phone")
+
+BREAK_REASONS = ((201, "BRK", 600, 900), (202, "LUNCH", 1800, 2700), (203, "TRAIN", 1800, 3600), (204, "MEET", 900, 1800))
+OFFLINE_REASONS = ((301, "ADMIN", 300, 1200), (302, "EMAIL", 300, 900), (303, "COACH", 600, 1200))
+BREAK_LIST_ID, OFFLINE_LIST_ID = 20, 30
+
+HANDLE_MEAN = {"phone": 240.0, "chat": 420.0, "email": 300.0, "vmail": 90.0}
+PATIENCE_MEAN = {"phone": 240.0, "chat": 600.0, "email": math.inf, "vmail": math.inf}
+SLA_SECONDS = {"phone": 30, "chat": 60, "email": 3600, "vmail": 900}
+SLA_TARGET = {"phone": 80, "chat": 85, "email": 90, "vmail": 90}
+WRAP_RANGE = (10.0, 75.0)
+WINDOW = 1800.0  # the "thirty-min" figures
+CURRENT_SLA_WINDOW = 600.0  # "sla-activity": the last ten minutes
+MAX_CATCH_UP_STEPS = 360  # after a long pause, advance in larger steps
+
+
+@dataclass(slots=True)
+class Work:
+    """One interaction: which queue it came from, when it arrived, when it gives up."""
+
+    queue: int
+    arrived: float
+    deadline: float
+
+
+@dataclass(slots=True)
+class SimAgent:
+    index: int
+    agent_id: str
+    name: str
+    group_id: int
+    queues: tuple[int, ...]
+    status: int = LOGGED_OUT
+    since: float = 0.0
+    until: float = math.inf
+    reason: tuple[int, str, int] | None = None
+    media_id: int = 0
+    work: Work | None = None
+    line1: int = -1
+    line1_since: float = 0.0
+    line2: int = -1
+    line2_since: float = 0.0
+    last_login: float | None = None
+    assigned_skills: int = 4
+    enabled_skills: int = 4
+    # closed time per state today and in the 30-minute window
+    day_time: dict[int, float] = field(default_factory=dict)
+    day_accepted: int = 0
+    day_rejected: int = 0
+    day_handled: int = 0
+    day_handle_total: float = 0.0
+    history: deque = field(default_factory=deque)  # (start, end, status)
+    events: deque = field(default_factory=deque)  # (time, "accepted"|"rejected"|"handled", duration)
+    code_override: tuple[int, int] | None = None  # hostile mode: unknown status/media codes
+
+
+@dataclass(slots=True)
+class SimQueue:
+    index: int
+    queue_id: str
+    name: str
+    media: str
+    groups: tuple[int, ...]
+    rate: float = 0.0  # arrivals per second at wave 1.0
+    wave_phase: float = 0.0
+    sla_seconds: int = 20
+    sla_target: int = 80
+    disabled_agents: int = 0
+    waiting: deque = field(default_factory=deque)
+    day_queued: int = 0
+    day_accepted: int = 0
+    day_abandoned: int = 0
+    day_wait_total: float = 0.0
+    day_sla_met: int = 0
+    day_sla_counted: int = 0
+    day_handled: int = 0
+    day_handle_total: float = 0.0
+    events: deque = field(default_factory=deque)  # (time, kind, wait, duration, sla_met)
+
+
+class RealtimeScenario:
+    """The simulated tenant. Thread-safe: the HTTP server may call :meth:`view` from many threads."""
+
+    def __init__(
+        self,
+        seed: int = 1,
+        agents: int = 40,
+        queues: int = 8,
+        *,
+        cycle: float = 10.0,
+        phase: float | None = None,
+        clock: Callable[[], float] = time.time,
+        hostile: bool = False,
+    ) -> None:
+        if agents < 0 or queues < 1:
+            raise ValueError("a scenario needs at least one queue and no negative agents")
+        if cycle <= 0:
+            raise ValueError("the cache cycle must be positive")
+        self.seed = seed
+        self.cycle = float(cycle)
+        rng = random.Random(seed)
+        self.phase = float(phase) % self.cycle if phase is not None else rng.uniform(0, self.cycle)
+        self.clock = clock
+        self._lock = threading.Lock()
+        self.queues: list[SimQueue] = []
+        self.agents: list[SimAgent] = []
+        self._build(rng, agents, queues, hostile)
+        self.cycle_index = self.cycle_at(clock())
+        self.now = self.boundary(self.cycle_index)
+        self._day = self._day_number(self.now)
+        self._initialise(rng)
+        self.version = 0  # increments whenever the cached state changes
+
+    # --- time ---------------------------------------------------------------------------
+
+    def cycle_at(self, moment: float) -> int:
+        """The cache cycle that is current at epoch ``moment``."""
+        return math.floor((moment - self.phase) / self.cycle)
+
+    def boundary(self, index: int) -> float:
+        """Epoch seconds at which cache cycle ``index`` began."""
+        return self.phase + index * self.cycle
+
+    def next_refresh(self, moment: float | None = None) -> float:
+        """Epoch seconds of the first cache refresh after ``moment``."""
+        moment = self.clock() if moment is None else moment
+        return self.boundary(self.cycle_at(moment) + 1)
+
+    def sync(self) -> int:
+        """Advance the state to the current cache cycle; returns the cycle index."""
+        target = self.cycle_at(self.clock())
+        with self._lock:
+            if target > self.cycle_index:
+                self._advance(target)
+            return self.cycle_index
+
+    def _advance(self, target: int) -> None:
+        behind = target - self.cycle_index
+        stride = max(1, math.ceil(behind / MAX_CATCH_UP_STEPS))
+        while self.cycle_index < target:
+            index = min(target, self.cycle_index + stride)
+            self._step(index)
+        self.version += 1
+
+    # --- construction -------------------------------------------------------------------
+
+    def _build(self, rng: random.Random, n_agents: int, n_queues: int, hostile: bool) -> None:
+        n_groups = max(1, min(n_queues * 2, round(n_agents / 10) or 1))
+        group_ids = [101 + g for g in range(n_groups)]
+        for q in range(n_queues):
+            media = QUEUE_MEDIA_CYCLE[q % len(QUEUE_MEDIA_CYCLE)]
+            names = QUEUE_NAMES[media]
+            nth = sum(1 for other in self.queues if other.media == media)
+            name = names[nth % len(names)]
+            if nth >= len(names):
+                name = f"{name} {nth // len(names) + 1}"
+            groups = {q % n_groups}
+            if n_groups > 1:
+                groups.add((q + 1) % n_groups)
+            self.queues.append(
+                SimQueue(
+                    index=q,
+                    queue_id=str(111 + q),
+                    name=name,
+                    media=media,
+                    groups=tuple(sorted(groups)),
+                    wave_phase=rng.uniform(0, 2 * math.pi),
+                    sla_seconds=SLA_SECONDS[media],
+                    sla_target=SLA_TARGET[media],
+                    disabled_agents=rng.choice((0, 0, 1)),
+                )
+            )
+        for g in range(n_groups):  # every group serves at least one queue
+            if not any(g in q.groups for q in self.queues):
+                queue = self.queues[g % n_queues]
+                queue.groups = tuple(sorted({*queue.groups, g}))
+        used_ids: set[str] = set()
+        for a in range(n_agents):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            agent_id = _login_id(first, last, used_ids)
+            group = a % n_groups
+            served = tuple(q.index for q in self.queues if group in q.groups)
+            self.agents.append(
+                SimAgent(
+                    index=a,
+                    agent_id=agent_id,
+                    name=f"{first} {last}",
+                    group_id=group_ids[group],
+                    queues=served,
+                    assigned_skills=len(served) + rng.randint(0, 2),
+                )
+            )
+            self.agents[-1].enabled_skills = max(1, self.agents[-1].assigned_skills - rng.choice((0, 0, 1)))
+        if hostile:
+            for agent, name in zip(self.agents, HOSTILE_AGENT_NAMES):
+                agent.name = name
+            if len(self.agents) > len(HOSTILE_AGENT_NAMES):
+                self.agents[len(HOSTILE_AGENT_NAMES)].code_override = (7, 9)
+            self.queues[-1].name = HOSTILE_QUEUE_NAME
+        for queue in self.queues:
+            capacity = sum(
+                1 / len(agent.queues) for agent in self.agents if queue.index in agent.queues
+            )
+            busy_time = HANDLE_MEAN[queue.media] + sum(WRAP_RANGE) / 2 + 8
+            queue.rate = 0.7 * capacity / busy_time
+
+    def _initialise(self, rng: random.Random) -> None:
+        """Place everyone mid-shift, with plausible history for day and 30-minute figures."""
+        now = self.now
+        shift_elapsed = rng.uniform(2.5, 4.5) * 3600
+        weights = ((AVAILABLE, 25), (OFFERED, 3), (BUSY, 35), (WRAP, 10), (BREAK, 9), (OFFLINE, 5), (LOGGED_OUT, 13))
+        states = [s for s, _ in weights]
+        probabilities = [w for _, w in weights]
+        for agent in self.agents:
+            status = rng.choices(states, probabilities)[0]
+            if not agent.queues and status in (OFFERED, BUSY, WRAP):
+                status = AVAILABLE
+            if status == LOGGED_OUT:
+                agent.status, agent.since = LOGGED_OUT, now - rng.uniform(0, 4 * 3600)
+                agent.until = now + rng.uniform(120, 5400) if rng.random() < 0.7 else math.inf
+                agent.last_login = None if rng.random() < 0.3 else now - shift_elapsed - rng.uniform(3600, 8 * 3600)
+                agent.media_id = rng.choice((0, 1))
+                continue
+            login = now - shift_elapsed * rng.uniform(0.7, 1.0)
+            agent.last_login = login
+            agent.line1, agent.line1_since = 0, login
+            self._backfill(agent, rng, login)
+            self._enter_initial(agent, status, rng)
+        for queue in self.queues:
+            self._backfill_queue(queue, rng, shift_elapsed)
+
+    def _backfill(self, agent: SimAgent, rng: random.Random, login: float) -> None:
+        """Synthesize day totals and 30-minute history that end now."""
+        elapsed = self.now - login
+        busy_share, wrap_share = rng.uniform(0.45, 0.65), rng.uniform(0.08, 0.14)
+        break_share, offline_share = rng.uniform(0.04, 0.1), rng.uniform(0.0, 0.06)
+        agent.day_time = {
+            BUSY: elapsed * busy_share,
+            WRAP: elapsed * wrap_share,
+            BREAK: elapsed * break_share,
+            OFFLINE: elapsed * offline_share,
+            OFFERED: elapsed * 0.02,
+        }
+        agent.day_time[AVAILABLE] = max(0.0, elapsed - sum(agent.day_time.values()))
+        media = self.queues[agent.queues[0]].media if agent.queues else "phone"
+        handled = int(elapsed * busy_share / HANDLE_MEAN[media])
+        agent.day_accepted = handled + rng.randint(0, 1)
+        agent.day_handled = handled
+        agent.day_handle_total = handled * HANDLE_MEAN[media] * rng.uniform(0.8, 1.2)
+        agent.day_rejected = rng.choice((0, 0, 0, 1, 2))
+        agent.media_id = MEDIA_ID[media]
+        # a synthetic 30-minute history: alternating available / busy / wrap segments
+        t = self.now - WINDOW
+        while t < self.now - 60:
+            for status, length in (
+                (AVAILABLE, rng.uniform(20, 160)),
+                (BUSY, rng.expovariate(1 / HANDLE_MEAN[media])),
+                (WRAP, rng.uniform(*WRAP_RANGE)),
+            ):
+                end = min(t + length, self.now - 60)
+                if end > t:
+                    agent.history.append((t, end, status))
+                    if status == BUSY:
+                        agent.events.append((t, "accepted", 0.0))
+                        agent.events.append((end, "handled", end - t))
+                t = end
+
+    def _backfill_queue(self, queue: SimQueue, rng: random.Random, shift_elapsed: float) -> None:
+        day_arrivals = int(queue.rate * shift_elapsed * rng.uniform(0.8, 1.1))
+        abandon_share = 0.0 if math.isinf(PATIENCE_MEAN[queue.media]) else rng.uniform(0.02, 0.09)
+        queue.day_queued = day_arrivals
+        queue.day_abandoned = int(day_arrivals * abandon_share)
+        queue.day_accepted = day_arrivals - queue.day_abandoned
+        queue.day_wait_total = queue.day_accepted * rng.uniform(8, 45)
+        queue.day_sla_counted = queue.day_accepted + queue.day_abandoned
+        queue.day_sla_met = int(queue.day_sla_counted * rng.uniform(0.72, 0.95))
+        queue.day_handled = queue.day_accepted
+        queue.day_handle_total = queue.day_accepted * HANDLE_MEAN[queue.media] * rng.uniform(0.85, 1.15)
+        t = self.now - WINDOW
+        while True:
+            t += rng.expovariate(max(queue.rate, 1e-6))
+            if t >= self.now:
+                break
+            wait = rng.expovariate(1 / 25)
+            if rng.random() < abandon_share:
+                queue.events.append((t, "abandoned", wait, 0.0, False))
+            else:
+                queue.events.append((t, "accepted", wait, 0.0, wait <= queue.sla_seconds))
+                queue.events.append((t + wait, "handled", 0.0, rng.expovariate(1 / HANDLE_MEAN[queue.media]), False))
+            queue.events.append((t - wait, "queued", 0.0, 0.0, False))
+        queue.events = deque(sorted(queue.events))
+
+    def _enter_initial(self, agent: SimAgent, status: int, rng: random.Random) -> None:
+        now = self.now
+        if status in (OFFERED, BUSY, WRAP):
+            q = rng.choice(agent.queues)
+            media = self.queues[q].media
+            agent.work = Work(q, now - rng.uniform(5, 60), math.inf)
+            agent.media_id = MEDIA_ID[media]
+            if status == OFFERED:
+                self._set(agent, OFFERED, now - rng.uniform(0, 6), rng.uniform(3, 10))
+            elif status == BUSY:
+                length = rng.expovariate(1 / HANDLE_MEAN[media])
+                started = now - rng.uniform(0, length)
+                self._set(agent, BUSY, started, length - (now - started))
+            else:
+                self._set(agent, WRAP, now - rng.uniform(0, 30), rng.uniform(*WRAP_RANGE))
+            if media == "phone" and status != WRAP:
+                agent.line1 = 3 if status == OFFERED else 5
+                agent.line1_since = agent.since
+        elif status == BREAK:
+            reason = rng.choice(BREAK_REASONS)
+            agent.reason = (reason[0], reason[1], BREAK_LIST_ID)
+            self._set(agent, BREAK, now - rng.uniform(0, reason[2]), rng.uniform(0, reason[3]))
+            if rng.random() < 0.15:  # some breaks overrun: the board should notice
+                agent.since -= reason[3]
+        elif status == OFFLINE:
+            reason = rng.choice(OFFLINE_REASONS)
+            agent.reason = (reason[0], reason[1], OFFLINE_LIST_ID)
+            self._set(agent, OFFLINE, now - rng.uniform(0, reason[2]), rng.uniform(0, reason[3]))
+        else:
+            self._set(agent, AVAILABLE, now - rng.uniform(0, 120), rng.uniform(10, 60))
+
+    # --- stepping -----------------------------------------------------------------------
+
+    def _set(self, agent: SimAgent, status: int, since: float, remaining: float) -> None:
+        """Put ``agent`` in ``status`` since ``since``, leaving it ``remaining`` seconds from now."""
+        agent.status, agent.since = status, since
+        agent.until = self.now + max(0.0, remaining)
+
+    def _leave(self, agent: SimAgent, at: float) -> None:
+        """Close the agent's current state segment at ``at``."""
+        if agent.status != LOGGED_OUT:
+            start = max(agent.since, self._day_start)
+            agent.day_time[agent.status] = agent.day_time.get(agent.status, 0.0) + max(0.0, at - start)
+            agent.history.append((agent.since, at, agent.status))
+
+    def _change(self, agent: SimAgent, status: int, at: float, dwell: float) -> None:
+        self._leave(agent, at)
+        agent.status, agent.since, agent.until = status, at, at + dwell
+        if status not in (BREAK, OFFLINE):
+            agent.reason = None
+
+    def _step(self, index: int) -> None:
+        previous, now = self.now, self.boundary(index)
+        self.cycle_index, self.now = index, now
+        rng = random.Random(self.seed * 1_000_003 + index)
+        day = self._day_number(now)
+        if day != self._day:
+            self._day = day
+            self._reset_day()
+        self._arrivals(rng, previous, now)
+        self._abandonments(now)
+        for agent in self.agents:
+            if agent.until <= now:
+                self._transition(agent, rng, now)
+            elif agent.status == AVAILABLE and now - agent.since > 60:
+                self._maybe_leave_available(agent, rng, now)
+            if agent.status == BUSY and agent.line1 in (1, 2, 5) and self.queues[agent.work.queue].media == "phone":
+                self._line_flicker(agent, rng, now)
+        self._assign(rng, now)
+        self._prune(now)
+
+    @property
+    def _day_start(self) -> float:
+        return self._day * 86400.0 - self._utc_offset
+
+    _utc_offset = 0.0
+
+    def _day_number(self, moment: float) -> int:
+        return int((moment + self._utc_offset) // 86400)
+
+    def _reset_day(self) -> None:
+        for agent in self.agents:
+            agent.day_time.clear()
+            agent.day_accepted = agent.day_rejected = agent.day_handled = 0
+            agent.day_handle_total = 0.0
+        for queue in self.queues:
+            queue.day_queued = queue.day_accepted = queue.day_abandoned = 0
+            queue.day_sla_met = queue.day_sla_counted = queue.day_handled = 0
+            queue.day_wait_total = queue.day_handle_total = 0.0
+
+    def _wave(self, queue: SimQueue, moment: float) -> float:
+        slow = math.sin(2 * math.pi * moment / 3600 + queue.wave_phase)
+        fast = math.sin(2 * math.pi * moment / 600 + 2 * queue.wave_phase)
+        return max(0.2, 1 + 0.3 * slow + 0.15 * fast)
+
+    def _arrivals(self, rng: random.Random, previous: float, now: float) -> None:
+        for queue in self.queues:
+            expected = queue.rate * (now - previous) * self._wave(queue, now)
+            for _ in range(_poisson(rng, expected)):
+                arrived = rng.uniform(previous, now)
+                patience = PATIENCE_MEAN[queue.media]
+                deadline = arrived + (rng.expovariate(1 / patience) if math.isfinite(patience) else math.inf)
+                queue.waiting.append(Work(queue.index, arrived, deadline))
+                queue.day_queued += 1
+                queue.events.append((arrived, "queued", 0.0, 0.0, False))
+            if len(queue.waiting) > 1:
+                queue.waiting = deque(sorted(queue.waiting, key=lambda work: work.arrived))
+
+    def _abandonments(self, now: float) -> None:
+        for queue in self.queues:
+            if not any(work.deadline <= now for work in queue.waiting):
+                continue
+            kept = deque()
+            for work in queue.waiting:
+                if work.deadline <= now:
+                    queue.day_abandoned += 1
+                    queue.day_sla_counted += 1
+                    queue.events.append((work.deadline, "abandoned", work.deadline - work.arrived, 0.0, False))
+                else:
+                    kept.append(work)
+            queue.waiting = kept
+
+    def _transition(self, agent: SimAgent, rng: random.Random, now: float) -> None:
+        status = agent.status
+        if status == OFFERED:
+            queue = self.queues[agent.work.queue]
+            if rng.random() < 0.94:
+                wait = agent.since - agent.work.arrived
+                queue.day_accepted += 1
+                queue.day_wait_total += wait
+                met = wait <= queue.sla_seconds
+                queue.day_sla_counted += 1
+                queue.day_sla_met += met
+                queue.events.append((now, "accepted", wait, 0.0, met))
+                agent.day_accepted += 1
+                agent.events.append((now, "accepted", 0.0))
+                self._change(agent, BUSY, now, max(15.0, rng.expovariate(1 / HANDLE_MEAN[queue.media])))
+                if queue.media == "phone":
+                    self._line(agent, 5, now)
+            else:
+                agent.day_rejected += 1
+                agent.events.append((now, "rejected", 0.0))
+                queue.waiting.appendleft(agent.work)
+                agent.work = None
+                self._change(agent, AVAILABLE, now, rng.uniform(20, 60))
+                if agent.line1 != -1:
+                    self._line(agent, 0, now)
+        elif status == BUSY:
+            queue = self.queues[agent.work.queue]
+            duration = now - agent.since
+            queue.day_handled += 1
+            queue.day_handle_total += duration
+            queue.events.append((now, "handled", 0.0, duration, False))
+            agent.day_handled += 1
+            agent.day_handle_total += duration
+            agent.events.append((now, "handled", duration))
+            self._change(agent, WRAP, now, rng.uniform(*WRAP_RANGE))
+            if agent.line1 != -1:
+                self._line(agent, 0, now)
+            if agent.line2 != -1:
+                agent.line2, agent.line2_since = -1, now
+        elif status == WRAP:
+            agent.work = None
+            if not self._maybe_leave_available(agent, rng, now, scale=12.0):
+                self._change(agent, AVAILABLE, now, rng.uniform(30, 90))
+        elif status in (BREAK, OFFLINE):
+            self._change(agent, AVAILABLE, now, rng.uniform(30, 90))
+        elif status == LOGGED_OUT:
+            agent.status, agent.since, agent.until = AVAILABLE, now, now + rng.uniform(30, 90)
+            agent.last_login = now
+            self._line(agent, 0, now)
+        else:  # available: stay, and decide again later
+            agent.until = now + rng.uniform(30, 90)
+
+    def _maybe_leave_available(
+        self, agent: SimAgent, rng: random.Random, now: float, scale: float = 1.0
+    ) -> bool:
+        """Sometimes take a break, work offline or log out; True if the agent left.
+
+        ``scale`` raises the odds at natural moments (the end of post-processing).
+        """
+        roll = rng.random() / scale
+        if roll < 0.003:
+            reason = rng.choice(BREAK_REASONS)
+            self._change(agent, BREAK, now, rng.uniform(reason[2], reason[3]))
+            agent.reason = (reason[0], reason[1], BREAK_LIST_ID)
+        elif roll < 0.0042:
+            reason = rng.choice(OFFLINE_REASONS)
+            self._change(agent, OFFLINE, now, rng.uniform(reason[2], reason[3]))
+            agent.reason = (reason[0], reason[1], OFFLINE_LIST_ID)
+        elif roll < 0.0046:
+            self._change(agent, LOGGED_OUT, now, rng.uniform(900, 5400))
+            self._line(agent, -1, now)
+        else:
+            return False
+        return True
+
+    def _line(self, agent: SimAgent, status: int, now: float) -> None:
+        if agent.line1 != status:
+            agent.line1, agent.line1_since = status, now
+
+    def _line_flicker(self, agent: SimAgent, rng: random.Random, now: float) -> None:
+        roll = rng.random()
+        if agent.line1 == 5 and roll < 0.03:
+            self._line(agent, rng.choice((1, 1, 2)), now)
+        elif agent.line1 in (1, 2) and roll < 0.3:
+            self._line(agent, 5, now)
+        if agent.line2 == -1 and roll > 0.995:
+            agent.line2, agent.line2_since = 5, now
+        elif agent.line2 == 5 and roll < 0.2:
+            agent.line2, agent.line2_since = -1, now
+
+    def _assign(self, rng: random.Random, now: float) -> None:
+        """Offer waiting work, oldest first, to the longest-available agent serving its queue."""
+        if not any(queue.waiting for queue in self.queues):
+            return
+        free: dict[int, list[SimAgent]] = {}
+        for agent in self.agents:
+            if agent.status == AVAILABLE:
+                for q in agent.queues:
+                    free.setdefault(q, []).append(agent)
+        for candidates in free.values():
+            candidates.sort(key=lambda agent: agent.since)
+        taken: set[int] = set()
+        pending = sorted(
+            (work.arrived, work.queue) for queue in self.queues for work in queue.waiting
+        )
+        for _, q in pending:
+            queue = self.queues[q]
+            candidates = free.get(q, [])
+            while candidates and candidates[0].index in taken:
+                candidates.pop(0)
+            if not candidates or not queue.waiting:
+                continue
+            agent = candidates.pop(0)
+            taken.add(agent.index)
+            work = queue.waiting.popleft()
+            agent.work = work
+            agent.media_id = MEDIA_ID[queue.media]
+            self._change(agent, OFFERED, now, rng.uniform(3, 12))
+            if queue.media == "phone":
+                self._line(agent, 3, now)
+
+    def _prune(self, now: float) -> None:
+        horizon = now - WINDOW
+        for queue in self.queues:
+            while queue.events and queue.events[0][0] < horizon:
+                queue.events.popleft()
+        for agent in self.agents:
+            while agent.history and agent.history[0][1] < horizon:
+                agent.history.popleft()
+            while agent.events and agent.events[0][0] < horizon:
+                agent.events.popleft()
+
+    # --- the cached view ----------------------------------------------------------------
+
+    def view(self) -> tuple[int, float]:
+        """Bring the state up to date; returns (cycle index, epoch of that cache refresh)."""
+        index = self.sync()
+        return index, self.boundary(index)
+
+    def agent_wire(self, agent: SimAgent) -> dict[str, object]:
+        """One agent in wire form (hyphenated keys, ``-1``/``None`` for no value)."""
+        now = self.now
+        day = dict(agent.day_time)
+        if agent.status != LOGGED_OUT:
+            day[agent.status] = day.get(agent.status, 0.0) + now - max(agent.since, self._day_start)
+        thirty = _window_totals(agent.history, agent.status, agent.since, now)
+        accepted30 = sum(1 for t, kind, _ in agent.events if kind == "accepted")
+        rejected30 = sum(1 for t, kind, _ in agent.events if kind == "rejected")
+        handled30 = [d for t, kind, d in agent.events if kind == "handled"]
+        login_day = sum(day.values())
+        status, media = agent.status, agent.media_id
+        if agent.code_override:
+            status, media = agent.code_override
+        reason = agent.reason
+        return {
+            "agent-id": agent.agent_id,
+            "agent-media-id": media,
+            "agent-name": agent.name,
+            "agent-status": status,
+            "assigned-skill-count": agent.assigned_skills,
+            "day-accepted-count": agent.day_accepted,
+            "day-available-time": int(day.get(AVAILABLE, 0)),
+            "day-avg-processing-time": int(agent.day_handle_total / agent.day_handled) if agent.day_handled else 0,
+            "day-break-time": int(day.get(BREAK, 0)),
+            "day-login-time": int(login_day),
+            "day-offline-time": int(day.get(OFFLINE, 0)),
+            "day-processing-time": int(day.get(BUSY, 0) + day.get(OFFERED, 0)),
+            "day-rejected-count": agent.day_rejected,
+            "day-wrap-up-time": int(day.get(WRAP, 0)),
+            "enabled-skill-count": agent.enabled_skills,
+            "group-id": agent.group_id,
+            "last-login-time": int(agent.last_login) if agent.last_login else -1,
+            "phone-line1-status": agent.line1,
+            "phone-line1-status-time": int(now - agent.line1_since) if agent.line1 != -1 else -1,
+            "phone-line2-status": agent.line2,
+            "phone-line2-status-time": int(now - agent.line2_since) if agent.line2 != -1 else -1,
+            "status-code-item-id": reason[0] if reason else None,
+            "status-code-item-short-code": reason[1] if reason else None,
+            "status-code-list-id": reason[2] if reason else None,
+            "thirty-min-accepted-count": accepted30,
+            "thirty-min-available-time": int(thirty.get(AVAILABLE, 0)),
+            "thirty-min-avg-handling-time": int(sum(handled30) / len(handled30)) if handled30 else 0,
+            "thirty-min-break-time": int(thirty.get(BREAK, 0)),
+            "thirty-min-offline-time": int(thirty.get(OFFLINE, 0)),
+            "thirty-min-processing-time": int(thirty.get(BUSY, 0) + thirty.get(OFFERED, 0)),
+            "thirty-min-rejected-count": rejected30,
+            "thirty-min-wrap-up-time": int(thirty.get(WRAP, 0)),
+            "time-in-status": int(now - agent.since) if agent.status != LOGGED_OUT or agent.since > 0 else -1,
+        }
+
+    def queue_wire(self, queue: SimQueue) -> dict[str, object]:
+        """One queue in wire form, with the agent counts following the agents."""
+        now = self.now
+        counts = dict.fromkeys((AVAILABLE, OFFERED, BUSY, WRAP, BREAK, OFFLINE, LOGGED_OUT), 0)
+        offered = in_progress = assigned = 0
+        for agent in self.agents:
+            if queue.index in agent.queues:
+                assigned += 1
+                counts[agent.status] = counts.get(agent.status, 0) + 1
+            if agent.work is not None and agent.work.queue == queue.index:
+                if agent.status == OFFERED:
+                    offered += 1
+                elif agent.status in (BUSY, WRAP):
+                    in_progress += 1
+        window = [e for e in queue.events if e[0] >= now - WINDOW]
+        current = [e for e in window if e[0] >= now - CURRENT_SLA_WINDOW]
+        accepted = [e for e in window if e[1] == "accepted"]
+        handled = [e[3] for e in window if e[1] == "handled"]
+        waits = [e[2] for e in window if e[1] in ("accepted", "abandoned")]
+        longest = now - queue.waiting[0].arrived if queue.waiting else 0
+        return {
+            "agent-count-busy": counts[BUSY] + counts[OFFERED],
+            "agent-count-loggedOut": counts[LOGGED_OUT],
+            "agent-count-onBreak": counts[BREAK],
+            "agent-count-postProcess": counts[WRAP],
+            "agent-count-waitTransact": counts[AVAILABLE],
+            "agent-count-workOffline": counts[OFFLINE],
+            "day-abandoned": queue.day_abandoned,
+            "day-accepted": queue.day_accepted,
+            "day-avg-duration": int(queue.day_handle_total / queue.day_handled) if queue.day_handled else 0,
+            "day-avg-wait-time": int(queue.day_wait_total / queue.day_accepted) if queue.day_accepted else 0,
+            "day-queued": queue.day_queued,
+            "day-sla-activity": _sla(queue.day_sla_met, queue.day_sla_counted),
+            "assigned-agent-count": assigned,
+            "enabled-agent-count": max(0, assigned - queue.disabled_agents),
+            "longest-wait-time": int(longest),
+            "media-type": queue.media,
+            "number-in-offered": offered,
+            "number-in-progress": in_progress,
+            "queue-id": queue.queue_id,
+            "queue-name": queue.name,
+            "queue-size": len(queue.waiting),
+            "sla-activity": _sla_events(current),
+            "sla-target": queue.sla_target,
+            "thirty-min-abandoned": sum(1 for e in window if e[1] == "abandoned"),
+            "thirty-min-accepted": len(accepted),
+            "thirty-min-avg-duration": int(sum(handled) / len(handled)) if handled else 0,
+            "thirty-min-avg-wait-time": int(sum(e[2] for e in accepted) / len(accepted)) if accepted else 0,
+            "thirty-min-longest-wait-time": int(max(waits)) if waits else -1,
+            "thirty-min-queued": sum(1 for e in window if e[1] == "queued"),
+            "thirty-min-sla-activity": _sla_events(window),
+            "queue-type": "inbound",
+        }
+
+    def agents_wire(self) -> list[dict[str, object]]:
+        with self._lock:
+            return [self.agent_wire(agent) for agent in self.agents]
+
+    def queues_wire(self) -> list[dict[str, object]]:
+        with self._lock:
+            return [self.queue_wire(queue) for queue in self.queues]
+
+
+def _window_totals(history: deque, status: int, since: float, now: float) -> dict[int, float]:
+    start = now - WINDOW
+    totals: dict[int, float] = {}
+    for begin, end, state in history:
+        overlap = min(end, now) - max(begin, start)
+        if overlap > 0:
+            totals[state] = totals.get(state, 0.0) + overlap
+    if status != LOGGED_OUT:
+        totals[status] = totals.get(status, 0.0) + now - max(since, start)
+    return totals
+
+
+def _sla(met: int, counted: int) -> int:
+    return round(100 * met / counted) if counted else -1
+
+
+def _sla_events(events: list) -> int:
+    relevant = [e for e in events if e[1] in ("accepted", "abandoned")]
+    return _sla(sum(1 for e in relevant if e[4]), len(relevant))
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    if mean <= 0:
+        return 0
+    if mean > 30:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, k, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def _login_id(first: str, last: str, used: set[str]) -> str:
+    folded = unicodedata.normalize("NFKD", first[0] + last).lower()
+    base = "".join(ch for ch in folded if ch.isascii() and ch.isalnum()) or "agent"
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}{n}"
+    used.add(candidate)
+    return candidate

@@ -1,0 +1,80 @@
+"""The simulator as one object: a scenario, a loopback HTTP server and its API routes.
+
+Work Analytics endpoints are installed beside the real-time ones by their own module;
+this class only wires the pieces together and reports where they listen.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from wallboard.sim.faults import FaultPlan
+from wallboard.sim.rtstats import RealtimeEndpoints
+from wallboard.sim.scenario import RealtimeScenario
+from wallboard.sim.server import SimServer
+from wallboard.urls import REALTIME_PATH
+
+DEMO_TENANT = "demo"
+DEMO_TOKEN = "demo"
+
+
+class Simulator:
+    """Start with :meth:`start` (or ``with Simulator(...) as sim:``); stop with :meth:`stop`."""
+
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        agents: int = 40,
+        queues: int = 8,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: FaultPlan | str | None = None,
+        tenant: str = DEMO_TENANT,
+        token: str = DEMO_TOKEN,
+        cycle: float = 10.0,
+        phase: float | None = None,
+        clock: Callable[[], float] = time.time,
+        hostile: bool = False,
+    ) -> None:
+        plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
+        self.scenario = RealtimeScenario(
+            seed, agents, queues, cycle=cycle, phase=phase, clock=clock, hostile=hostile
+        )
+        self.server = SimServer(host, port, plan)
+        self.realtime = RealtimeEndpoints(self.scenario, tenant, token)
+        self.realtime.install(self.server)
+
+    @property
+    def faults(self) -> FaultPlan:
+        return self.server.faults
+
+    @faults.setter
+    def faults(self, plan: FaultPlan | str | None) -> None:
+        self.server.faults = plan if isinstance(plan, FaultPlan) else FaultPlan.parse(plan, seed=self.scenario.seed)
+
+    @property
+    def requests(self):
+        """Requests served so far, counted per endpoint (``agents``, ``queues``, ...)."""
+        return self.server.requests
+
+    @property
+    def realtime_url(self) -> str:
+        return self.server.url + REALTIME_PATH
+
+    def start(self) -> "Simulator":
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def serve_forever(self) -> None:
+        self.server.serve_forever()
+
+    def __enter__(self) -> "Simulator":
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
