@@ -1,0 +1,47 @@
+"""Shared fixtures: the seed examples, a controllable clock and a running simulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wallboard.sim.simulator import Simulator
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EPOCH = 1_763_900_000.0  # 2025-11-23 12:13:20 UTC: a fixed "now" for deterministic data
+
+
+class FakeClock:
+    """A clock tests move by hand; callable like ``time.time``."""
+
+    def __init__(self, now: float = EPOCH) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def seed_agents_xml() -> bytes:
+    return (FIXTURES / "seed_agents.xml").read_bytes()
+
+
+@pytest.fixture
+def seed_queues_xml() -> bytes:
+    return (FIXTURES / "seed_queues.xml").read_bytes()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def simulator(clock: FakeClock):
+    """A simulator on a free loopback port, on the fixed clock, phase 0."""
+    with Simulator(seed=7, agents=30, queues=6, clock=clock, phase=0.0) as sim:
+        yield sim

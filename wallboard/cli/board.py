@@ -1,0 +1,117 @@
+"""``wallboard run`` and ``wallboard demo``: the live board.
+
+``demo`` starts the simulator on a free loopback port and points the board at it over
+real HTTP, so it needs no account, no config file and no secrets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import replace
+
+from wallboard.cli.simulate import add_scenario_options, build_simulator
+from wallboard.clients.rtstats import RealtimeClient
+from wallboard.config import FORMATS, Settings, default_config_path, load_settings
+from wallboard.errors import ApiError, ConfigError
+from wallboard.plain import render_agents, render_queues
+from wallboard.secret import Secret
+from wallboard.secrets import REALTIME_TOKEN, resolve
+from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN
+
+OPTION_KEYS = {
+    "realtime_url": ("realtime_url", "--realtime-url"),
+    "tenant": ("tenant", "--tenant"),
+    "format": ("format", "--format"),
+    "analytics_url": ("analytics.url", "--analytics-url"),
+    "interval": ("interval", "--interval"),
+    "theme": ("theme", "--theme"),
+    "tv": ("tv", "--tv"),
+    "rotate": ("rotate", "--rotate"),
+}
+
+
+def add_board_options(parser: argparse.ArgumentParser) -> None:
+    """The options CONTRACT.md promises for both ``run`` and ``demo``."""
+    parser.add_argument("--config", metavar="PATH", help=f"config file (default {default_config_path()})")
+    parser.add_argument("--realtime-url", metavar="URL", help="Real Time Statistics URL or region name (na1..na4, na7, ca, uk)")
+    parser.add_argument("--tenant", metavar="NAME", help="8x8 tenant name")
+    parser.add_argument("--format", choices=FORMATS, help="ask the server for json (default) or xml")
+    parser.add_argument("--analytics-url", metavar="URL", help="Work Analytics URL")
+    parser.add_argument("--interval", metavar="SECONDS", help="seconds between refreshes (default 10)")
+    parser.add_argument("--theme", metavar="NAME", help="theme name (wallboard-dark, wallboard-light, wallboard-tv, or your own)")
+    parser.add_argument("--tv", action="store_true", default=None, help="TV mode: big figures, no chrome, rotating tabs")
+    parser.add_argument("--rotate", metavar="SECONDS", help="seconds between tab changes in TV mode (default 20; 0: never)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run_parser = subparsers.add_parser("run", help="the live board against your tenant (the default command)")
+    add_board_options(run_parser)
+    run_parser.set_defaults(func=run)
+    demo_parser = subparsers.add_parser(
+        "demo", help="the board against the built-in simulator: no account, config or secrets needed"
+    )
+    add_board_options(demo_parser)
+    add_scenario_options(demo_parser)
+    demo_parser.set_defaults(func=demo)
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    overrides = {
+        key: (getattr(args, attribute), option)
+        for attribute, (key, option) in OPTION_KEYS.items()
+        if getattr(args, attribute, None) is not None
+    }
+    return load_settings(args.config, overrides)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    missing = []
+    if not settings.tenant:
+        missing.append("`tenant` (the 8x8 tenant name) in the config file or --tenant")
+    if not settings.realtime_url:
+        missing.append("`region` or `realtime_url` in the config file, or --realtime-url")
+    token = resolve(REALTIME_TOKEN)
+    if token.value is None:
+        missing.append("the data-request token: `wallboard secrets set realtime-token` or WALLBOARD_REALTIME_TOKEN")
+    if missing:
+        raise ConfigError(
+            "not configured yet. Set " + "; ".join(missing) + f". Config file: {default_config_path()}. "
+            "To look around without an account: `wallboard demo`."
+        )
+    return launch(settings, token.value)
+
+
+def demo(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    simulator = build_simulator(args)
+    simulator.start()
+    try:
+        settings = replace(settings, tenant=DEMO_TENANT, realtime_url=simulator.realtime_url)
+        return launch(settings, Secret(DEMO_TOKEN))
+    finally:
+        simulator.stop()
+
+
+def launch(settings: Settings, token: Secret) -> int:
+    """Run the board until the user quits."""
+    try:
+        asyncio.run(_plain_loop(settings, token))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _plain_loop(settings: Settings, token: Secret) -> None:
+    async with RealtimeClient(settings.realtime_url, settings.tenant, token, fmt=settings.format) as client:  # type: ignore[arg-type]
+        while True:
+            try:
+                agents, queues = await asyncio.gather(client.agents(), client.queues())
+            except ApiError as error:
+                print(f"wallboard: {error}", file=sys.stderr, flush=True)
+            else:
+                lines = render_agents(agents.result.records) + [""] + render_queues(queues.result.records) + [""]
+                print("\n".join(lines), flush=True)
+            await asyncio.sleep(settings.interval)
