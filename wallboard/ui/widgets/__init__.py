@@ -1,0 +1,1 @@
+"""Widgets of the board (one a module, CSS beside the code)."""
