@@ -1,0 +1,113 @@
+"""The header, the STALE banner, snapshots and back-off: what tells a supervisor to trust the data."""
+
+import random
+
+from wallboard.core.backoff import Backoff
+from wallboard.core.models import Agent, Queue
+from wallboard.core.snapshot import Feed, Health, Snapshot
+from wallboard.core.status import Part, banner, connection, fit_parts, header_parts
+from wallboard.core.totals import totals
+from zoneinfo import ZoneInfo
+
+UTC = ZoneInfo("UTC")
+AGENTS = (Agent(agent_id="a", status=0), Agent(agent_id="b", status=2), Agent(agent_id="c", status=2), Agent(agent_id="d", status=7))
+QUEUES = (Queue(queue_id="1", name="Sales", queue_size=3, longest_wait_time=95), Queue(queue_id="2", name="Chat", queue_size=2, longest_wait_time=20))
+
+
+def live(records, mono=100.0, wall=1_700_000_000.0):
+    return Feed(records, wall, mono, Health.LIVE, version=1)
+
+
+def test_totals():
+    t = totals(AGENTS, QUEUES)
+    assert t.agents_by_state[:3] == (("available", 1), ("offered", 0), ("busy", 2))
+    assert t.agents_by_state[-1] == ("unknown", 1)
+    assert (t.agents, t.waiting, t.longest_wait, t.longest_wait_queue) == (4, 5, 95, "Sales")
+    empty = totals((), ())
+    assert (empty.waiting, empty.longest_wait) == (None, None)
+
+
+def test_header_when_live():
+    snapshot = Snapshot(live(AGENTS), live(QUEUES), interval=10)
+    parts = header_parts("acme", snapshot, totals(AGENTS, QUEUES), 1_700_000_003.0, 103.0, UTC)
+    assert [p.text for p in parts] == ["acme", "22:13:23", "as of 22:13:20", "● live", "●1 ■2 ?1", "waiting 5", "longest 1:35"]
+
+
+def test_header_says_stale_with_the_age_after_two_intervals():
+    snapshot = Snapshot(live(AGENTS), live(QUEUES), interval=10)
+    assert "STALE" not in " ".join(p.text for p in header_parts("acme", snapshot, totals((), ()), 0, 120.0, UTC))
+    parts = header_parts("acme", snapshot, totals((), ()), 0, 165.0, UTC)
+    assert Part("STALE 1m 05s", "stale", 1) in parts
+
+
+def test_connection_states():
+    assert connection(Snapshot(), 0).text == "… connecting"
+    retrying = Snapshot(live(AGENTS).failed("busy", False, 112.0), live(QUEUES))
+    assert connection(retrying, 100.0).text == "↻ agents retrying in 12s"
+    both = Snapshot(Feed().failed("x", False, 130.0), Feed().failed("y", False, 105.0))
+    assert connection(both, 100.0).text == "↻ both retrying in 30s"
+    refused = Snapshot(live(AGENTS).failed("the tenant name or data-request token was refused", True, None), live(QUEUES))
+    assert connection(refused, 100.0) == Part("✖ credentials refused · r to retry", "alert", 1)
+
+
+def test_fit_parts_drops_least_important_first():
+    parts = [Part("tenant", priority=1), Part("12:00:00", priority=1), Part("as of 11:59:58", priority=3), Part("● live", priority=2), Part("●1 ■2", priority=4)]
+    assert [p.text for p in fit_parts(parts, 200)] == [p.text for p in parts]
+    assert [p.text for p in fit_parts(parts, 40)] == ["tenant", "12:00:00", "● live"]
+    assert [p.text for p in fit_parts(parts, 5)] == ["tenant", "12:00:00"]
+
+
+def test_banner_names_the_stale_feed_and_why():
+    agents = live(AGENTS, mono=100.0).failed("the server is busy (HTTP 503) answering agents from h; retrying in 20s", False, 180.0)
+    snapshot = Snapshot(agents, live(QUEUES, mono=150.0), interval=10)
+    assert banner(snapshot, 110.0) is None
+    assert banner(snapshot, 165.0) == (
+        "⚠ STALE — agents data is 1m 05s old (queues still live) — "
+        "the server is busy (HTTP 503) answering agents from h; retrying in 20s"
+    )
+
+
+def test_banner_on_refusal_says_what_to_do():
+    snapshot = Snapshot(Feed().failed("the tenant name or data-request token was refused (HTTP 403)", True, None), Feed())
+    assert banner(snapshot, 0.0) == (
+        "✖ CREDENTIALS REFUSED — the tenant name or data-request token was refused (HTTP 403). "
+        "Polling has stopped: fix it, then press r."
+    )
+
+
+def test_feed_versions_only_move_when_records_change():
+    feed = Feed()
+    first = feed.succeeded(AGENTS, 1.0, 1.0)
+    same = first.succeeded(AGENTS, 2.0, 2.0)
+    other = same.succeeded(AGENTS[:2], 3.0, 3.0)
+    assert (first.version, same.version, other.version) == (1, 1, 2)
+    failed = other.failed("x", False, 9.0).failed("y", False, 19.0)
+    assert (failed.failures, failed.records, failed.health) == (2, AGENTS[:2], Health.RETRYING)
+    assert failed.succeeded(AGENTS, 4.0, 4.0).failures == 0
+
+
+def test_age_is_monotonic_and_never_negative():
+    feed = live(AGENTS, mono=100.0)
+    assert feed.age(130.5) == 30.5
+    assert feed.age(90.0) == 0.0
+    assert Feed().age(5.0) is None
+
+
+def test_backoff_doubles_with_jitter_up_to_the_cap_and_never_below_the_interval():
+    backoff = Backoff(interval=10, cap=60, rng=random.Random(1))
+    delays = [backoff.delay(n) for n in range(1, 8)]
+    assert delays[0] == 10
+    assert 15 <= delays[1] <= 20 and 30 <= delays[2] <= 40 and 45 <= delays[3] <= 60
+    assert all(45 <= d <= 60 for d in delays[4:])
+    assert all(d >= 10 for d in delays)
+
+
+def test_backoff_honours_retry_after():
+    backoff = Backoff(interval=10, cap=60, rng=random.Random(1))
+    assert backoff.delay(1, retry_after=45) == 45
+    assert backoff.delay(1, retry_after=2) == 10
+
+
+def test_backoff_jitter_spreads_boards():
+    delays = {round(Backoff(10, rng=random.Random(seed)).delay(3), 3) for seed in range(20)}
+    assert len(delays) > 10

@@ -1,0 +1,261 @@
+"""What the agents grid shows: which rows, in what order, with which cells and columns.
+
+The grid widget only draws what this module decides, so sorting, filtering, searching,
+grouping, the ticking time in state, break thresholds and which columns fit a given
+width are all tested here without a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone, tzinfo
+from typing import Iterable, Sequence
+
+from wallboard.config import Thresholds
+from wallboard.core import formatting as fmt
+from wallboard.core.codes import AGENT_STATUS, NO_VALUE
+from wallboard.core.models import Agent
+from wallboard.core.thresholds import Level, break_level
+
+SORTS: tuple[str, ...] = ("name", "state", "time", "group")
+SORT_LABELS = {"name": "name", "state": "state", "time": "time in state", "group": "group"}
+STATE_FILTERS: tuple[str | None, ...] = (None, *(entry.category for entry in AGENT_STATUS), "unknown")
+_STATE_RANK = {entry.category: rank for rank, entry in enumerate(AGENT_STATUS)}
+
+
+@dataclass(frozen=True, slots=True)
+class ViewOptions:
+    """How the supervisor has arranged the grid; kept across refreshes."""
+
+    sort: str = "name"
+    state_filter: str | None = None  # a state category, or None for all
+    search: str = ""
+    group_by: bool = False
+
+    def next_sort(self) -> "ViewOptions":
+        return replace(self, sort=SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
+
+    def next_filter(self) -> "ViewOptions":
+        index = STATE_FILTERS.index(self.state_filter) if self.state_filter in STATE_FILTERS else 0
+        return replace(self, state_filter=STATE_FILTERS[(index + 1) % len(STATE_FILTERS)])
+
+    def describe(self) -> str:
+        parts = [f"sort: {SORT_LABELS[self.sort]}"]
+        if self.state_filter:
+            parts.append(f"state: {filter_label(self.state_filter)}")
+        if self.search:
+            parts.append(f"search: {self.search}")
+        if self.group_by:
+            parts.append("grouped by group")
+        return " · ".join(parts)
+
+
+def filter_label(category: str | None) -> str:
+    if category is None:
+        return "all"
+    for entry in AGENT_STATUS:
+        if entry.category == category:
+            return entry.label
+    return "Unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupHeader:
+    """A separator row when the grid is grouped by group id."""
+
+    group_id: int | None
+    count: int
+    available: int
+
+    @property
+    def key(self) -> str:
+        return f"group:{self.group_id}"
+
+    @property
+    def text(self) -> str:
+        name = f"Group {self.group_id}" if self.group_id is not None else "No group"
+        noun = "agent" if self.count == 1 else "agents"
+        return f"{name} · {self.count} {noun} · {self.available} available"
+
+
+Row = Agent | GroupHeader
+
+
+def row_key(row: Row) -> str:
+    return row.key if isinstance(row, GroupHeader) else row.agent_id
+
+
+def arrange(agents: Iterable[Agent], options: ViewOptions) -> tuple[Row, ...]:
+    """The rows to show, in order: filtered, searched, sorted and optionally grouped."""
+    needle = options.search.casefold().strip()
+    chosen = [
+        agent
+        for agent in agents
+        if (options.state_filter is None or agent.state.category == options.state_filter)
+        and (not needle or needle in agent.name.casefold() or needle in agent.agent_id.casefold())
+    ]
+    chosen.sort(key=_sort_key(options.sort))
+    if not options.group_by:
+        return tuple(chosen)
+    groups: dict[int | None, list[Agent]] = {}
+    for agent in chosen:
+        groups.setdefault(agent.group_id, []).append(agent)
+    rows: list[Row] = []
+    for group_id in sorted(groups, key=lambda g: (g is None, g or 0)):
+        members = groups[group_id]
+        available = sum(1 for agent in members if agent.state.category == "available")
+        rows.append(GroupHeader(group_id, len(members), available))
+        rows.extend(members)
+    return tuple(rows)
+
+
+def _name_key(agent: Agent) -> tuple[str, str]:
+    return (agent.name.casefold() or agent.agent_id.casefold(), agent.agent_id)
+
+
+def _sort_key(sort: str):
+    if sort == "state":
+        return lambda a: (_STATE_RANK.get(a.state.category, 99), -(a.time_in_status or 0), _name_key(a))
+    if sort == "time":
+        return lambda a: (a.time_in_status is None, -(a.time_in_status or 0), _name_key(a))
+    if sort == "group":
+        return lambda a: (a.group_id is None, a.group_id or 0, _name_key(a))
+    return _name_key
+
+
+# --- columns ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    priority: int  # 1 never drops; higher numbers drop first when space runs out
+    right: bool = False
+
+
+NAME_MIN, NAME_MAX = 14, 30
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Agent", NAME_MIN, 1),
+    Column("state", "State", 17, 1),
+    Column("reason", "Reason", 7, 2),
+    Column("time", "In state", 9, 1, right=True),
+    Column("media", "Media", 9, 3),
+    Column("line1", "Line 1", 10, 4),
+    Column("line2", "Line 2", 10, 5),
+    Column("group", "Group", 5, 3, right=True),
+    Column("acc_rej", "Acc/Rej", 7, 6, right=True),
+    Column("aht", "AHT 30m", 7, 6, right=True),
+    Column("login", "Login", 5, 7),
+)
+GAP = 1
+
+
+@dataclass(frozen=True, slots=True)
+class GridLayout:
+    columns: tuple[Column, ...]
+    gap: int
+
+
+MAX_GAP = 3
+
+
+def fit_columns(width: int, columns: Sequence[Column] = COLUMNS) -> GridLayout:
+    """The columns that fit ``width`` cells, dropping by priority.
+
+    Spare room goes first to the name column (up to ``NAME_MAX``), then to the gaps
+    between columns (up to ``MAX_GAP``), so a wide screen stays easy to read.
+    """
+    kept = list(columns)
+    while len(kept) > 1 and _needed(kept) > width:
+        droppable = [c for c in kept if c.priority > 1]
+        if not droppable:
+            break
+        worst = max(droppable, key=lambda c: (c.priority, kept.index(c)))
+        kept.remove(worst)
+    spare = max(0, width - _needed(kept))
+    grown = tuple(
+        replace(column, width=min(NAME_MAX, column.width + spare)) if column.key == "name" else column
+        for column in kept
+    )
+    spare = max(0, width - _needed(grown))
+    gap = GAP + min(MAX_GAP - GAP, spare // max(1, len(grown) - 1))
+    return GridLayout(grown, gap)
+
+
+def _needed(columns: Sequence[Column], gap: int = GAP) -> int:
+    return sum(column.width for column in columns) + gap * (len(columns) - 1)
+
+
+# --- cells --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A cell's text and the style classes the widget maps to theme colours."""
+
+    text: str
+    style: str = ""
+
+
+def shown_time_in_state(agent: Agent, elapsed: float | None, cap: float | None = None) -> int | None:
+    """Time in state as fetched plus the time since it was fetched.
+
+    ``elapsed`` is seconds since the answer arrived (monotonic); ``cap`` stops the ticking
+    once the data is stale, so a frozen board never claims fresh knowledge.
+    """
+    if agent.time_in_status is None:
+        return None
+    extra = max(0.0, elapsed or 0.0)
+    if cap is not None:
+        extra = min(extra, cap)
+    return agent.time_in_status + int(extra)
+
+
+def agent_cells(
+    agent: Agent,
+    seconds_in_state: int | None,
+    thresholds: Thresholds,
+    zone: tzinfo | None = None,
+    now_wall: float | None = None,
+) -> dict[str, Cell]:
+    """Every cell of one agent's row."""
+    state = agent.state
+    level = break_level(agent, seconds_in_state, thresholds)
+    level_style = f" level-{level.word.lower()}" if level else ""
+    time_text = fmt.clock(seconds_in_state)
+    if level:
+        time_text = f"{level.mark}{time_text}"
+    accepted, rejected = agent.day_accepted_count, agent.day_rejected_count
+    return {
+        "name": Cell(agent.name or agent.agent_id),
+        "state": Cell(f"{state.symbol or '?'} {state.label}", f"state-{state.category}{level_style}"),
+        "reason": Cell(agent.status_code_short or "", f"state-{state.category}" if agent.status_code_short else ""),
+        "time": Cell(time_text, level_style.strip()),
+        "media": Cell(agent.media.label if agent.media_id else NO_VALUE, "dim" if not agent.media_id else ""),
+        "line1": Cell(agent.line1.label, f"line-{agent.line1.category}"),
+        "line2": Cell(agent.line2.label, f"line-{agent.line2.category}"),
+        "group": Cell(fmt.count(agent.group_id)),
+        "acc_rej": Cell(f"{fmt.count(accepted)}/{fmt.count(rejected)}"),
+        "aht": Cell(fmt.clock(agent.thirty_min_avg_handling_time)),
+        "login": Cell(_login_text(agent.last_login_time, zone, now_wall)),
+    }
+
+
+def _login_text(epoch: int | None, zone: tzinfo | None, now_wall: float | None) -> str:
+    if epoch is None:
+        return NO_VALUE
+    try:
+        moment = datetime.fromtimestamp(epoch, tz=timezone.utc).astimezone(zone)
+    except (OverflowError, OSError, ValueError):
+        return NO_VALUE
+    if now_wall is not None:
+        today = datetime.fromtimestamp(now_wall, tz=timezone.utc).astimezone(zone).date()
+        if moment.date() != today:
+            return moment.strftime("%d %b")
+    return moment.strftime("%H:%M")
+
+
+def worst_break_level(agents: Iterable[Agent], elapsed: float | None, thresholds: Thresholds) -> Level:
+    return max((break_level(a, shown_time_in_state(a, elapsed), thresholds) for a in agents), default=Level.OK)

@@ -1,0 +1,142 @@
+"""Every field of one agent or queue, decoded and with units, for the detail screens.
+
+Rows are (label, value) or (label, today, last 30 minutes) so the screens can show day
+and 30-minute figures side by side. Seconds are h:mm:ss, epochs are local time, a
+missing value is an em dash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from wallboard.config import Thresholds
+from wallboard.core import formatting as fmt
+from wallboard.core.codes import NO_VALUE
+from wallboard.core.models import Agent, Queue
+from wallboard.core.thresholds import break_level, queue_findings, sla_target
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    rows: tuple[tuple[str, ...], ...]
+    columns: tuple[str, ...] = ("", "")
+
+
+def _utilisation(processing: int | None, total: int | None) -> str:
+    if processing is None or not total:
+        return NO_VALUE
+    return fmt.percent(min(100.0, 100.0 * processing / total), 1)
+
+
+def agent_sections(agent: Agent, seconds_in_state: int | None, thresholds: Thresholds, zone: tzinfo | None) -> tuple[Section, ...]:
+    state = agent.state
+    level = break_level(agent, seconds_in_state, thresholds)
+    in_state = fmt.hms(seconds_in_state) + (f"  ({level.word.lower()}: break over threshold)" if level else "")
+    reason = agent.status_code_short or NO_VALUE
+    if agent.status_code_item_id is not None or agent.status_code_list_id is not None:
+        reason += f"  (item {fmt.count(agent.status_code_item_id)}, list {fmt.count(agent.status_code_list_id)})"
+    thirty_logged_in = _sum(
+        agent.thirty_min_available_time,
+        agent.thirty_min_processing_time,
+        agent.thirty_min_wrap_up_time,
+        agent.thirty_min_break_time,
+        agent.thirty_min_offline_time,
+    )
+    now = Section(
+        "Now",
+        (
+            ("Name", agent.name or NO_VALUE),
+            ("Login id", agent.agent_id),
+            ("Group", fmt.count(agent.group_id)),
+            ("State", f"{state.symbol} {state.label}"),
+            ("Reason code", reason),
+            ("Time in state", in_state),
+            ("Media", agent.media.label),
+            ("Phone line 1", _line(agent.line1.label, agent.line1_status_time)),
+            ("Phone line 2", _line(agent.line2.label, agent.line2_status_time)),
+            ("Last login", fmt.local_time(agent.last_login_time, zone)),
+            ("Skills enabled", f"{fmt.count(agent.enabled_skill_count)} of {fmt.count(agent.assigned_skill_count)}"),
+        ),
+    )
+    activity = Section(
+        "Activity",
+        (
+            ("Accepted", fmt.count(agent.day_accepted_count), fmt.count(agent.thirty_min_accepted_count)),
+            ("Rejected", fmt.count(agent.day_rejected_count), fmt.count(agent.thirty_min_rejected_count)),
+            ("Logged in", fmt.hms(agent.day_login_time), fmt.hms(thirty_logged_in)),
+            ("Available", fmt.hms(agent.day_available_time), fmt.hms(agent.thirty_min_available_time)),
+            ("Processing", fmt.hms(agent.day_processing_time), fmt.hms(agent.thirty_min_processing_time)),
+            ("Avg handling", fmt.hms(agent.day_avg_processing_time), fmt.hms(agent.thirty_min_avg_handling_time)),
+            ("Wrap-up", fmt.hms(agent.day_wrap_up_time), fmt.hms(agent.thirty_min_wrap_up_time)),
+            ("Break", fmt.hms(agent.day_break_time), fmt.hms(agent.thirty_min_break_time)),
+            ("Offline", fmt.hms(agent.day_offline_time), fmt.hms(agent.thirty_min_offline_time)),
+            (
+                "Utilisation",
+                _utilisation(agent.day_processing_time, agent.day_login_time),
+                _utilisation(agent.thirty_min_processing_time, thirty_logged_in),
+            ),
+        ),
+        ("Today", "Last 30 min"),
+    )
+    return now, activity
+
+
+def queue_sections(queue: Queue, thresholds: Thresholds) -> tuple[Section, ...]:
+    target = sla_target(queue, thresholds)
+    own_target = "" if queue.sla_target else "  (default: the queue reports none)"
+    findings = queue_findings(queue, thresholds)
+    now = Section(
+        "Now",
+        (
+            ("Queue", queue.name or NO_VALUE),
+            ("Queue id", queue.queue_id),
+            ("Media", queue.media.label),
+            ("Type", queue.queue_type or NO_VALUE),
+            ("Waiting", fmt.count(queue.queue_size)),
+            ("Longest wait", fmt.mss(queue.longest_wait_time)),
+            ("Being offered", fmt.count(queue.number_in_offered)),
+            ("In progress", fmt.count(queue.number_in_progress)),
+            ("SLA now", fmt.percent(queue.sla_activity)),
+            ("SLA target", fmt.percent(target) + own_target),
+            ("Status", "; ".join(f.text for f in findings) or "OK"),
+        ),
+    )
+    agents = Section(
+        "Agents",
+        (
+            ("Assigned", fmt.count(queue.assigned_agent_count)),
+            ("Enabled", fmt.count(queue.enabled_agent_count)),
+            ("Available", fmt.count(queue.agents_available)),
+            ("Busy (incl. offered)", fmt.count(queue.agents_busy)),
+            ("Post-processing", fmt.count(queue.agents_post_process)),
+            ("On break", fmt.count(queue.agents_on_break)),
+            ("Work offline", fmt.count(queue.agents_work_offline)),
+            ("Logged out", fmt.count(queue.agents_logged_out)),
+        ),
+    )
+    activity = Section(
+        "Activity",
+        (
+            ("Queued", fmt.count(queue.day_queued), fmt.count(queue.thirty_min_queued)),
+            ("Accepted", fmt.count(queue.day_accepted), fmt.count(queue.thirty_min_accepted)),
+            ("Abandoned", fmt.count(queue.day_abandoned), fmt.count(queue.thirty_min_abandoned)),
+            ("Abandon rate", fmt.percent(queue.day_abandon_percent, 1), fmt.percent(queue.thirty_min_abandon_percent, 1)),
+            ("Avg duration", fmt.hms(queue.day_avg_duration), fmt.hms(queue.thirty_min_avg_duration)),
+            ("Avg wait", fmt.hms(queue.day_avg_wait_time), fmt.hms(queue.thirty_min_avg_wait_time)),
+            ("Longest wait", NO_VALUE, fmt.hms(queue.thirty_min_longest_wait_time)),
+            ("SLA", fmt.percent(queue.day_sla_activity), fmt.percent(queue.thirty_min_sla_activity)),
+        ),
+        ("Today", "Last 30 min"),
+    )
+    return now, agents, activity
+
+
+def _line(label: str, seconds: int | None) -> str:
+    return label if seconds is None else f"{label}  for {fmt.hms(seconds)}"
+
+
+def _sum(*values: int | None) -> int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None

@@ -1,0 +1,76 @@
+"""What a queue tile says: every figure as text, and which of them are in trouble."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wallboard.config import Thresholds
+from wallboard.core import formatting as fmt
+from wallboard.core.models import Queue
+from wallboard.core.thresholds import Finding, Level, metric_level, queue_findings, sla_target
+
+
+@dataclass(frozen=True, slots=True)
+class QueueText:
+    title: str
+    media: str
+    waiting: str
+    longest: str
+    longest_value: str
+    sla: str
+    sla_value: str
+    sla_caption: str
+    sla_30: str
+    agents_working: str
+    agents_away: str
+    today: str
+    thirty: str
+    status: str
+    level: Level
+    waiting_level: Level
+    longest_level: Level
+    sla_level: Level
+    findings: tuple[Finding, ...]
+
+
+def queue_text(queue: Queue, thresholds: Thresholds) -> QueueText:
+    findings = queue_findings(queue, thresholds)
+    level = max((f.level for f in findings), default=Level.OK)
+    target = sla_target(queue, thresholds)
+    if findings:
+        status = f"{'▲ ALERT' if level is Level.ALERT else '△ WARNING'}: " + "; ".join(f.text for f in findings)
+    else:
+        status = "✓ OK"
+    return QueueText(
+        title=queue.name or queue.queue_id,
+        media=queue.media.label,
+        waiting=fmt.count(queue.queue_size),
+        longest=f"longest {fmt.mss(queue.longest_wait_time)}",
+        longest_value=fmt.mss(queue.longest_wait_time),
+        sla=f"SLA {fmt.percent(queue.sla_activity)} / {fmt.percent(target)}",
+        sla_value=fmt.count(None if queue.sla_activity is None else round(queue.sla_activity)),
+        sla_caption=f"SLA % · target {fmt.percent(target)}",
+        sla_30=f"30m SLA {fmt.percent(queue.thirty_min_sla_activity)} · wait {fmt.mss(queue.thirty_min_avg_wait_time)}",
+        agents_working=(
+            f"● {fmt.count(queue.agents_available)} avail  ■ {fmt.count(queue.agents_busy)} busy  "
+            f"◆ {fmt.count(queue.agents_post_process)} wrap"
+        ),
+        agents_away=(
+            f"‖ {fmt.count(queue.agents_on_break)} break  ○ {fmt.count(queue.agents_work_offline)} offline  "
+            f"· {fmt.count(queue.agents_logged_out)} out"
+        ),
+        today=(
+            f"Today  {fmt.count(queue.day_accepted)} acc · {fmt.count(queue.day_abandoned)} ab · "
+            f"{fmt.percent(queue.day_abandon_percent, 1)}"
+        ),
+        thirty=(
+            f"30 min {fmt.count(queue.thirty_min_accepted)} acc · {fmt.count(queue.thirty_min_abandoned)} ab · "
+            f"{fmt.percent(queue.thirty_min_abandon_percent, 1)}"
+        ),
+        status=status,
+        level=level,
+        waiting_level=metric_level(findings, "waiting"),
+        longest_level=metric_level(findings, "longest_wait"),
+        sla_level=metric_level(findings, "sla"),
+        findings=findings,
+    )

@@ -1,0 +1,97 @@
+"""The immutable picture of the tenant the poller hands to the board.
+
+Each endpoint (agents, queues) keeps its own last good records and its own health, so a
+failing endpoint never blanks the other: queues can be fresh while agents are stale,
+and the header says which. Ages are measured on the monotonic clock, so wall-clock
+jumps (NTP, suspend/resume) never produce negative or absurd ages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Generic, TypeVar
+
+from wallboard.core.models import Agent, Queue
+
+T = TypeVar("T", Agent, Queue)
+
+
+class Health(Enum):
+    """What the last attempt on an endpoint says about it."""
+
+    WAITING = "waiting"  # no answer yet
+    LIVE = "live"  # the last attempt succeeded
+    RETRYING = "retrying"  # the last attempt failed; backing off and trying again
+    REFUSED = "refused"  # credentials refused: polling has stopped until the user acts
+
+
+@dataclass(frozen=True, slots=True)
+class Feed(Generic[T]):
+    """One endpoint's last good data and its health."""
+
+    records: tuple[T, ...] = ()
+    received_wall: float | None = None  # epoch seconds of the last good answer
+    received_mono: float | None = None  # monotonic seconds of the same moment
+    health: Health = Health.WAITING
+    error: str | None = None  # the last failure's one-line message
+    failures: int = 0  # consecutive failures
+    retry_at_mono: float | None = None  # when the next attempt is due, while retrying
+    problems: tuple[str, ...] = ()  # what was skipped or unreadable in the last payload
+    skipped: int = 0
+    version: int = 0  # increments with each good answer whose records differ
+
+    def age(self, now_mono: float) -> float | None:
+        """Seconds since the last good answer, never negative; ``None`` before the first."""
+        if self.received_mono is None:
+            return None
+        return max(0.0, now_mono - self.received_mono)
+
+    def succeeded(self, records: tuple[T, ...], wall: float, mono: float, problems: tuple[str, ...] = (), skipped: int = 0) -> "Feed[T]":
+        version = self.version + (records != self.records or self.received_mono is None)
+        return Feed(records, wall, mono, Health.LIVE, None, 0, None, problems, skipped, version)
+
+    def failed(self, message: str, refused: bool, retry_at_mono: float | None) -> "Feed[T]":
+        return replace(
+            self,
+            health=Health.REFUSED if refused else Health.RETRYING,
+            error=message,
+            failures=self.failures + 1,
+            retry_at_mono=retry_at_mono,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Agents and queues as last seen, with the refresh interval that defines staleness."""
+
+    agents: Feed[Agent] = field(default_factory=Feed)
+    queues: Feed[Queue] = field(default_factory=Feed)
+    interval: float = 10.0
+    sequence: int = 0
+
+    @property
+    def stale_after(self) -> float:
+        """Data older than two refresh intervals is stale."""
+        return 2 * self.interval
+
+    def is_stale(self, feed: Feed, now_mono: float) -> bool:
+        age = feed.age(now_mono)
+        return age is not None and age > self.stale_after
+
+    def stale_feeds(self, now_mono: float) -> list[str]:
+        return [name for name, feed in (("agents", self.agents), ("queues", self.queues)) if self.is_stale(feed, now_mono)]
+
+    def oldest_age(self, now_mono: float) -> float | None:
+        ages = [age for age in (self.agents.age(now_mono), self.queues.age(now_mono)) if age is not None]
+        return max(ages) if ages else None
+
+    @property
+    def refused(self) -> str | None:
+        for feed in (self.agents, self.queues):
+            if feed.health is Health.REFUSED:
+                return feed.error
+        return None
+
+    def with_feed(self, name: str, feed: Feed) -> "Snapshot":
+        return replace(self, **{name: feed}, sequence=self.sequence + 1)

@@ -1,0 +1,109 @@
+"""What the always-visible header and the STALE banner say.
+
+Parts carry a priority so the header can drop the least important ones on a narrow
+terminal (80 columns over SSH) and still say the essentials: who, when, and whether the
+data can be trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+
+from wallboard.core import formatting as fmt
+from wallboard.core.codes import AGENT_STATUS
+from wallboard.core.snapshot import Feed, Health, Snapshot
+from wallboard.core.totals import Totals
+
+_SYMBOLS = {entry.category: entry.symbol for entry in AGENT_STATUS}
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    text: str
+    style: str = ""  # a style class the widget maps to theme colours
+    priority: int = 1  # 1 is kept longest
+
+
+def clock_text(now_wall: float, zone: tzinfo | None) -> str:
+    return datetime.fromtimestamp(now_wall, tz=timezone.utc).astimezone(zone).strftime("%H:%M:%S")
+
+
+def connection(snapshot: Snapshot, now_mono: float) -> Part:
+    """One word or phrase for the state of the connection."""
+    feeds = (("agents", snapshot.agents), ("queues", snapshot.queues))
+    if snapshot.refused:
+        return Part("✖ credentials refused · r to retry", "alert", 1)
+    retrying = [(name, feed) for name, feed in feeds if feed.health is Health.RETRYING]
+    if retrying:
+        name, feed = retrying[0]
+        which = "both" if len(retrying) == 2 else name
+        wait = _retry_in(feed, now_mono)
+        return Part(f"↻ {which} retrying{wait}", "warning", 1)
+    if all(feed.health is Health.WAITING for _, feed in feeds):
+        return Part("… connecting", "dim", 1)
+    return Part("● live", "ok", 2)
+
+
+def _retry_in(feed: Feed, now_mono: float) -> str:
+    if feed.retry_at_mono is None:
+        return ""
+    return f" in {fmt.age(max(0.0, feed.retry_at_mono - now_mono) + 0.999)}"
+
+
+def header_parts(
+    tenant: str,
+    snapshot: Snapshot,
+    totals: Totals,
+    now_wall: float,
+    now_mono: float,
+    zone: tzinfo | None,
+) -> list[Part]:
+    parts = [Part(tenant or "—", "title", 1), Part(clock_text(now_wall, zone), "clock", 1)]
+    received = [feed.received_wall for feed in (snapshot.agents, snapshot.queues) if feed.received_wall]
+    if received:
+        parts.append(Part(f"as of {clock_text(min(received), zone)}", "dim", 3))
+    age = snapshot.oldest_age(now_mono)
+    stale = snapshot.stale_feeds(now_mono)
+    if stale:
+        parts.append(Part(f"STALE {fmt.age(age)}", "stale", 1))
+    parts.append(connection(snapshot, now_mono))
+    counts = " ".join(f"{_SYMBOLS.get(category, '?')}{count}" for category, count in totals.agents_by_state if count)
+    if counts:
+        parts.append(Part(counts, "states", 4))
+    parts.append(Part(f"waiting {fmt.count(totals.waiting)}", "waiting", 2))
+    if totals.longest_wait is not None:
+        parts.append(Part(f"longest {fmt.mss(totals.longest_wait)}", "longest", 3))
+    return parts
+
+
+def fit_parts(parts: list[Part], width: int, separator: str = " │ ") -> list[Part]:
+    """Drop the lowest-priority parts (last first) until the header fits ``width``."""
+    kept = list(parts)
+
+    def length() -> int:
+        return sum(len(part.text) for part in kept) + len(separator) * max(0, len(kept) - 1)
+
+    while length() > width and len(kept) > 1:
+        worst = max(range(len(kept)), key=lambda i: (kept[i].priority, i))
+        if kept[worst].priority <= 1:
+            break
+        kept.pop(worst)
+    return kept
+
+
+def banner(snapshot: Snapshot, now_mono: float) -> str | None:
+    """The STALE / refused banner text, or ``None`` when the data can be trusted."""
+    if snapshot.refused:
+        return f"✖ CREDENTIALS REFUSED — {snapshot.refused}. Polling has stopped: fix it, then press r."
+    stale = snapshot.stale_feeds(now_mono)
+    if not stale:
+        return None
+    feeds = {"agents": snapshot.agents, "queues": snapshot.queues}
+    which = " and ".join(stale)
+    age = max(feeds[name].age(now_mono) or 0.0 for name in stale)
+    reasons = [feeds[name].error for name in stale if feeds[name].error]
+    reason = f" — {reasons[0]}" if reasons else ""
+    fresh = [name for name in feeds if name not in stale and feeds[name].health is Health.LIVE]
+    still = f" ({fresh[0]} still live)" if fresh else ""
+    return f"⚠ STALE — {which} data is {fmt.age(age)} old{still}{reason}"

@@ -1,0 +1,41 @@
+"""The figures the header shows for the whole tenant."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from wallboard.core.codes import AGENT_STATUS
+from wallboard.core.models import Agent, Queue
+
+STATE_ORDER = tuple(entry.category for entry in AGENT_STATUS)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    agents_by_state: tuple[tuple[str, int], ...]  # (category, count), in table order, unknown last
+    agents: int
+    waiting: int | None
+    longest_wait: int | None
+    longest_wait_queue: str | None
+
+
+def totals(agents: Iterable[Agent], queues: Iterable[Queue]) -> Totals:
+    counts: Counter[str] = Counter(agent.state.category for agent in agents)
+    ordered = [(category, counts[category]) for category in STATE_ORDER]
+    ordered += [(category, n) for category, n in sorted(counts.items()) if category not in STATE_ORDER]
+    queue_list = list(queues)
+    sizes = [queue.queue_size for queue in queue_list if queue.queue_size is not None]
+    worst = max(
+        (queue for queue in queue_list if queue.longest_wait_time is not None),
+        key=lambda queue: queue.longest_wait_time,  # type: ignore[arg-type, return-value]
+        default=None,
+    )
+    return Totals(
+        agents_by_state=tuple(ordered),
+        agents=sum(counts.values()),
+        waiting=sum(sizes) if sizes else None,
+        longest_wait=worst.longest_wait_time if worst else None,
+        longest_wait_queue=worst.name if worst else None,
+    )
