@@ -7,6 +7,7 @@ Methods return parsed, typed records; every failure is a typed
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import quote, urlsplit
@@ -22,6 +23,7 @@ from wallboard.urls import check_url
 
 R = TypeVar("R", Agent, Queue)
 
+PARSE_IN_THREAD_BYTES = 128 * 1024
 AUTH_REFUSED = (
     "the tenant name or data-request token was refused: check `tenant` in the config "
     "and run `wallboard secrets set realtime-token`"
@@ -106,7 +108,10 @@ class RealtimeClient:
             max_body=self.max_body,
         )
         try:
-            result = parser(reply.body, self.fmt)
+            if len(reply.body) > PARSE_IN_THREAD_BYTES:  # keep the event loop free for the UI
+                result = await asyncio.to_thread(parser, reply.body, self.fmt)
+            else:
+                result = parser(reply.body, self.fmt)
         except ParseError as error:
             raise BadPayloadError(f"the answer for {described} could not be read: {error}") from None
         return Fetched(result, reply.received_at, reply.elapsed, len(reply.body))

@@ -1,0 +1,109 @@
+"""The poller against the simulator over loopback: fresh data, faults, refusals, recovery."""
+
+import asyncio
+import time
+
+import pytest
+
+from wallboard.clients.http import Timeouts
+from wallboard.clients.rtstats import RealtimeClient
+from wallboard.core.snapshot import Health
+from wallboard.poller import Poller
+from wallboard.sim.simulator import Simulator
+
+INTERVAL = 0.2
+
+
+@pytest.fixture
+def sim():
+    with Simulator(seed=7, agents=30, queues=6, cycle=INTERVAL) as simulator:
+        yield simulator
+
+
+async def run_for(sim, seconds, *, token="demo", interval=INTERVAL, between=None):
+    snapshots = []
+    async with RealtimeClient(sim.realtime_url, "demo", token, timeouts=Timeouts(1, 1, 2)) as client:
+        poller = Poller(client, interval, snapshots.append)
+        task = asyncio.create_task(poller.run())
+        await asyncio.sleep(seconds)
+        if between is not None:
+            await between(poller)
+        poller.stop()
+        await asyncio.wait_for(task, 5)
+    return poller, snapshots
+
+
+async def test_both_feeds_fill(sim):
+    poller, snapshots = await run_for(sim, 0.7)
+    snapshot = poller.snapshot
+    assert snapshot.agents.health is Health.LIVE and len(snapshot.agents.records) == 30
+    assert snapshot.queues.health is Health.LIVE and len(snapshot.queues.records) == 6
+    assert 3 <= sim.requests["agents"] <= 5, "one request per interval"
+    assert snapshots[-1] is snapshot
+
+
+async def test_one_failing_endpoint_does_not_blank_or_slow_the_other(sim):
+    sim.faults = "503=1@agents"
+    poller, _ = await run_for(sim, 1.2)
+    snapshot = poller.snapshot
+    assert snapshot.queues.health is Health.LIVE and len(snapshot.queues.records) == 6
+    assert snapshot.agents.health is Health.RETRYING and snapshot.agents.records == ()
+    assert "HTTP 503" in snapshot.agents.error
+    assert sim.requests["queues"] >= 5
+    assert sim.requests["agents"] <= 4, "the failing endpoint backs off"
+
+
+async def test_last_good_data_is_kept_through_garbage(sim):
+    async def break_it(poller):
+        sim.faults = "garbage=1"
+        await asyncio.sleep(0.6)
+
+    poller, _ = await run_for(sim, 0.3, between=break_it)
+    agents = poller.snapshot.agents
+    assert agents.health is Health.RETRYING
+    assert len(agents.records) == 30
+    assert "could not be read" in agents.error
+
+
+async def test_refused_credentials_stop_polling_until_resumed(sim):
+    async def wait_then_resume(poller):
+        assert poller.refused
+        assert sim.requests["agents"] == 1 and sim.requests["queues"] <= 1
+        poller.resume()
+        await asyncio.sleep(0.5)
+
+    poller, _ = await run_for(sim, 1.0, token="wrong", between=wait_then_resume)
+    assert poller.snapshot.refused.startswith("the tenant name or data-request token was refused")
+    assert poller.snapshot.agents.health is Health.REFUSED
+    assert sim.requests["agents"] == 2, "exactly one more try after the user asked"
+
+
+async def test_recovers_on_its_own_when_the_server_does(sim):
+    async def heal(poller):
+        assert poller.snapshot.agents.health is Health.RETRYING
+        sim.faults = ""
+        await asyncio.sleep(1.0)
+
+    sim.faults = "500=1@agents"
+    poller, _ = await run_for(sim, 0.3, between=heal)
+    assert poller.snapshot.agents.health is Health.LIVE
+    assert poller.snapshot.agents.failures == 0
+    assert len(poller.snapshot.agents.records) == 30
+
+
+async def test_retry_after_is_honoured(sim):
+    sim.faults = "429=1@queues,retry-after=1"
+    started = time.monotonic()
+    poller, _ = await run_for(sim, 0.8)
+    assert sim.requests["queues"] == 1, f"retried before Retry-After ({time.monotonic() - started:.2f}s)"
+    assert poller.snapshot.queues.retry_at_mono is not None
+
+
+async def test_refresh_now_polls_at_once(sim):
+    async def refresh(poller):
+        before = sim.requests["agents"]
+        poller.refresh_now()
+        await asyncio.sleep(0.1)
+        assert sim.requests["agents"] == before + 1
+
+    await run_for(sim, 0.35, interval=5.0, between=refresh)

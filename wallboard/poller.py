@@ -1,0 +1,156 @@
+"""The one poller: fetches agents and queues and hands the board immutable snapshots.
+
+Each endpoint has its own loop, so a slow or failing endpoint never delays or blanks the
+other, and at most one request per endpoint is ever in flight. On success the next poll
+is scheduled one interval after the previous one started; on failure the endpoint backs
+off (:class:`~wallboard.core.backoff.Backoff`), keeping its last good records. Refused
+credentials stop both loops until :meth:`Poller.resume` (the user pressed ``r`` or changed
+the settings): retrying a refused token only earns a lockout.
+
+The poller runs in the board's event loop; parsing of large payloads happens in a
+thread inside the client, so nothing here blocks the UI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Awaitable, Callable, Protocol
+
+from wallboard.clients.rtstats import Fetched
+from wallboard.core.backoff import Backoff
+from wallboard.core.snapshot import Feed, Snapshot
+from wallboard.errors import ApiError, AuthError
+
+FEEDS = ("agents", "queues")
+
+
+class Source(Protocol):
+    """What the poller needs of a client (RealtimeClient satisfies it)."""
+
+    async def agents(self) -> Fetched: ...
+
+    async def queues(self) -> Fetched: ...
+
+
+class Schedule:
+    """When to poll next after a success: a fixed period from the previous start."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+
+    def next_delay(self, feed: str, started: float, finished: float, changed: bool) -> float:
+        return max(0.0, started + self.interval - finished)
+
+
+class Poller:
+    def __init__(
+        self,
+        source: Source,
+        interval: float,
+        on_snapshot: Callable[[Snapshot], None],
+        *,
+        wall: Callable[[], float] = time.time,
+        mono: Callable[[], float] = time.monotonic,
+        backoff: Backoff | None = None,
+        schedule: Schedule | None = None,
+    ) -> None:
+        self.source = source
+        self.interval = interval
+        self.on_snapshot = on_snapshot
+        self.wall = wall
+        self.mono = mono
+        self.backoff = backoff or Backoff(interval)
+        self.schedule = schedule or Schedule(interval)
+        self.snapshot = Snapshot(interval=interval)
+        self.requests = {name: 0 for name in FEEDS}
+        self._wake = {name: asyncio.Event() for name in FEEDS}
+        self._resumed = asyncio.Event()
+        self._refused = False
+        self._stopped = False
+
+    # --- control ------------------------------------------------------------------------
+
+    def refresh_now(self) -> None:
+        """Poll both endpoints at once (and resume after refused credentials)."""
+        self.resume()
+        for event in self._wake.values():
+            event.set()
+
+    def resume(self) -> None:
+        """Start polling again after credentials were refused."""
+        if self._refused:
+            self._refused = False
+            self._resumed.set()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._resumed.set()
+        for event in self._wake.values():
+            event.set()
+
+    @property
+    def refused(self) -> bool:
+        return self._refused
+
+    # --- loops --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Poll until :meth:`stop`; never raises for a server's misbehaviour."""
+        await asyncio.gather(*(self._loop(name) for name in FEEDS))
+
+    async def _loop(self, name: str) -> None:
+        fetch: Callable[[], Awaitable[Fetched]] = getattr(self.source, name)
+        while not self._stopped:
+            if self._refused:
+                await self._resumed.wait()
+                self._resumed.clear()
+                continue
+            started = self.mono()
+            self.requests[name] += 1
+            try:
+                fetched = await fetch()
+            except AuthError as error:
+                self._refused = True
+                self._publish(name, self._feed(name).failed(str(error), True, None))
+                continue
+            except ApiError as error:
+                delay = self._failure_delay(name, error.retry_after)
+                self._publish(name, self._feed(name).failed(str(error), False, self.mono() + delay))
+                await self._sleep(name, delay)
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # a bug must not stop the board; say so and back off
+                delay = self._failure_delay(name, None)
+                message = f"unexpected error while fetching {name} ({type(error).__name__}); retrying"
+                self._publish(name, self._feed(name).failed(message, False, self.mono() + delay))
+                await self._sleep(name, delay)
+                continue
+            previous = self._feed(name)
+            feed = previous.succeeded(
+                fetched.result.records, self.wall(), self.mono(), fetched.result.problems, fetched.result.skipped
+            )
+            self._publish(name, feed)
+            changed = feed.version != previous.version
+            await self._sleep(name, self.schedule.next_delay(name, started, self.mono(), changed))
+
+    def _failure_delay(self, name: str, retry_after: float | None) -> float:
+        return self.backoff.delay(self._feed(name).failures + 1, retry_after)
+
+    def _feed(self, name: str) -> Feed:
+        return getattr(self.snapshot, name)
+
+    def _publish(self, name: str, feed: Feed) -> None:
+        self.snapshot = self.snapshot.with_feed(name, feed)
+        self.on_snapshot(self.snapshot)
+
+    async def _sleep(self, name: str, delay: float) -> None:
+        wake = self._wake[name]
+        wake.clear()
+        if delay <= 0 or self._stopped:
+            return
+        try:
+            await asyncio.wait_for(wake.wait(), timeout=delay)
+        except asyncio.TimeoutError:
+            pass
