@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+
+from wallboard.themes import STATES, ThemeFileError, bundled_themes_dir, discover, load_theme_file
+
+THEMES = Path(__file__).parent.parent / "themes"
+
+
+def test_the_three_shipped_themes_load():
+    catalogue = discover([THEMES])
+    assert set(catalogue.themes) == {"wallboard-dark", "wallboard-light", "wallboard-tv"}
+    assert catalogue.problems == []
+    assert catalogue.themes["wallboard-light"].dark is False
+    assert bundled_themes_dir() == THEMES.resolve()
+
+
+def test_every_theme_colours_every_state_and_level():
+    for spec in discover([THEMES]).themes.values():
+        variables = spec.variables()
+        for state in STATES:
+            assert variables[f"state-{state}"].startswith("#")
+        for name in ("level-ok", "level-warning", "level-alert", "level-stale", "line-busy", "line-hold", "line-unused"):
+            assert variables[name].startswith("#")
+
+
+def test_tv_theme_uses_the_okabe_ito_palette_for_states():
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+    states = discover([THEMES]).themes["wallboard-tv"].states
+    chromatic = {states[s] for s in ("available", "offered", "busy", "wrap", "break", "unknown")}
+    assert chromatic <= okabe_ito
+    assert len(chromatic) == 6, "each chromatic state has its own colour"
+
+
+def test_user_directory_overrides_and_broken_files_are_reported(tmp_path):
+    good = (THEMES / "wallboard-dark.toml").read_text().replace('name = "wallboard-dark"', 'name = "mine"')
+    (tmp_path / "mine.toml").write_text(good)
+    (tmp_path / "broken.toml").write_text('name = "broken"\n[colors]\nprimary = "#123456"\n[states]\navailable = "green"\n')
+    (tmp_path / "garbage.toml").write_text("this is = = not toml")
+    catalogue = discover([THEMES, tmp_path])
+    assert "mine" in catalogue.themes and "broken" not in catalogue.themes
+    assert len(catalogue.problems) == 2
+    assert any("broken.toml: [states] available must be a colour" in p for p in catalogue.problems)
+    assert any("garbage.toml: not valid TOML" in p for p in catalogue.problems)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('name = "x"\n[colors]\nprimary = "#fff"\n[states]\navailable = "#fff"', "is missing offered"),
+        ("name = 5", "`name` must be"),
+        ('name = "x"\nextra = 1', "unknown key 'extra'"),
+        ('name = "x"\n[colors]\nprimary = "#fff"\nglitter = "#fff"', "unknown key 'glitter'"),
+    ],
+)
+def test_bad_theme_files(tmp_path, text, message):
+    path = tmp_path / "t.toml"
+    path.write_text(text)
+    with pytest.raises(ThemeFileError, match=message):
+        load_theme_file(path)
