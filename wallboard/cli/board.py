@@ -96,16 +96,30 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def launch(settings: Settings, token: Secret) -> int:
-    """Run the board until the user quits."""
+    """Run the board until the user quits (plain tables when output is not a terminal)."""
     try:
-        asyncio.run(_plain_loop(settings, token))
+        if sys.stdout.isatty():
+            asyncio.run(_board(settings, token))
+        else:
+            asyncio.run(_plain_loop(settings, token))
     except KeyboardInterrupt:
         pass
     return 0
 
 
+def _client(settings: Settings, token: Secret) -> RealtimeClient:
+    return RealtimeClient(settings.realtime_url, settings.tenant, token, fmt=settings.format)  # type: ignore[arg-type]
+
+
+async def _board(settings: Settings, token: Secret) -> None:
+    from wallboard.ui.app import WallboardApp  # Textual loads only for the interactive board
+
+    async with _client(settings, token) as client:
+        await WallboardApp(settings, source=client).run_async()
+
+
 async def _plain_loop(settings: Settings, token: Secret) -> None:
-    async with RealtimeClient(settings.realtime_url, settings.tenant, token, fmt=settings.format) as client:  # type: ignore[arg-type]
+    async with _client(settings, token) as client:
         while True:
             try:
                 agents, queues = await asyncio.gather(client.agents(), client.queues())

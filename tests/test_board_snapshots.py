@@ -1,0 +1,84 @@
+"""Every board screen at SSH size (80x24) and TV size (160x45), on fixed data and a fixed clock.
+
+The committed SVGs are the product: look at them when they change.
+"""
+
+from dataclasses import replace
+
+import pytest
+
+from tests.board_data import Clocks, fixed_settings, fixed_snapshot
+from wallboard.themes import bundled_themes_dir
+from wallboard.ui.app import WallboardApp
+
+SIZES = {"ssh": (80, 24), "tv": (160, 45)}
+
+
+def board(snapshot=None, clocks=None, **settings):
+    clocks = clocks or Clocks()
+    return WallboardApp(
+        fixed_settings(**settings),
+        snapshot=snapshot or fixed_snapshot(),
+        wall=clocks.wall,
+        mono=clocks.mono,
+        theme_dirs=[bundled_themes_dir()],
+    )
+
+
+def stale_board():
+    snapshot = fixed_snapshot()
+    agents = snapshot.agents.failed(
+        "the server is busy (HTTP 503) answering agents from na1.mycontactual.com; retrying in 40s", False, None
+    )
+    return board(replace(snapshot, agents=agents), Clocks(offset=65))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=str)
+def test_agents(snap_compare, size):
+    assert snap_compare(board(), terminal_size=SIZES[size])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=str)
+def test_queues(snap_compare, size):
+    assert snap_compare(board(), terminal_size=SIZES[size], press=["2"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=str)
+def test_agent_detail(snap_compare, size):
+    assert snap_compare(board(), terminal_size=SIZES[size], press=["down", "down", "enter"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=str)
+def test_queue_detail(snap_compare, size):
+    assert snap_compare(board(), terminal_size=SIZES[size], press=["2", "right", "enter"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=str)
+def test_stale(snap_compare, size):
+    assert snap_compare(stale_board(), terminal_size=SIZES[size])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=str)
+def test_tv_mode_queues(snap_compare, size):
+    assert snap_compare(board(tv=True, theme="wallboard-tv", start_tab="queues"), terminal_size=SIZES[size])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=str)
+def test_tv_mode_agents(snap_compare, size):
+    assert snap_compare(board(tv=True, theme="wallboard-tv"), terminal_size=SIZES[size])
+
+
+def test_light_theme(snap_compare):
+    assert snap_compare(board(theme="wallboard-light"), terminal_size=SIZES["tv"], press=["2"])
+
+
+def test_keys_help(snap_compare):
+    assert snap_compare(board(), terminal_size=SIZES["ssh"], press=["question_mark"])
+
+
+def test_hostile_names_shown_literally(snap_compare):
+    assert snap_compare(board(fixed_snapshot(hostile=True, agents=14)), terminal_size=SIZES["tv"])
+
+
+def test_grouped_and_sorted_by_state(snap_compare):
+    assert snap_compare(board(), terminal_size=SIZES["ssh"], press=["g", "s"])

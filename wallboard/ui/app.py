@@ -1,0 +1,408 @@
+"""The wallboard app: tabs for agents, queues and history under an always-visible header.
+
+The app owns the state the widgets draw (the latest :class:`Snapshot` and how the
+supervisor arranged the grid) and pushes it into them; widgets never fetch. One
+:class:`~wallboard.poller.Poller`, run as a worker, supplies snapshots. Clocks are
+injected, so tests and snapshots run on a fixed time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.content import Content
+from textual.reactive import var
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.widgets import Input, Static, TabbedContent
+
+from wallboard.config import Settings, user_themes_dir
+from wallboard.core.agent_view import (
+    SORT_LABELS,
+    SORTS,
+    STATE_FILTERS,
+    GroupHeader,
+    ViewOptions,
+    arrange,
+    filter_label,
+    shown_time_in_state,
+)
+from wallboard.core.snapshot import Snapshot
+from wallboard.core.status import banner, header_parts
+from wallboard.core.thresholds import Level, break_level, queue_level
+from wallboard.core.totals import totals
+from wallboard.poller import Poller, Source
+from wallboard.themes import DEFAULT_THEME, ThemeCatalogue, ThemeSpec, bundled_themes_dir, discover
+from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
+from wallboard.ui.screens.board import BoardScreen
+from wallboard.ui.screens.help import HelpScreen
+from wallboard.ui.widgets.agents_grid import AgentsGrid
+from wallboard.ui.widgets.queue_board import QueueBoard
+from wallboard.ui.widgets.queue_tile import QueueTile
+from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
+
+TABS = ("agents", "queues", "historical")
+BELL_EVERY = 60.0
+COMPACT_HEIGHT = 34
+
+
+def textual_theme(spec: ThemeSpec) -> Theme:
+    colors = spec.colors
+    return Theme(
+        name=spec.name,
+        primary=colors["primary"],
+        secondary=colors.get("secondary"),
+        accent=colors.get("accent"),
+        warning=colors.get("warning"),
+        error=colors.get("error"),
+        success=colors.get("success"),
+        foreground=colors.get("foreground"),
+        background=colors.get("background"),
+        surface=colors.get("surface"),
+        panel=colors.get("panel"),
+        dark=spec.dark,
+        variables=spec.variables(),
+    )
+
+
+class WallboardApp(App):
+    """The live board."""
+
+    TITLE = "wallboard"
+    CSS = """
+    /* Rules that depend on the app's mode classes: .compact (short terminals) and .tv. */
+    .compact QueueTile {
+        height: 9;
+        .top { height: 2; }
+        Digits { display: none; }
+        .waiting-word { display: block; }
+        .longest, .sla-30 { display: none; }
+    }
+    .tv ContentTabs, .tv Footer, .tv #agents-bar { display: none; }
+    .tv StaleBanner { min-height: 3; content-align: center middle; }
+    .tv QueueBoard { grid-rows: 1fr; }
+    .tv QueueTile {
+        height: 1fr;
+        min-height: 14;
+        padding: 1 2 0 2;
+        .top { height: 5; }
+        .tv-only, .caption { display: block; }
+        .figures { display: none; }
+        Label { text-style: bold; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("t", "toggle_tv", "TV", show=False),
+        Binding("question_mark", "help", "Keys"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    snapshot: var[Snapshot] = var(Snapshot, always_update=True)
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        source: Source | None = None,
+        snapshot: Snapshot | None = None,
+        wall: Callable[[], float] = time.time,
+        mono: Callable[[], float] = time.monotonic,
+        theme_dirs: Iterable[Path] | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.source = source
+        self.wall = wall
+        self.mono = mono
+        self.zone = settings.zone()
+        self.options = ViewOptions()
+        self.poller: Poller | None = None
+        self._initial_snapshot = snapshot or Snapshot(interval=settings.interval)
+        self._agents_version = -1
+        self._queues_version = -1
+        self._stale_state: tuple[bool, bool] | None = None
+        self._alerting: set[str] = set()
+        self._last_bell = float("-inf")
+        self._rotation_timer = None
+        self.board = BoardScreen(settings, self.zone, mono, wall)
+        dirs = list(theme_dirs) if theme_dirs is not None else [bundled_themes_dir(), user_themes_dir()]
+        self.catalogue: ThemeCatalogue = discover(dirs)
+        for spec in self.catalogue.themes.values():
+            self.register_theme(textual_theme(spec))
+        self._theme_problems = list(self.catalogue.problems)
+        wanted = settings.theme or DEFAULT_THEME
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            self._theme_problems.append(f"theme {wanted!r} was not found; using {self._fallback_theme()}")
+            self.theme = self._fallback_theme()
+        if settings.tv:
+            self.add_class("tv")
+
+    def _fallback_theme(self) -> str:
+        return DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        spec = self.catalogue.themes.get(DEFAULT_THEME) if hasattr(self, "catalogue") else None
+        defaults = spec.variables() if spec else {}
+        return {**super().get_theme_variable_defaults(), **defaults}
+
+    # --- layout -------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return self.board
+
+    def on_mount(self) -> None:
+        for problem in self._theme_problems:
+            self.notify(problem, title="Theme", severity="warning", timeout=10)
+        self.set_interval(1.0, self._tick)
+        self._update_compact()
+        self.snapshot = self._initial_snapshot
+        self._start_rotation()
+        if self.source is not None:
+            self.poller = Poller(self.source, self.settings.interval, self._receive, wall=self.wall, mono=self.mono)
+            self.run_worker(self.poller.run(), name="poller", group="poller", exclusive=True)
+
+    def on_unmount(self) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+
+    def on_resize(self) -> None:
+        self._update_compact()
+
+    def _update_compact(self) -> None:
+        self.set_class(self.size.height < COMPACT_HEIGHT and not self.has_class("tv"), "compact")
+
+    # --- data ---------------------------------------------------------------------------
+
+    def _receive(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+
+    def watch_snapshot(self, snapshot: Snapshot) -> None:
+        self.apply_snapshot()
+
+    def apply_snapshot(self) -> None:
+        """Push the current snapshot into the board's widgets (once they exist)."""
+        if not self.board.ready:
+            return
+        snapshot = self.snapshot
+        now = self.mono()
+        stale_agents = snapshot.is_stale(snapshot.agents, now)
+        stale_queues = snapshot.is_stale(snapshot.queues, now)
+        if snapshot.agents.version != self._agents_version:
+            self._agents_version = snapshot.agents.version
+            self._show_agents()
+        if snapshot.queues.version != self._queues_version or (stale_agents, stale_queues) != self._stale_state:
+            self._queues_version = snapshot.queues.version
+            board = self.board.query_one(QueueBoard)
+            board.set_queues(snapshot.queues.records, self.settings.thresholds, stale_queues)
+        self._stale_state = (stale_agents, stale_queues)
+        self.board.query_one(AgentsGrid).set_stale(stale_agents)
+        self._check_alerts(snapshot)
+        self.refresh_header(self.screen)
+
+    def _show_agents(self) -> None:
+        snapshot = self.snapshot
+        rows = arrange(snapshot.agents.records, self.options)
+        grid = self.board.query_one(AgentsGrid)
+        grid.sort_key = self.options.sort
+        grid.set_rows(rows, snapshot.agents.received_mono, snapshot.stale_after)
+        shown = sum(1 for row in rows if not isinstance(row, GroupHeader))
+        total = len(snapshot.agents.records)
+        bar = f"{shown} of {total} agents · {self.options.describe()}"
+        self.board.query_one("#agents-bar", Static).update(Content(bar))
+
+    def refresh_header(self, screen: Screen | None = None) -> None:
+        """Redraw the header and banner of ``screen`` (the visible one by default)."""
+        screen = screen or self.screen
+        try:
+            header = screen.query_one(StatusHeader)
+            stale_banner = screen.query_one(StaleBanner)
+        except Exception:
+            return
+        snapshot = self.snapshot
+        now_mono = self.mono()
+        parts = header_parts(
+            self.settings.tenant,
+            snapshot,
+            totals(snapshot.agents.records, snapshot.queues.records),
+            self.wall(),
+            now_mono,
+            self.zone,
+        )
+        if self.has_class("tv"):
+            tabs = self.board.query_one(TabbedContent)
+            parts.insert(1, type(parts[0])((tabs.active or "").upper(), "title", 1))
+        stale = bool(snapshot.stale_feeds(now_mono))
+        header.show(parts, stale, snapshot.refused is not None)
+        stale_banner.show(banner(snapshot, now_mono))
+
+    def _tick(self) -> None:
+        snapshot = self.snapshot
+        now = self.mono()
+        stale = (snapshot.is_stale(snapshot.agents, now), snapshot.is_stale(snapshot.queues, now))
+        if not self.board.ready:
+            return
+        if stale != self._stale_state:
+            self.apply_snapshot()  # staleness changed: redraw the feeds as stale or fresh
+        else:
+            self.board.query_one(AgentsGrid).tick()
+            self.refresh_header(self.screen)
+
+    def _check_alerts(self, snapshot: Snapshot) -> None:
+        thresholds = self.settings.thresholds
+        elapsed = snapshot.agents.age(self.mono())
+        alerting = {f"queue:{q.queue_id}" for q in snapshot.queues.records if queue_level(q, thresholds) is Level.ALERT}
+        alerting |= {
+            f"agent:{a.agent_id}"
+            for a in snapshot.agents.records
+            if break_level(a, shown_time_in_state(a, elapsed, snapshot.stale_after), thresholds) is Level.ALERT
+        }
+        new = alerting - self._alerting
+        self._alerting = alerting
+        now = self.mono()
+        if new and self.settings.bell and now - self._last_bell >= BELL_EVERY:
+            self._last_bell = now
+            self.bell()
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.board.query_one(TabbedContent).active = tab
+        self.focus_tab_content()
+        self._start_rotation()
+
+    def focus_tab_content(self) -> None:
+        if self.screen is not self.board:
+            return
+        active = self.board.query_one(TabbedContent).active
+        if active == "agents":
+            self.board.query_one(AgentsGrid).focus()
+        elif active == "queues":
+            focused = self.focused
+            if not isinstance(focused, QueueTile):
+                self.board.query_one(QueueBoard).focus_tile()
+        else:
+            pane = self.board.query_one(f"TabPane#{active}")
+            if self.focused is None or pane not in self.focused.ancestors:
+                # a focused widget left behind in a hidden pane would pull its tab back
+                self.board.set_focus(None)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.call_after_refresh(self.focus_tab_content)
+        self.refresh_header()
+
+    def _set_options(self, options: ViewOptions) -> None:
+        self.options = options
+        self._show_agents()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sort", "filter", "search", "group"):
+            return self.board.ready and self.board.query_one(TabbedContent).active == "agents"
+        return True
+
+    def action_sort(self) -> None:
+        self._set_options(self.options.next_sort())
+
+    def action_filter(self) -> None:
+        self._set_options(self.options.next_filter())
+
+    def action_group(self) -> None:
+        self._set_options(replace(self.options, group_by=not self.options.group_by))
+
+    def action_search(self) -> None:
+        search = self.board.query_one("#search", Input)
+        search.add_class("-visible")
+        search.value = self.options.search
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._set_options(replace(self.options, search=event.value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        search = self.board.query_one("#search", Input)
+        if not event.value:
+            search.remove_class("-visible")
+        self.board.query_one(AgentsGrid).focus()
+
+    def action_clear(self) -> None:
+        search = self.board.query_one("#search", Input)
+        if search.has_class("-visible") or self.options.search or self.options.state_filter:
+            search.value = ""
+            search.remove_class("-visible")
+            self._set_options(replace(self.options, search="", state_filter=None))
+            self.board.query_one(AgentsGrid).focus()
+
+    def action_refresh(self) -> None:
+        if self.poller is not None:
+            self.poller.refresh_now()
+            self.notify("Refreshing now.", timeout=2)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_toggle_tv(self) -> None:
+        self.toggle_class("tv")
+        self._update_compact()
+        self._start_rotation()
+        self.refresh_header()
+        self.board.query_one(QueueBoard).refresh(layout=True)
+
+    def _start_rotation(self) -> None:
+        if self._rotation_timer is not None:
+            self._rotation_timer.stop()
+            self._rotation_timer = None
+        if self.has_class("tv") and self.settings.rotate > 0:
+            self._rotation_timer = self.set_interval(self.settings.rotate, self._rotate)
+
+    def _rotate(self) -> None:
+        if self.screen is not self.board:
+            return
+        tabs = self.board.query_one(TabbedContent)
+        tabs.active = "queues" if tabs.active == "agents" else "agents"
+        self.focus_tab_content()
+
+    def on_key(self) -> None:
+        if self._rotation_timer is not None:
+            self._rotation_timer.reset()  # a person is driving: hold the rotation
+
+    @on(AgentsGrid.Selected)
+    def _open_agent(self, event: AgentsGrid.Selected) -> None:
+        self.push_screen(AgentDetailScreen(event.agent_id))
+
+    @on(QueueTile.Selected)
+    def _open_queue(self, event: QueueTile.Selected) -> None:
+        self.push_screen(QueueDetailScreen(event.queue_id))
+
+    # --- command palette ----------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for tab in TABS:
+            yield SystemCommand(f"Show {tab.title()}", f"Switch to the {tab} tab", lambda t=tab: self.action_show_tab(t))
+        for sort in SORTS:
+            yield SystemCommand(
+                f"Sort agents by {SORT_LABELS[sort]}", "Order the agents grid", lambda s=sort: self._set_options(replace(self.options, sort=s))
+            )
+        for category in STATE_FILTERS:
+            yield SystemCommand(
+                f"Filter agents: {filter_label(category)}",
+                "Show only agents in this state",
+                lambda c=category: self._set_options(replace(self.options, state_filter=c)),
+            )
+        yield SystemCommand("Group agents by group id", "Toggle grouping", self.action_group)
+        yield SystemCommand("Refresh now", "Poll the server now (and resume after refused credentials)", self.action_refresh)
+        yield SystemCommand("Toggle TV mode", "Big figures, no chrome, rotating tabs", self.action_toggle_tv)
+        for name in sorted(self.catalogue.themes):
+            yield SystemCommand(f"Theme: {name}", "Switch to this wallboard theme", lambda n=name: setattr(self, "theme", n))

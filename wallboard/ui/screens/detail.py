@@ -1,0 +1,128 @@
+"""Drill-down screens: every field of one agent or one queue, updated live.
+
+They read the app's current snapshot (they never fetch) and redraw when it changes and
+once a second for the ticking time in state. Escape returns to the board, where the
+cursor is still on the same row.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from wallboard.core.agent_view import shown_time_in_state
+from wallboard.core.detail import Section, agent_sections, queue_sections
+from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
+
+
+class DetailScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    DEFAULT_CSS = """
+    DetailScreen {
+        background: $background;
+        #title { height: auto; padding: 0 2; margin-top: 1; text-style: bold; color: $accent; }
+        #gone { height: auto; padding: 0 2; color: $level-warning; display: none; }
+        #gone.-visible { display: block; }
+        #sections { grid-size: 1; grid-gutter: 1 2; height: auto; padding: 0 2; }
+        #sections.-wide { grid-size: 2; }
+        .section { height: auto; border: round $foreground 30%; border-title-color: $accent; padding: 0 1; }
+    }
+    """
+
+    kind = "item"
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self._statics: list[Static] = []
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="header")
+        yield StaleBanner(id="banner")
+        with VerticalScroll():
+            yield Static(id="title", markup=False)
+            yield Static(id="gone", markup=False)
+            yield Grid(id="sections")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "snapshot", self._redraw, init=False)
+        self.set_interval(1.0, self._redraw)
+        self._redraw()
+        self.app.refresh_header(self)  # type: ignore[attr-defined]
+
+    def on_resize(self, event: Resize) -> None:
+        self.query_one("#sections").set_class(event.size.width >= 110, "-wide")
+
+    def sections(self) -> tuple[str, tuple[Section, ...]] | None:
+        raise NotImplementedError
+
+    def _redraw(self, *_: object) -> None:
+        found = self.sections()
+        gone = self.query_one("#gone", Static)
+        if found is None:
+            gone.update(Content(f"This {self.kind} is no longer in the server's answer; the last known figures stay below."))
+            gone.add_class("-visible")
+            return
+        gone.remove_class("-visible")
+        title, sections = found
+        self.query_one("#title", Static).update(Content(title))
+        grid = self.query_one("#sections", Grid)
+        while len(self._statics) < len(sections):
+            static = Static(classes="section")
+            self._statics.append(static)
+            grid.mount(static)
+        for static, section in zip(self._statics, sections):
+            static.border_title = section.title
+            static.update(_table(section))
+
+
+def _table(section: Section) -> Table:
+    table = Table(box=None, show_header=any(section.columns), padding=(0, 1), expand=True, show_edge=False)
+    width = len(section.rows[0]) if section.rows else 2
+    table.add_column(Text(""), style="bold", no_wrap=True, ratio=2)
+    headers = section.columns if width == 3 else ("",)
+    for header in headers:
+        table.add_column(Text(header), justify="right" if width == 3 else "left", ratio=2 if width == 3 else 4)
+    for row in section.rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+class AgentDetailScreen(DetailScreen):
+    kind = "agent"
+
+    def sections(self):
+        app = self.app
+        snapshot = app.snapshot  # type: ignore[attr-defined]
+        agent = next((a for a in snapshot.agents.records if a.agent_id == self.key), None)
+        if agent is None:
+            return None
+        feed = snapshot.agents
+        elapsed = feed.age(app.mono())  # type: ignore[attr-defined]
+        seconds = shown_time_in_state(agent, elapsed, snapshot.stale_after)
+        title = f"{agent.state.symbol} {agent.name or agent.agent_id} — {agent.state.label}"
+        return title, agent_sections(agent, seconds, app.settings.thresholds, app.zone)  # type: ignore[attr-defined]
+
+
+class QueueDetailScreen(DetailScreen):
+    kind = "queue"
+
+    def sections(self):
+        app = self.app
+        queue = next((q for q in app.snapshot.queues.records if q.queue_id == self.key), None)  # type: ignore[attr-defined]
+        if queue is None:
+            return None
+        title = f"{queue.name or queue.queue_id} — {queue.media.label} queue"
+        return title, queue_sections(queue, app.settings.thresholds)  # type: ignore[attr-defined]

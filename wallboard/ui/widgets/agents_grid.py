@@ -1,0 +1,359 @@
+"""The agents grid: one line per agent, drawn on demand, updated in place.
+
+A line-API widget rather than a DataTable: only the lines on screen are ever rendered,
+so a tenant of thousands costs no more per refresh than one of fifty, and the ticking
+"in state" column is refreshed as a narrow region once a second (only those cells are
+sent to the terminal). The rows, their order and their cells come from
+:mod:`wallboard.core.agent_view`; this widget draws them, moves the cursor, and keeps
+the cursor on the same agent (and at the same place on screen) across refreshes.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.events import Click, Resize
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from wallboard.config import Thresholds
+from wallboard.core.agent_view import (
+    COLUMNS,
+    Cell,
+    Column,
+    GroupHeader,
+    Row,
+    agent_cells,
+    fit_columns,
+    row_key,
+    shown_time_in_state,
+)
+from wallboard.core.models import Agent
+from wallboard.themes import LINE_FROM, STATES
+
+_STYLE_CLASSES = (
+    *(f"state-{s}" for s in STATES),
+    *(f"line-{line}" for line in LINE_FROM),
+    "level-warning",
+    "level-alert",
+    "dim",
+)
+
+
+class AgentsGrid(ScrollView, can_focus=True):
+    """Agents in rows; Enter posts :class:`AgentsGrid.Selected` for the row under the cursor."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "select", "Details"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "agents-grid--header",
+        "agents-grid--cursor",
+        "agents-grid--group",
+        "agents-grid--stale",
+        *(f"agents-grid--{name}" for name in _STYLE_CLASSES),
+    }
+
+    DEFAULT_CSS = """
+    AgentsGrid {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        & > .agents-grid--header { background: $panel; color: $foreground; text-style: bold; }
+        & > .agents-grid--cursor { background: $primary 35%; }
+        &:focus > .agents-grid--cursor { background: $primary 60%; }
+        & > .agents-grid--group { background: $panel; color: $accent; text-style: bold; }
+        & > .agents-grid--stale { color: $foreground 50%; }
+        & > .agents-grid--dim { color: $foreground 55%; }
+        & > .agents-grid--state-available { color: $state-available; }
+        & > .agents-grid--state-offered { color: $state-offered; }
+        & > .agents-grid--state-busy { color: $state-busy; }
+        & > .agents-grid--state-wrap { color: $state-wrap; }
+        & > .agents-grid--state-break { color: $state-break; }
+        & > .agents-grid--state-offline { color: $state-offline; }
+        & > .agents-grid--state-logged_out { color: $state-logged_out; }
+        & > .agents-grid--state-unknown { color: $state-unknown; text-style: bold; }
+        & > .agents-grid--line-busy { color: $line-busy; }
+        & > .agents-grid--line-offered { color: $line-offered; }
+        & > .agents-grid--line-hold { color: $line-hold; }
+        & > .agents-grid--line-mute { color: $line-mute; }
+        & > .agents-grid--line-monitor { color: $line-monitor; }
+        & > .agents-grid--line-error { color: $line-error; text-style: bold; }
+        & > .agents-grid--line-idle { color: $foreground 80%; }
+        & > .agents-grid--line-unused { color: $foreground 40%; }
+        & > .agents-grid--level-warning { color: $level-warning; text-style: bold; }
+        & > .agents-grid--level-alert { color: $background; background: $level-alert; text-style: bold; }
+    }
+    """
+
+    class Selected(Message):
+        """The user pressed Enter on an agent."""
+
+        def __init__(self, agent_id: str) -> None:
+            super().__init__()
+            self.agent_id = agent_id
+
+    def __init__(
+        self,
+        *,
+        thresholds: Thresholds,
+        zone=None,
+        mono: Callable[[], float],
+        wall: Callable[[], float],
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.thresholds = thresholds
+        self.zone = zone
+        self.mono = mono
+        self.wall = wall
+        self.rows: tuple[Row, ...] = ()
+        self.cursor_key: str | None = None
+        self.sort_key = "name"
+        self.received_mono: float | None = None
+        self.stale_after: float | None = None
+        self.stale = False
+        self._index: dict[str, int] = {}
+        self._layout = fit_columns(80)
+        self._style_cache: dict[str, Style] = {}
+
+    # --- data in ----------------------------------------------------------------------
+
+    def set_rows(self, rows: tuple[Row, ...], received_mono: float | None, stale_after: float) -> None:
+        """Show ``rows``; repaint only what changed; keep the cursor on the same agent."""
+        old_rows, old_index = self.rows, self._index
+        old_cursor = self.cursor_row
+        screen_offset = old_cursor - self.scroll_offset.y if old_cursor is not None else None
+        self.rows = rows
+        self._index = {row_key(row): i for i, row in enumerate(rows)}
+        self.received_mono, self.stale_after = received_mono, stale_after
+        if self.cursor_key not in self._index:
+            if old_cursor is not None and rows:
+                self.cursor_key = row_key(rows[min(old_cursor, len(rows) - 1)])
+            else:
+                self.cursor_key = row_key(rows[0]) if rows else None
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        new_cursor = self.cursor_row
+        if new_cursor is not None and screen_offset is not None and new_cursor != old_cursor:
+            self.scroll_to(y=max(0, new_cursor - screen_offset), animate=False, immediate=True)
+        same_order = old_index.keys() == self._index.keys() and all(
+            old_index[key] == self._index[key] for key in self._index
+        )
+        if not same_order:
+            self.refresh()
+            return
+        for i, (old, new) in enumerate(zip(old_rows, rows)):
+            if old is not new and old != new:
+                self._refresh_row(i)
+        if old_cursor != new_cursor:
+            for row in (old_cursor, new_cursor):
+                if row is not None:
+                    self._refresh_row(row)
+
+    def set_stale(self, stale: bool) -> None:
+        if stale != self.stale:
+            self.stale = stale
+            self.refresh()
+
+    def set_context(self, thresholds: Thresholds, zone) -> None:
+        self.thresholds, self.zone = thresholds, zone
+        self.refresh()
+
+    def tick(self) -> None:
+        """Repaint the ticking "in state" cells of the lines on screen, and nothing else."""
+        if self.stale or not self.rows:
+            return
+        x = 0
+        for column in self._layout.columns:
+            if column.key in ("time", "state"):
+                self.refresh(Region(x, 1, column.width, max(0, self.size.height - 1)))
+            x += column.width + self._layout.gap
+
+    # --- cursor -----------------------------------------------------------------------
+
+    @property
+    def cursor_row(self) -> int | None:
+        return self._index.get(self.cursor_key) if self.cursor_key is not None else None
+
+    @property
+    def cursor_agent(self) -> Agent | None:
+        row = self.cursor_row
+        if row is None:
+            return None
+        item = self.rows[row]
+        return item if isinstance(item, Agent) else None
+
+    def move_cursor_to(self, key: str) -> None:
+        if key in self._index:
+            self._set_cursor(self._index[key])
+
+    def _set_cursor(self, index: int) -> None:
+        if not self.rows:
+            return
+        index = max(0, min(len(self.rows) - 1, index))
+        old = self.cursor_row
+        self.cursor_key = row_key(self.rows[index])
+        self._scroll_cursor_into_view(index)
+        for row in {old, index}:
+            if row is not None:
+                self._refresh_row(row)
+
+    def _scroll_cursor_into_view(self, index: int) -> None:
+        visible = max(1, self.size.height - 1)
+        top = self.scroll_offset.y
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + visible:
+            self.scroll_to(y=index - visible + 1, animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        current = self.cursor_row
+        self._set_cursor(0 if current is None else current + delta)
+
+    def action_page(self, direction: int) -> None:
+        current = self.cursor_row or 0
+        self._set_cursor(current + direction * max(1, self.size.height - 2))
+
+    def action_jump(self, where: int) -> None:
+        self._set_cursor(0 if where == 0 else len(self.rows) - 1)
+
+    def action_select(self) -> None:
+        agent = self.cursor_agent
+        if agent is not None:
+            self.post_message(self.Selected(agent.agent_id))
+
+    def on_click(self, event: Click) -> None:
+        if event.y >= 1:
+            self._set_cursor(self.scroll_offset.y + event.y - 1)
+            if event.chain == 2:
+                self.action_select()
+
+    # --- layout -----------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout = fit_columns(max(10, event.size.width - 1))
+        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+        if self.cursor_row is not None:
+            self._scroll_cursor_into_view(self.cursor_row)
+        self.refresh()
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._layout.columns
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - self.scroll_offset.y + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def on_theme_changed(self) -> None:
+        self._style_cache.clear()
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        style = self._style_cache.get(name)
+        if style is None:
+            component = f"agents-grid--{name}"
+            style = self.get_component_rich_style(component, partial=True) if component in self.COMPONENT_CLASSES else Style()
+            self._style_cache[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        self._style_cache.clear()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            return self._header_line(width, base)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        cursor = row_key(row) == self.cursor_key
+        if isinstance(row, GroupHeader):
+            style = base + self._style("group")
+            if cursor:
+                style += self._style("cursor")
+            return Strip([Segment(_fit(f" {row.text}", width), style)], width)
+        return self._agent_line(row, width, base, cursor)
+
+    def _header_line(self, width: int, base: Style) -> Strip:
+        style = base + self._style("header")
+        segments = []
+        used = 0
+        for column in self._layout.columns:
+            title = column.title
+            if _SORT_COLUMN.get(self.sort_key) == column.key:
+                marker = " ▼" if len(title) + 2 <= column.width else "▼"
+                title = title[: column.width - len(marker)] + marker
+            text = _fit(title, column.width, column.right)
+            segments.append(Segment(text + " " * self._layout.gap, style))
+            used += column.width + self._layout.gap
+        if used < width:
+            segments.append(Segment(" " * (width - used), style))
+        return Strip(segments, width).crop(0, width)
+
+    def _agent_line(self, agent: Agent, width: int, base: Style, cursor: bool) -> Strip:
+        elapsed = self._elapsed()
+        seconds = shown_time_in_state(agent, elapsed, self.stale_after)
+        cells = agent_cells(agent, seconds, self.thresholds, self.zone, self.wall())
+        row_style = base + (self._style("stale") if self.stale else Style())
+        cursor_style = self._style("cursor") if cursor else None
+        segments = []
+        used = 0
+        for column in self._layout.columns:
+            cell: Cell = cells[column.key]
+            style = row_style
+            for name in cell.style.split():
+                style += self._style(name)
+            if self.stale:
+                style += self._style("stale")
+            if cursor_style is not None:
+                style += cursor_style
+            segments.append(Segment(_fit(cell.text, column.width, column.right), style))
+            gap_style = row_style + cursor_style if cursor_style is not None else row_style
+            segments.append(Segment(" " * self._layout.gap, gap_style))
+            used += column.width + self._layout.gap
+        if used < width:
+            fill = row_style + cursor_style if cursor_style is not None else row_style
+            segments.append(Segment(" " * (width - used), fill))
+        return Strip(segments, width).crop(0, width)
+
+    def _elapsed(self) -> float | None:
+        if self.received_mono is None:
+            return None
+        return max(0.0, self.mono() - self.received_mono)
+
+
+_SORT_COLUMN = {"name": "name", "state": "state", "time": "time", "group": "group"}
+
+
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """``text`` in exactly ``width`` cells: cut with an ellipsis, padded left or right."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    padding = " " * (width - length)
+    return padding + text if right else text + padding

@@ -1,0 +1,109 @@
+"""The queue tiles in a responsive grid: as many columns as the width allows."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.events import Resize
+from textual.widgets import Static
+
+from wallboard.config import Thresholds
+from wallboard.core.models import Queue
+from wallboard.core.queue_view import queue_text
+from wallboard.ui.widgets.queue_tile import QueueTile
+
+TILE_WIDTH = 38
+TV_TILE_WIDTH = 46
+
+
+class QueueBoard(VerticalScroll, can_focus=False):
+    """Holds one :class:`QueueTile` per queue, in a stable order (by name)."""
+
+    BINDINGS = [
+        Binding("left", "move(-1, 0)", show=False),
+        Binding("right", "move(1, 0)", show=False),
+        Binding("up", "move(0, -1)", show=False),
+        Binding("down", "move(0, 1)", show=False),
+        Binding("home", "jump(0)", show=False),
+        Binding("end", "jump(-1)", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    QueueBoard {
+        layout: grid;
+        grid-size: 2;
+        grid-gutter: 0 1;
+        grid-rows: auto;
+        padding: 0 1;
+        background: $background;
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        .empty { column-span: 4; color: $foreground 60%; padding: 1 2; height: auto; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = 2
+        self.tiles: dict[str, QueueTile] = {}
+
+    def set_queues(self, queues: tuple[Queue, ...], thresholds: Thresholds, stale: bool) -> None:
+        ordered = sorted(queues, key=lambda q: (q.name.casefold() or q.queue_id, q.queue_id))
+        wanted = [queue.queue_id for queue in ordered]
+        for queue_id in [key for key in self.tiles if key not in wanted]:
+            self.tiles.pop(queue_id).remove()
+        empty = self.query(".empty")
+        if not ordered and not empty:
+            self.mount(Static(Content("No queues reported yet."), classes="empty"))
+        elif ordered and empty:
+            empty.remove()
+        new_tiles = []
+        for queue in ordered:
+            text = queue_text(queue, thresholds)
+            tile = self.tiles.get(queue.queue_id)
+            if tile is None:
+                tile = QueueTile(queue.queue_id, text)
+                self.tiles[queue.queue_id] = tile
+                new_tiles.append(tile)
+            else:
+                tile.show(text, stale)
+        if new_tiles:
+            self.mount(*new_tiles)
+        current = [tile.queue_id for tile in self.query(QueueTile)]
+        if [key for key in current if key in wanted] != wanted:
+            for queue_id in wanted:  # keep the tiles in name order
+                self.move_child(self.tiles[queue_id], after=len(self.children) - 1)
+
+    def ordered_tiles(self) -> list[QueueTile]:
+        return list(self.query(QueueTile))
+
+    def focus_tile(self, queue_id: str | None = None) -> None:
+        tiles = self.ordered_tiles()
+        if not tiles:
+            return
+        target = next((t for t in tiles if t.queue_id == queue_id), tiles[0])
+        target.focus()
+
+    def on_resize(self, event: Resize) -> None:
+        width = TV_TILE_WIDTH if self.app.has_class("tv") else TILE_WIDTH
+        self.columns = max(1, (event.size.width - 2) // width)
+        self.styles.grid_size_columns = self.columns
+
+    def action_move(self, dx: int, dy: int) -> None:
+        tiles = self.ordered_tiles()
+        if not tiles:
+            return
+        focused = self.screen.focused
+        index = tiles.index(focused) if focused in tiles else 0
+        target = index + dx + dy * self.columns
+        if 0 <= target < len(tiles):
+            tiles[target].focus()
+            tiles[target].scroll_visible(animate=False)
+
+    def action_jump(self, where: int) -> None:
+        tiles = self.ordered_tiles()
+        if tiles:
+            tile = tiles[0 if where == 0 else -1]
+            tile.focus()
+            tile.scroll_visible(animate=False)
