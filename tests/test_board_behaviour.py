@@ -1,0 +1,132 @@
+"""Themes, bell, TV rotation, resizing and the live poller inside the running board."""
+
+import asyncio
+from dataclasses import replace
+
+from textual.widgets import TabbedContent
+
+from tests.board_data import MONO, Clocks, fixed_settings, fixed_snapshot
+from tests.test_board_pilot import agent_rows, grid, make_app
+from wallboard.clients.http import Timeouts
+from wallboard.clients.rtstats import RealtimeClient
+from wallboard.core.models import Queue
+from wallboard.core.snapshot import Feed, Health
+from wallboard.sim.simulator import Simulator
+from wallboard.themes import bundled_themes_dir
+from wallboard.ui.app import WallboardApp
+
+
+async def test_theme_from_settings():
+    app = make_app(theme="wallboard-light")
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "wallboard-light"
+        assert app.theme_variables["state-available"] == "#13803F"
+
+
+async def test_unknown_theme_and_broken_files_fall_back_with_a_message(tmp_path):
+    (tmp_path / "bad.toml").write_text('name = "bad"\ncolors = 3\n')
+    clocks = Clocks()
+    app = WallboardApp(
+        fixed_settings(theme="nope"), snapshot=fixed_snapshot(), wall=clocks.wall, mono=clocks.mono,
+        theme_dirs=[bundled_themes_dir(), tmp_path],
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "wallboard-dark"
+        messages = [n.message for n in app._notifications]
+        assert any("bad.toml" in m and "[colors] must be a table" in m for m in messages)
+        assert "theme 'nope' was not found; using wallboard-dark" in messages
+
+
+async def test_command_palette_offers_tabs_and_themes():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in ("Show Queues", "Theme: wallboard-tv", "Sort agents by time in state", "Filter agents: On break", "Toggle TV mode"):
+            assert title in titles
+        await pilot.press("ctrl+p")
+        await pilot.press(*"wallboard-tv")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.theme == "wallboard-tv"
+
+
+def alert_snapshot(base, wait):
+    queues = (Queue(queue_id="1", name="Sales", longest_wait_time=wait, queue_size=1),)
+    return replace(base, queues=Feed(queues, 0, MONO, Health.LIVE, version=base.queues.version + 1))
+
+
+async def test_bell_rings_once_when_something_enters_alert_and_is_rate_limited():
+    base = fixed_snapshot()
+    app = make_app(snapshot=alert_snapshot(base, 10), bell=True)
+    rings = []
+    app.bell = lambda: rings.append(1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.snapshot = alert_snapshot(base, 500)
+        await pilot.pause()
+        app.snapshot = alert_snapshot(base, 10)
+        await pilot.pause()
+        app.snapshot = alert_snapshot(base, 600)
+        await pilot.pause()
+    assert rings == [1], "one bell per minute at most"
+
+
+async def test_bell_is_off_by_default():
+    base = fixed_snapshot()
+    app = make_app(snapshot=alert_snapshot(base, 10))
+    rings = []
+    app.bell = lambda: rings.append(1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.snapshot = alert_snapshot(base, 500)
+        await pilot.pause()
+    assert rings == []
+
+
+async def test_tv_mode_rotates_tabs_and_keys_still_work():
+    app = make_app(tv=True, rotate=0.4)
+    async with app.run_test(size=(160, 45)) as pilot:
+        tabs = app.board.query_one(TabbedContent)
+        seen = set()
+        for _ in range(12):
+            await pilot.pause(0.1)
+            seen.add(tabs.active)
+        assert seen == {"agents", "queues"}
+        await pilot.press("2")
+        assert tabs.active == "queues"
+        await pilot.press("enter")
+        assert app.screen is not app.board, "drill-down works in TV mode"
+
+
+async def test_resizing_keeps_the_layout_whole():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down")
+        chosen = grid(app).cursor_agent
+        for size in ((200, 60), (60, 18), (120, 40), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            width = sum(c.width for c in grid(app).columns)
+            assert width <= size[0]
+            assert grid(app).cursor_agent == chosen
+        await pilot.press("2")
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert app.board.query_one("QueueBoard").columns == 5
+
+
+async def test_the_board_shows_the_simulator_and_r_refreshes():
+    with Simulator(seed=5, agents=25, queues=4) as sim:
+        async with RealtimeClient(sim.realtime_url, "demo", "demo", timeouts=Timeouts(1, 1, 2)) as client:
+            app = WallboardApp(fixed_settings(interval=30), source=client, theme_dirs=[bundled_themes_dir()])
+            async with app.run_test(size=(120, 40)) as pilot:
+                for _ in range(50):
+                    await pilot.pause(0.1)
+                    if len(agent_rows(app)) == 25:
+                        break
+                assert len(agent_rows(app)) == 25
+                assert len(app.board.query("QueueTile")) == 4
+                before = sim.requests["agents"]
+                await pilot.press("r")
+                await pilot.pause(0.5)
+                assert sim.requests["agents"] == before + 1
