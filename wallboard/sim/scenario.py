@@ -46,7 +46,7 @@ SLA_SECONDS = {"phone": 30, "chat": 60, "email": 3600, "vmail": 900}
 SLA_TARGET = {"phone": 80, "chat": 85, "email": 90, "vmail": 90}
 WRAP_RANGE = (10.0, 75.0)
 WINDOW = 1800.0  # the "thirty-min" figures
-CURRENT_SLA_WINDOW = 600.0  # "sla-activity": the last ten minutes
+CURRENT_SLA_WINDOW = 900.0  # "sla-activity": the last fifteen minutes
 MAX_CATCH_UP_STEPS = 360  # after a long pause, advance in larger steps
 
 
@@ -238,7 +238,7 @@ class RealtimeScenario:
                 1 / len(agent.queues) for agent in self.agents if queue.index in agent.queues
             )
             busy_time = HANDLE_MEAN[queue.media] + sum(WRAP_RANGE) / 2 + 8
-            queue.rate = 0.7 * capacity / busy_time
+            queue.rate = 0.55 * capacity / busy_time
 
     def _initialise(self, rng: random.Random) -> None:
         """Place everyone mid-shift, with plausible history for day and 30-minute figures."""
