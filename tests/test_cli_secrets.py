@@ -229,3 +229,55 @@ def _read_until(fd, marker, timeout=20):
             data += chunk
     assert marker in data, data
     return data
+
+
+@pytest.fixture
+def nothing_configured(tmp_path, monkeypatch):
+    monkeypatch.setenv("WALLBOARD_CONFIG", "")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from wallboard.config import default_config_path
+
+    return default_config_path()
+
+
+def test_run_without_a_keyring_says_to_use_the_environment(nothing_configured, capsys):
+    use_keyring(fail.Keyring())
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err == (
+        "wallboard: not configured yet. Set `tenant` (the 8x8 tenant name) in the config file or --tenant; "
+        "`region` or `realtime_url` in the config file, or --realtime-url; "
+        "the data-request token in WALLBOARD_REALTIME_TOKEN (this machine has no usable keyring for "
+        "`wallboard secrets set realtime-token`; `wallboard secrets status` says how to install one). "
+        f"Config file: {nothing_configured}. To look around without an account: `wallboard demo`.\n"
+    )
+
+
+def test_run_with_a_keyring_names_the_secrets_command(nothing_configured, capsys):
+    assert main(["run", "--tenant", "acme", "--realtime-url", "na1"]) == 2
+    assert capsys.readouterr().err == (
+        "wallboard: not configured yet. Set the data-request token: `wallboard secrets set realtime-token` "
+        f"or WALLBOARD_REALTIME_TOKEN. Config file: {nothing_configured}. To look around without an account: `wallboard demo`.\n"
+    )
+
+
+def test_run_with_a_locked_keyring_says_why(nothing_configured, capsys):
+    from tests.keyring_memory import LockedKeyring
+
+    use_keyring(LockedKeyring())
+    assert main(["run", "--tenant", "acme", "--realtime-url", "na1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "wallboard: not configured yet. Set the data-request token: `wallboard secrets set realtime-token` or "
+        "WALLBOARD_REALTIME_TOKEN (could not read realtime-token: the keyring (tests.keyring_memory.LockedKeyring) "
+        "said: Failed to unlock the collection!). Config file:"
+    )
+    assert err.count("\n") == 1
+
+
+def test_run_finds_the_token_in_the_keyring(nothing_configured, monkeypatch):
+    """No "not configured" once the keyring has the token: run goes on to launch."""
+    store_secret("realtime-token", Secret(TOKEN))
+    launched = []
+    monkeypatch.setattr("wallboard.cli.board.launch", lambda settings, token: launched.append((settings.tenant, token)) or 0)
+    assert main(["run", "--tenant", "acme", "--realtime-url", "na1"]) == 0
+    assert launched == [("acme", Secret(TOKEN))]

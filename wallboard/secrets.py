@@ -164,7 +164,7 @@ def describe_backend(backend: Any) -> KeyringInfo:
 
 def _class_path(backend: Any) -> str:
     cls = type(backend)
-    return f"{cls.__module__}.{cls.__qualname__}"
+    return f"{cls.__module__}.{cls.__name__}"
 
 
 # --- bounded keyring calls -------------------------------------------------------------------
