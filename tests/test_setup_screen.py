@@ -7,6 +7,7 @@ what it dismisses with.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from textual.app import App
@@ -232,7 +233,7 @@ async def test_a_failed_save_is_shown_and_the_user_can_go_on_without_saving():
     def locked(result):
         raise KeyringError("could not store realtime-token: the keyring (x) said: Failed to unlock the collection!")
 
-    app = Host(HEADLESS.__class__(**{**_fields(FIRST_RUN), "tenant": "acme", "realtime_url": "https://x.example"}), save=locked)
+    app = Host(replace(FIRST_RUN, tenant="acme", realtime_url="https://x.example"), save=locked)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_text(pilot, TOKEN)
@@ -261,7 +262,7 @@ async def test_the_save_runs_off_the_event_loop():
         release.wait(10)
         return result
 
-    app = Host(FIRST_RUN.__class__(**{**_fields(FIRST_RUN), "tenant": "acme", "realtime_url": "https://x.example"}), save=slow_save)
+    app = Host(replace(FIRST_RUN, tenant="acme", realtime_url="https://x.example"), save=slow_save)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_text(pilot, TOKEN)
@@ -294,10 +295,6 @@ async def test_outside_text_is_shown_literally_never_as_markup():
         text = screen_text(app)
     assert "[b]acme[/b]" in text.replace("&#160;", " ")
     assert "Save&#160;to&#160;keyring&#160;(evil.[red]Keyring[/red])" in text
-
-
-def _fields(needs: SetupNeeds) -> dict:
-    return {name: getattr(needs, name) for name in SetupNeeds.__slots__}
 
 
 # --- snapshots (secrets typed, shown masked) -------------------------------------------------------

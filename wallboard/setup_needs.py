@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, Mapping
 
 from wallboard.config import Settings
+from wallboard.core.text import has_controls
 from wallboard.errors import ConfigError, KeyringError
 from wallboard.secret import Secret
 from wallboard.secrets import (
@@ -150,7 +151,7 @@ def check_answers(needs: SetupNeeds, answers: Mapping[str, str], save: bool) -> 
         label = FIELD_LABELS[key]
         if not text:
             raise SetupFieldError(key, f"{label} is required.")
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        if has_controls(text):
             raise SetupFieldError(key, f"{label} has control characters; type it on one line.")
         if key == TENANT and (":" in text or any(ch.isspace() for ch in text)):
             raise SetupFieldError(key, "Tenant is one word, without spaces or ':' (the 8x8 tenant name).")

@@ -15,6 +15,7 @@ import os
 import sys
 from typing import TextIO
 
+from wallboard.core.text import has_controls
 from wallboard.errors import ConfigError, KeyringUnavailableError
 from wallboard.secret import Secret
 from wallboard.secrets import (
@@ -59,12 +60,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=status_command)
 
 
-def set_command(args: argparse.Namespace, stdin: TextIO | None = None) -> int:
+def set_command(args: argparse.Namespace) -> int:
     name = check_name(args.name)
     info = keyring_info()
     if not info.usable:  # say so before anyone types a secret for nothing
         raise KeyringUnavailableError(info.advice())
-    value = read_value(name, stdin or sys.stdin)
+    value = read_value(name, sys.stdin)
     used = store_secret(name, value)
     print(f"{name} saved in the keyring ({used.name}).")
     if _environment_has(name):
@@ -86,7 +87,7 @@ def read_value(name: str, stdin: TextIO) -> Secret:
         raise ConfigError(f"{name}: the value is empty; nothing was stored")
     if len(text) > MAX_VALUE_CHARS:
         raise ConfigError(f"{name}: the value is longer than {MAX_VALUE_CHARS} characters; is that the right file? Nothing was stored")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+    if has_controls(text):
         raise ConfigError(f"{name}: the value has line breaks or control characters; give one line. Nothing was stored")
     return Secret(text)
 
