@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.keyring_memory import MEMORY, MemoryKeyring, use_keyring
+from wallboard.secrets import ENV_VARS, forget_keyring
 from wallboard.sim.simulator import Simulator
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -23,6 +25,19 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch) -> MemoryKeyring:
+    """Every test starts with an empty in-memory keyring and no secrets in the
+    environment, so no test reads or writes this machine's real keyring."""
+    for variable in ENV_VARS.values():
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", MEMORY)
+    backend = MemoryKeyring()
+    use_keyring(backend)
+    yield backend
+    forget_keyring()
 
 
 @pytest.fixture

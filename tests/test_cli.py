@@ -8,8 +8,10 @@ import time
 
 import httpx
 import pytest
+from keyring.backends import fail
 
 from wallboard import __version__
+from tests.keyring_memory import use_keyring
 from wallboard.cli import main
 
 CONTRACT_BOARD_OPTIONS = ["--config", "--realtime-url", "--tenant", "--format", "--analytics-url", "--interval", "--theme", "--tv", "--rotate"]
@@ -32,6 +34,7 @@ def clean_env(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("WALLBOARD_REALTIME_TOKEN", raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    use_keyring(fail.Keyring())
     return tmp_path
 
 

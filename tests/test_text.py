@@ -1,4 +1,6 @@
-from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
+import pytest
+
+from wallboard.core.text import MAX_TEXT_LENGTH, clean_text, has_controls
 
 
 def test_plain_text_is_kept():
@@ -67,3 +69,8 @@ def test_no_control_character_survives_any_input():
 def test_an_unterminated_osc_hides_its_payload_up_to_the_next_control():
     assert clean_text("Eve\x1b]0;rest of title") == "Eve"
     assert clean_text("Eve\x1b]0;title\nBob") == "Eve Bob"
+
+
+@pytest.mark.parametrize("value, expected", [("plain-token_1.2", False), ("a\nb", True), ("a\x1b[31mb", True), ("a\u202eb", True), ("a\x85b", True), ("é ü 漢", False)])
+def test_has_controls(value, expected):
+    assert has_controls(value) is expected

@@ -26,6 +26,15 @@ class InsecureUrlError(ConfigError):
     """A URL would send credentials in clear text to a host that is not this machine."""
 
 
+class KeyringError(WallboardError):
+    """The OS keyring failed to read, store or delete a secret (locked, refused, silent)."""
+
+
+class KeyringUnavailableError(KeyringError):
+    """This machine has no usable keyring backend (typical over SSH); the message says
+    which environment variables to set instead and how to install a file-based backend."""
+
+
 class ApiError(WallboardError):
     """A request to an 8x8 API (or the simulator) failed.
 

@@ -1,19 +1,38 @@
-"""Where secrets come from: the environment first, then the OS keyring.
+"""Where secrets come from, and the OS keyring behind ``wallboard secrets``.
 
 Names and variables are promises to users (see CONTRACT.md): keyring service
 ``wallboard``; names ``realtime-token``, ``analytics-api-key``, ``analytics-password``;
 environment variables ``WALLBOARD_REALTIME_TOKEN``, ``WALLBOARD_ANALYTICS_API_KEY``,
 ``WALLBOARD_ANALYTICS_PASSWORD``. Values are only ever handled as
 :class:`~wallboard.secret.Secret`.
+
+Resolution order: the environment, then the keyring (then, in the board only, the setup
+screen). The environment is looked at first, so a box configured through ``WALLBOARD_*``
+variables never touches the keyring at all.
+
+The ``keyring`` library picks its backend by probing them, and the Secret Service probe
+talks to D-Bus, which can stall over SSH. So the backend is detected once per process
+in a daemon thread bounded by :data:`DETECT_TIMEOUT`, and judged by its class (the
+``fail`` and ``null`` backends, or a chainer with nothing usable to chain, mean "no
+keyring"), never by a probing read. Every later keyring call is bounded as well
+(:data:`OPERATION_TIMEOUT`; a locked keyring may wait for an unlock prompt on a screen
+nobody sees): a silent keyring becomes a one-line error, and is not asked again by the
+same process.
+
+We never write a secret to a file ourselves. With no usable backend, storing raises
+:class:`~wallboard.errors.KeyringUnavailableError`, whose message names the environment
+variables and the file-based backends one can install, saying which of them encrypt.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
-from typing import Literal, Mapping
+from typing import Any, Callable, Literal, Mapping, TypeVar
 
-from wallboard.secret import Secret
+from wallboard.errors import ConfigError, KeyringError, KeyringUnavailableError
+from wallboard.secret import REDACTED, Secret
 
 SERVICE = "wallboard"
 REALTIME_TOKEN = "realtime-token"
@@ -25,17 +44,232 @@ ENV_VARS = {
     ANALYTICS_API_KEY: "WALLBOARD_ANALYTICS_API_KEY",
     ANALYTICS_PASSWORD: "WALLBOARD_ANALYTICS_PASSWORD",
 }
+LABELS = {
+    REALTIME_TOKEN: "Data-request token",
+    ANALYTICS_API_KEY: "Analytics API key",
+    ANALYTICS_PASSWORD: "Analytics password",
+}
+"""How a person calls each secret (prompts, the setup screen)."""
+
+DETECT_TIMEOUT = 3.0
+"""Seconds allowed for finding the keyring backend (D-Bus probing) once per process."""
+OPERATION_TIMEOUT = 20.0
+"""Seconds allowed for one keyring read, write or delete (long enough to type an unlock
+password at a prompt, short enough that a keyring nobody can unlock does not hang us)."""
+
+HEADLESS_ADVICE = (
+    "set WALLBOARD_REALTIME_TOKEN, WALLBOARD_ANALYTICS_API_KEY, WALLBOARD_ANALYTICS_PASSWORD instead, "
+    "or install a file keyring into wallboard's Python: `pip install keyrings.cryptfile` with "
+    "PYTHON_KEYRING_BACKEND=keyrings.cryptfile.cryptfile.CryptFileKeyring (encrypted; asks for its own password) "
+    "or `pip install keyrings.alt` with PYTHON_KEYRING_BACKEND=keyrings.alt.file.PlaintextKeyring (NOT encrypted)"
+)
 
 Source = Literal["environment", "keyring", "missing"]
+T = TypeVar("T")
+
+
+def check_name(name: str) -> str:
+    """``name`` if it is one of :data:`NAMES`; the message never repeats what was typed,
+    since a mistyped command line may hold a secret."""
+    if name not in ENV_VARS:
+        raise ConfigError(f"unknown secret name; use one of {', '.join(NAMES)}")
+    return name
+
+
+# --- the backend, detected once and quickly ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringInfo:
+    """Which keyring backend is in use and whether secrets can be kept in it."""
+
+    name: str
+    usable: bool
+    reason: str = ""
+    """Why not, when not usable: one clause."""
+
+    def advice(self) -> str:
+        """One line for a person: what is wrong and what to do instead ('' when usable)."""
+        if self.usable:
+            return ""
+        return f"no usable keyring on this machine ({self.reason}); {HEADLESS_ADVICE}"
+
+
+_info: KeyringInfo | None = None
+_info_lock = threading.Lock()
+
+
+def keyring_info(timeout: float = DETECT_TIMEOUT, load: Callable[[], Any] | None = None) -> KeyringInfo:
+    """The keyring backend of this process, detected on first use within ``timeout``.
+
+    ``load`` returns the backend object (default: ``keyring.get_keyring``); tests pass
+    one that never returns to check the time bound.
+    """
+    global _info
+    with _info_lock:
+        if _info is None:
+            _info = _detect(load or _get_keyring, timeout)
+        return _info
+
+
+def forget_keyring() -> None:
+    """Detect the backend afresh on next use (tests; a backend installed meanwhile)."""
+    global _info
+    with _info_lock:
+        _info = None
+
+
+def _mark_unusable(info: KeyringInfo, reason: str) -> KeyringInfo:
+    global _info
+    with _info_lock:
+        _info = KeyringInfo(info.name, False, reason)
+        return _info
+
+
+def _get_keyring() -> Any:
+    import keyring
+
+    return keyring.get_keyring()
+
+
+def _detect(load: Callable[[], Any], timeout: float) -> KeyringInfo:
+    try:
+        return _bounded(lambda: describe_backend(load()), timeout)
+    except TimeoutError:
+        return KeyringInfo(
+            "unknown", False, f"finding a keyring backend took longer than {timeout:g} s; D-Bus may be unreachable"
+        )
+    except Exception as error:  # a broken PYTHON_KEYRING_BACKEND or keyringrc.cfg
+        name = os.environ.get("PYTHON_KEYRING_BACKEND", "") or "unknown"
+        return KeyringInfo(name, False, f"the keyring backend could not be loaded: {_one_line(error)}")
+
+
+def describe_backend(backend: Any) -> KeyringInfo:
+    """Judge a ``keyring`` backend object by its class, without reading from it."""
+    from keyring.backends import chainer, fail, null
+
+    name = _class_path(backend)
+    if isinstance(backend, fail.Keyring):
+        return KeyringInfo(name, False, "keyring found no backend, typical over SSH")
+    if isinstance(backend, null.Keyring):
+        return KeyringInfo(name, False, "the null backend is selected, which keeps nothing")
+    if isinstance(backend, chainer.ChainerBackend):
+        chained = [describe_backend(inner) for inner in backend.backends]
+        usable = [info.name for info in chained if info.usable]
+        if not usable:
+            return KeyringInfo(name, False, "the chainer backend has no usable backend to chain")
+        return KeyringInfo(f"{name} ({', '.join(usable)})", True)
+    return KeyringInfo(name, True)
+
+
+def _class_path(backend: Any) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__name__}"
+
+
+# --- bounded keyring calls -------------------------------------------------------------------
+
+
+def _bounded(call: Callable[[], T], timeout: float) -> T:
+    """``call()`` in a daemon thread; :class:`TimeoutError` if it has not returned in time.
+
+    A daemon thread, not an executor: a call stuck in D-Bus must not keep the process
+    from exiting.
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as error:  # handed over to the waiting thread
+            box["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="wallboard-keyring", daemon=True).start()
+    if not done.wait(timeout):
+        raise TimeoutError
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _keyring_call(what: str, call: Callable[[Any], T], secret: Secret | None = None) -> T:
+    """Run ``call(keyring_module)`` against a usable backend, bounded; typed errors only."""
+    info = keyring_info()
+    if not info.usable:
+        raise KeyringUnavailableError(info.advice())
+    import keyring
+
+    try:
+        return _bounded(lambda: call(keyring), OPERATION_TIMEOUT)
+    except TimeoutError:
+        _mark_unusable(info, f"it did not answer within {OPERATION_TIMEOUT:g} s")
+        raise KeyringError(
+            f"could not {what}: the keyring ({info.name}) did not answer within {OPERATION_TIMEOUT:g} s; "
+            "it may be locked and waiting for an unlock prompt on another screen. Unlock it, or set the "
+            "WALLBOARD_* environment variables instead"
+        ) from None
+    except Exception as error:
+        raise KeyringError(f"could not {what}: the keyring ({info.name}) said: {_one_line(error, secret)}") from None
+
+
+def _one_line(error: BaseException, secret: Secret | None = None) -> str:
+    """An exception as one short line, with ``secret`` blanked should a backend echo it."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    if secret is not None and secret.reveal():
+        text = text.replace(secret.reveal(), REDACTED)
+    return text[:200]
+
+
+def read_secret(name: str) -> Secret | None:
+    """The keyring's value for ``name``, or ``None`` when it holds none."""
+    check_name(name)
+    value = _keyring_call(f"read {name}", lambda kr: kr.get_password(SERVICE, name))
+    return Secret(value) if value else None
+
+
+def store_secret(name: str, value: Secret) -> KeyringInfo:
+    """Keep ``value`` in the keyring under ``name`` and check it reads back.
+
+    The read-back catches backends that accept a write and keep nothing (a chainer whose
+    backends all decline). Returns the backend used, for messages.
+    """
+    check_name(name)
+    if not isinstance(value, Secret):
+        raise TypeError("store_secret takes a Secret")
+    if not value:
+        raise ConfigError(f"{name}: an empty value cannot be stored")
+    _keyring_call(f"store {name}", lambda kr: kr.set_password(SERVICE, name, value.reveal()), value)
+    if read_secret(name) != value:
+        raise KeyringError(f"could not store {name}: the keyring ({keyring_info().name}) accepted it but does not give it back")
+    return keyring_info()
+
+
+def delete_secret(name: str) -> bool:
+    """Remove ``name`` from the keyring; ``False`` when it held nothing to remove."""
+    check_name(name)
+    if read_secret(name) is None:
+        return False
+    _keyring_call(f"delete {name}", lambda kr: kr.delete_password(SERVICE, name))
+    return True
+
+
+# --- resolution and status -------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    """A secret's value (if any) and where it was found."""
+    """A secret's value (if any) and where it was found.
+
+    ``problem`` says why the keyring could not be asked, when that is why it is missing.
+    """
 
     name: str
     value: Secret | None
     source: Source
+    problem: str = ""
 
 
 def resolve(name: str, env: Mapping[str, str] = os.environ) -> Resolved:
@@ -46,11 +280,50 @@ def resolve(name: str, env: Mapping[str, str] = os.environ) -> Resolved:
     if from_env:
         return Resolved(name, Secret(from_env), "environment")
     try:
-        import keyring
-
-        stored = keyring.get_password(SERVICE, name)
-    except Exception:  # no usable backend: treated as missing; `secrets status` explains
-        stored = None
-    if stored:
-        return Resolved(name, Secret(stored), "keyring")
+        stored = read_secret(name)
+    except KeyringError as error:  # no usable backend, locked, silent: missing, and why
+        return Resolved(name, None, "missing", str(error))
+    if stored is not None:
+        return Resolved(name, stored, "keyring")
     return Resolved(name, None, "missing")
+
+
+@dataclass(frozen=True, slots=True)
+class SecretState:
+    """What ``wallboard secrets status`` says about one name; never a value."""
+
+    name: str
+    env_var: str
+    in_environment: bool
+    in_keyring: bool | None
+    """``None`` when the keyring could not be asked."""
+
+    @property
+    def source(self) -> Source:
+        if self.in_environment:
+            return "environment"
+        return "keyring" if self.in_keyring else "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    keyring: KeyringInfo
+    secrets: tuple[SecretState, ...]
+    problem: str = ""
+    """Why the keyring could not be read, when it is usable but failed."""
+
+
+def status(env: Mapping[str, str] = os.environ) -> Status:
+    """Where each secret would come from, and which keyring backend is in use."""
+    info = keyring_info()
+    problem = ""
+    states = []
+    for name in NAMES:
+        in_keyring: bool | None = None
+        if info.usable and not problem:
+            try:
+                in_keyring = read_secret(name) is not None
+            except KeyringError as error:
+                problem = str(error)
+        states.append(SecretState(name, ENV_VARS[name], bool(env.get(ENV_VARS[name])), in_keyring))
+    return Status(keyring_info(), tuple(states), problem)

@@ -17,7 +17,7 @@ from wallboard.config import FORMATS, Settings, default_config_path, load_settin
 from wallboard.errors import ApiError, ConfigError
 from wallboard.plain import render_agents, render_queues
 from wallboard.secret import Secret
-from wallboard.secrets import REALTIME_TOKEN, resolve
+from wallboard.secrets import REALTIME_TOKEN, Resolved, keyring_info, resolve
 from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN
 
 OPTION_KEYS = {
@@ -75,13 +75,24 @@ def run(args: argparse.Namespace) -> int:
         missing.append("`region` or `realtime_url` in the config file, or --realtime-url")
     token = resolve(REALTIME_TOKEN)
     if token.value is None:
-        missing.append("the data-request token: `wallboard secrets set realtime-token` or WALLBOARD_REALTIME_TOKEN")
+        missing.append(token_advice(token))
     if missing:
         raise ConfigError(
             "not configured yet. Set " + "; ".join(missing) + f". Config file: {default_config_path()}. "
             "To look around without an account: `wallboard demo`."
         )
     return launch(settings, token.value)
+
+
+def token_advice(token: Resolved) -> str:
+    """How to provide the missing token, given whether this machine has a usable keyring."""
+    if not keyring_info().usable:
+        return (
+            "the data-request token in WALLBOARD_REALTIME_TOKEN (this machine has no usable keyring for "
+            "`wallboard secrets set realtime-token`; `wallboard secrets status` says how to install one)"
+        )
+    advice = "the data-request token: `wallboard secrets set realtime-token` or WALLBOARD_REALTIME_TOKEN"
+    return f"{advice} ({token.problem})" if token.problem else advice
 
 
 def demo(args: argparse.Namespace) -> int:

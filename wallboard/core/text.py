@@ -48,3 +48,9 @@ def clean_text(value: str, max_length: int = MAX_TEXT_LENGTH) -> str:
     if len(text) > max_length:
         text = text[: max_length - 1] + "…"
     return text
+
+
+def has_controls(value: str) -> bool:
+    """Whether ``value`` holds any character :func:`clean_text` would drop as a control
+    (C0/C1, DEL, bidi overrides); for refusing typed input rather than cleaning it."""
+    return _CONTROLS.search(value) is not None

@@ -1,0 +1,189 @@
+"""What the first-run setup screen must ask for, and checking what was typed into it.
+
+Pure (no Textual), so the rules are tested directly and the screen only draws them.
+The board asks for the real-time statistics credentials before it can poll; the
+Historical tab asks for the Work Analytics ones only when analytics is first used.
+
+Flow (see :mod:`wallboard.ui.screens.setup` for the screen):
+
+1. :func:`gather` resolves the purpose's secrets (environment, then keyring) and returns
+   the values it found plus a :class:`SetupNeeds` naming only what is missing. It may
+   wait on the keyring (bounded), so call it off the event loop.
+2. If ``needs.needed``, the screen asks; :func:`check_answers` turns its fields into a
+   :class:`SetupResult` or raises :class:`SetupFieldError` naming the field.
+3. :func:`save_to_keyring` stores the typed secrets when the user ticked "Save to
+   keyring"; it blocks, so the screen calls it in a thread worker.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Literal, Mapping
+
+from wallboard.config import Settings
+from wallboard.core.text import has_controls
+from wallboard.errors import ConfigError, KeyringError
+from wallboard.secret import Secret
+from wallboard.secrets import (
+    ANALYTICS_API_KEY,
+    ANALYTICS_PASSWORD,
+    LABELS,
+    REALTIME_TOKEN,
+    keyring_info,
+    resolve,
+    store_secret,
+)
+from wallboard.urls import realtime_base_url
+
+Purpose = Literal["realtime", "analytics"]
+SECRETS_FOR: dict[str, tuple[str, ...]] = {
+    "realtime": (REALTIME_TOKEN,),
+    "analytics": (ANALYTICS_API_KEY, ANALYTICS_PASSWORD),
+}
+TENANT, REALTIME_URL, USERNAME = "tenant", "realtime_url", "username"
+FIELD_LABELS = {
+    TENANT: "Tenant",
+    REALTIME_URL: "Region or URL",
+    USERNAME: "Analytics user",
+    **LABELS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SetupNeeds:
+    """The input of the setup screen: what to ask, what is known, where it can be kept."""
+
+    purpose: Purpose
+    missing: tuple[str, ...] = ()
+    """Secret names to ask for: only those found neither in the environment nor the keyring."""
+    tenant: str = ""
+    realtime_url: str = ""
+    username: str = ""
+    keyring_usable: bool = True
+    keyring_name: str = ""
+    keyring_advice: str = ""
+    """One line for a person when the keyring is not usable ('' otherwise)."""
+
+    @property
+    def ask_tenant(self) -> bool:
+        return self.purpose == "realtime"
+
+    @property
+    def ask_realtime_url(self) -> bool:
+        """Only when nothing is configured: a region or URL in the config wins."""
+        return self.purpose == "realtime" and not self.realtime_url
+
+    @property
+    def ask_username(self) -> bool:
+        return self.purpose == "analytics"
+
+    @property
+    def needed(self) -> bool:
+        """Whether the screen must be shown at all."""
+        if self.missing:
+            return True
+        if self.purpose == "realtime":
+            return not self.tenant or not self.realtime_url
+        return not self.username
+
+    def fields(self) -> tuple[str, ...]:
+        """Field keys in the order the screen shows them: plain fields, then secrets."""
+        plain = [
+            key
+            for key, asked in ((TENANT, self.ask_tenant), (REALTIME_URL, self.ask_realtime_url), (USERNAME, self.ask_username))
+            if asked
+        ]
+        return (*plain, *self.missing)
+
+
+@dataclass(frozen=True, slots=True)
+class SetupResult:
+    """What the screen dismisses with. Secrets stay :class:`Secret`; the repr is safe."""
+
+    secrets: Mapping[str, Secret] = field(default_factory=dict)
+    tenant: str = ""
+    realtime_url: str = ""
+    username: str = ""
+    save_requested: bool = False
+    saved: tuple[str, ...] = ()
+    """Names stored in the keyring (empty unless saving was asked for and worked)."""
+
+
+class SetupFieldError(ConfigError):
+    """A field of the setup screen is empty or malformed; ``field`` is its key."""
+
+    def __init__(self, field_key: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_key
+
+
+def gather(purpose: Purpose, settings: Settings, env: Mapping[str, str] = os.environ) -> tuple[dict[str, Secret], SetupNeeds]:
+    """The purpose's secrets that were found, and what the screen must ask for."""
+    found: dict[str, Secret] = {}
+    missing = []
+    for name in SECRETS_FOR[purpose]:
+        resolved = resolve(name, env)
+        if resolved.value is None:
+            missing.append(name)
+        else:
+            found[name] = resolved.value
+    info = keyring_info()
+    needs = SetupNeeds(
+        purpose=purpose,
+        missing=tuple(missing),
+        tenant=settings.tenant,
+        realtime_url=settings.realtime_url,
+        username=settings.analytics.username,
+        keyring_usable=info.usable,
+        keyring_name=info.name,
+        keyring_advice=info.advice(),
+    )
+    return found, needs
+
+
+def check_answers(needs: SetupNeeds, answers: Mapping[str, str], save: bool) -> SetupResult:
+    """Validate the typed fields in screen order; the first problem raises, naming the field."""
+    values: dict[str, str] = {}
+    realtime_url = needs.realtime_url
+    for key in needs.fields():
+        text = (answers.get(key) or "").strip()
+        label = FIELD_LABELS[key]
+        if not text:
+            raise SetupFieldError(key, f"{label} is required.")
+        if has_controls(text):
+            raise SetupFieldError(key, f"{label} has control characters; type it on one line.")
+        if key == TENANT and (":" in text or any(ch.isspace() for ch in text)):
+            raise SetupFieldError(key, "Tenant is one word, without spaces or ':' (the 8x8 tenant name).")
+        if key == REALTIME_URL:
+            try:
+                realtime_url = realtime_base_url(text, label)
+            except ConfigError as error:
+                raise SetupFieldError(key, f"{error}; or a region: na1..na4, na7, ca, uk.") from None
+        values[key] = text
+    return SetupResult(
+        secrets={name: Secret(values[name]) for name in needs.missing},
+        tenant=values.get(TENANT, needs.tenant),
+        realtime_url=realtime_url,
+        username=values.get(USERNAME, needs.username),
+        save_requested=save and needs.keyring_usable,
+    )
+
+
+def save_to_keyring(result: SetupResult) -> SetupResult:
+    """Store the result's secrets when saving was asked for; blocking (keyring I/O).
+
+    Raises :class:`~wallboard.errors.KeyringError` naming what was already stored.
+    """
+    if not result.save_requested:
+        return result
+    saved: list[str] = []
+    for name, value in result.secrets.items():
+        try:
+            store_secret(name, value)
+        except KeyringError as error:
+            if not saved:
+                raise
+            raise type(error)(f"{error} ({', '.join(saved)} was saved)") from None
+        saved.append(name)
+    return replace(result, saved=tuple(saved))
