@@ -6,7 +6,7 @@ from dataclasses import replace
 from textual.widgets import TabbedContent
 
 from tests.board_data import MONO, Clocks, fixed_settings, fixed_snapshot
-from tests.test_board_pilot import agent_rows, grid, make_app
+from tests.test_board_pilot import agent_rows, board_ready, grid, make_app
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core.models import Queue
@@ -31,7 +31,7 @@ async def test_unknown_theme_and_broken_files_fall_back_with_a_message(tmp_path)
         theme_dirs=[bundled_themes_dir(), tmp_path],
     )
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await board_ready(app, pilot)
         assert app.theme == "wallboard-dark"
         messages = [n.message for n in app._notifications]
         assert any("bad.toml" in m and "[colors] must be a table" in m for m in messages)
@@ -41,6 +41,7 @@ async def test_unknown_theme_and_broken_files_fall_back_with_a_message(tmp_path)
 async def test_command_palette_offers_tabs_and_themes():
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
+        await board_ready(app, pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for title in ("Show Queues", "Theme: wallboard-tv", "Sort agents by time in state", "Filter agents: On break", "Toggle TV mode"):
             assert title in titles
@@ -63,6 +64,7 @@ async def test_bell_rings_once_when_something_enters_alert_and_is_rate_limited()
     rings = []
     app.bell = lambda: rings.append(1)
     async with app.run_test(size=(100, 30)) as pilot:
+        await board_ready(app, pilot)
         app.snapshot = alert_snapshot(base, 500)
         await pilot.pause()
         app.snapshot = alert_snapshot(base, 10)
@@ -78,6 +80,7 @@ async def test_bell_is_off_by_default():
     rings = []
     app.bell = lambda: rings.append(1)
     async with app.run_test(size=(100, 30)) as pilot:
+        await board_ready(app, pilot)
         app.snapshot = alert_snapshot(base, 500)
         await pilot.pause()
     assert rings == []
@@ -86,6 +89,7 @@ async def test_bell_is_off_by_default():
 async def test_tv_mode_rotates_tabs_and_keys_still_work():
     app = make_app(tv=True, rotate=0.4)
     async with app.run_test(size=(160, 45)) as pilot:
+        await board_ready(app, pilot)
         tabs = app.board.query_one(TabbedContent)
         seen = set()
         for _ in range(12):
@@ -101,6 +105,7 @@ async def test_tv_mode_rotates_tabs_and_keys_still_work():
 async def test_resizing_keeps_the_layout_whole():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await board_ready(app, pilot)
         await pilot.press("down", "down")
         chosen = grid(app).cursor_agent
         for size in ((200, 60), (60, 18), (120, 40), (80, 24)):
@@ -120,6 +125,7 @@ async def test_the_board_shows_the_simulator_and_r_refreshes():
         async with RealtimeClient(sim.realtime_url, "demo", "demo", timeouts=Timeouts(1, 1, 2)) as client:
             app = WallboardApp(fixed_settings(interval=30), source=client, theme_dirs=[bundled_themes_dir()])
             async with app.run_test(size=(120, 40)) as pilot:
+                await board_ready(app, pilot)
                 for _ in range(50):
                     await pilot.pause(0.1)
                     if len(agent_rows(app)) == 25:

@@ -29,6 +29,15 @@ def make_app(snapshot=None, clocks=None, **settings):
     )
 
 
+async def board_ready(app, pilot) -> None:
+    """Wait until the board's widgets exist and hold the data (a person is never that quick)."""
+    for _ in range(100):
+        if app.board.ready:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
 def grid(app) -> AgentsGrid:
     return app.board.query_one(AgentsGrid)
 
@@ -44,7 +53,7 @@ def agent_rows(app):
 async def test_number_keys_switch_tabs():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await board_ready(app, pilot)
         tabs = app.board.query_one(TabbedContent)
         assert tabs.active == "agents"
         assert app.focused is grid(app)
@@ -59,13 +68,16 @@ async def test_number_keys_switch_tabs():
 
 async def test_start_tab_comes_from_the_config():
     app = make_app(start_tab="queues")
-    async with app.run_test(size=(120, 40)):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
         assert app.board.query_one(TabbedContent).active == "queues"
+        assert isinstance(app.focused, QueueTile)
 
 
 async def test_q_quits():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await board_ready(app, pilot)
         await pilot.press("q")
         await pilot.pause()
         assert app._exit
@@ -74,6 +86,7 @@ async def test_q_quits():
 async def test_question_mark_shows_the_keys_and_escape_closes():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await board_ready(app, pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -83,6 +96,7 @@ async def test_question_mark_shows_the_keys_and_escape_closes():
 async def test_s_cycles_the_sort():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
         names = [a.name.casefold() for a in agent_rows(app)]
         assert names == sorted(names)
         await pilot.press("s")
@@ -96,6 +110,7 @@ async def test_s_cycles_the_sort():
 async def test_f_filters_by_state():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
         total = len(agent_rows(app))
         await pilot.press("f")
         available = agent_rows(app)
@@ -109,6 +124,7 @@ async def test_f_filters_by_state():
 async def test_slash_searches_by_name_and_escape_clears():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
         target = agent_rows(app)[5]
         await pilot.press("slash")
         await pilot.press(*target.name.split()[1][:5].lower())
@@ -124,6 +140,7 @@ async def test_slash_searches_by_name_and_escape_clears():
 async def test_g_groups_by_group_id():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
         await pilot.press("g")
         headers = [row for row in grid(app).rows if isinstance(row, GroupHeader)]
         assert [h.group_id for h in headers] == [101, 102, 103]
@@ -133,6 +150,7 @@ async def test_g_groups_by_group_id():
 async def test_t_toggles_tv_mode():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
         await pilot.press("t")
         assert app.has_class("tv")
         await pilot.press("t")
@@ -142,6 +160,7 @@ async def test_t_toggles_tv_mode():
 async def test_enter_opens_agent_detail_and_escape_returns_to_the_same_row():
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
+        await board_ready(app, pilot)
         await pilot.press("down", "down", "down")
         chosen = grid(app).cursor_agent
         await pilot.press("enter")
@@ -155,6 +174,7 @@ async def test_enter_opens_agent_detail_and_escape_returns_to_the_same_row():
 async def test_enter_on_a_tile_opens_queue_detail():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
         await pilot.press("2", "right")
         tile = app.focused
         assert isinstance(tile, QueueTile)
@@ -168,6 +188,7 @@ async def test_arrangement_and_cursor_survive_a_refresh():
     clocks = Clocks()
     app = make_app(clocks=clocks)
     async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
         await pilot.press("s", "f", "f", "f")  # sort by state, filter busy
         await pilot.press("down")
         chosen = grid(app).cursor_agent
@@ -185,7 +206,7 @@ async def test_arrangement_and_cursor_survive_a_refresh():
 async def test_a_refresh_repaints_only_the_rows_that_changed():
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await board_ready(app, pilot)
         table = grid(app)
         regions = []
         original = table.refresh
@@ -204,6 +225,7 @@ async def test_time_in_state_ticks_locally_and_stops_when_stale():
     clocks = Clocks(offset=0)
     app = make_app(clocks=clocks)
     async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
         agent = agent_rows(app)[0]
         first = line_text(app, 1)
         clocks.advance(5)
@@ -219,7 +241,8 @@ async def test_time_in_state_ticks_locally_and_stops_when_stale():
 
 async def test_names_with_markup_are_shown_literally():
     app = make_app(snapshot=fixed_snapshot(hostile=True, agents=12))
-    async with app.run_test(size=(160, 40)):
+    async with app.run_test(size=(160, 40)) as pilot:
+        await board_ready(app, pilot)
         lines = [line_text(app, y) for y in range(1, 13)]
         assert any("[b red]Mallory[/]" in line for line in lines)
         assert any("Unknown (7)" in line for line in lines)
@@ -230,5 +253,6 @@ async def test_break_over_threshold_says_so_in_text():
     agents = (Agent(agent_id="a", name="Ann", status=4, time_in_status=40 * 60, status_code_short="LUNCH"),)
     snapshot = replace(fixed_snapshot(), agents=Feed(agents, 0, MONO, Health.LIVE, version=1))
     app = make_app(snapshot=snapshot)
-    async with app.run_test(size=(120, 30)):
+    async with app.run_test(size=(120, 30)) as pilot:
+        await board_ready(app, pilot)
         assert "!!40:03" in line_text(app, 1)

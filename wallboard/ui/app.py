@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
@@ -34,7 +34,7 @@ from wallboard.core.agent_view import (
     shown_time_in_state,
 )
 from wallboard.core.snapshot import Snapshot
-from wallboard.core.status import banner, header_parts
+from wallboard.core.status import Part, banner, header_parts
 from wallboard.core.thresholds import Level, break_level, queue_level
 from wallboard.core.totals import totals
 from wallboard.poller import Poller, Source
@@ -48,6 +48,7 @@ from wallboard.ui.widgets.queue_tile import QueueTile
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
 TABS = ("agents", "queues", "historical")
+BOARD_ACTIONS = frozenset({"show_tab", "sort", "filter", "search", "group", "clear", "toggle_tv"})
 BELL_EVERY = 60.0
 COMPACT_HEIGHT = 34
 
@@ -124,6 +125,7 @@ class WallboardApp(App):
         self.mono = mono
         self.zone = settings.zone()
         self.options = ViewOptions()
+        self.active_tab = settings.start_tab
         self.poller: Poller | None = None
         self._initial_snapshot = snapshot or Snapshot(interval=settings.interval)
         self._agents_version = -1
@@ -132,6 +134,7 @@ class WallboardApp(App):
         self._alerting: set[str] = set()
         self._last_bell = float("-inf")
         self._rotation_timer = None
+        self._last_key = float("-inf")
         self.board = BoardScreen(settings, self.zone, mono, wall)
         dirs = list(theme_dirs) if theme_dirs is not None else [bundled_themes_dir(), user_themes_dir()]
         self.catalogue: ThemeCatalogue = discover(dirs)
@@ -183,6 +186,11 @@ class WallboardApp(App):
 
     # --- data ---------------------------------------------------------------------------
 
+    @property
+    def board_live(self) -> bool:
+        """The board's widgets exist and the app is not shutting down."""
+        return self.board.ready and self.board.is_attached and bool(self.screen_stack)
+
     def _receive(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
 
@@ -191,7 +199,7 @@ class WallboardApp(App):
 
     def apply_snapshot(self) -> None:
         """Push the current snapshot into the board's widgets (once they exist)."""
-        if not self.board.ready:
+        if not self.board_live:
             return
         snapshot = self.snapshot
         now = self.mono()
@@ -202,26 +210,28 @@ class WallboardApp(App):
             self._show_agents()
         if snapshot.queues.version != self._queues_version or (stale_agents, stale_queues) != self._stale_state:
             self._queues_version = snapshot.queues.version
-            board = self.board.query_one(QueueBoard)
+            board = self.board.queue_board
             board.set_queues(snapshot.queues.records, self.settings.thresholds, stale_queues)
         self._stale_state = (stale_agents, stale_queues)
-        self.board.query_one(AgentsGrid).set_stale(stale_agents)
+        self.board.grid.set_stale(stale_agents)
         self._check_alerts(snapshot)
         self.refresh_header(self.screen)
 
     def _show_agents(self) -> None:
         snapshot = self.snapshot
         rows = arrange(snapshot.agents.records, self.options)
-        grid = self.board.query_one(AgentsGrid)
+        grid = self.board.grid
         grid.sort_key = self.options.sort
         grid.set_rows(rows, snapshot.agents.received_mono, snapshot.stale_after)
         shown = sum(1 for row in rows if not isinstance(row, GroupHeader))
         total = len(snapshot.agents.records)
         bar = f"{shown} of {total} agents · {self.options.describe()}"
-        self.board.query_one("#agents-bar", Static).update(Content(bar))
+        self.board.agents_bar.update(Content(bar))
 
     def refresh_header(self, screen: Screen | None = None) -> None:
         """Redraw the header and banner of ``screen`` (the visible one by default)."""
+        if not self.screen_stack:
+            return
         screen = screen or self.screen
         try:
             header = screen.query_one(StatusHeader)
@@ -239,8 +249,7 @@ class WallboardApp(App):
             self.zone,
         )
         if self.has_class("tv"):
-            tabs = self.board.query_one(TabbedContent)
-            parts.insert(1, type(parts[0])((tabs.active or "").upper(), "title", 1))
+            parts.insert(1, Part(self.active_tab.upper(), "title", 1))
         stale = bool(snapshot.stale_feeds(now_mono))
         header.show(parts, stale, snapshot.refused is not None)
         stale_banner.show(banner(snapshot, now_mono))
@@ -249,12 +258,12 @@ class WallboardApp(App):
         snapshot = self.snapshot
         now = self.mono()
         stale = (snapshot.is_stale(snapshot.agents, now), snapshot.is_stale(snapshot.queues, now))
-        if not self.board.ready:
+        if not self.board_live:
             return
         if stale != self._stale_state:
             self.apply_snapshot()  # staleness changed: redraw the feeds as stale or fresh
         else:
-            self.board.query_one(AgentsGrid).tick()
+            self.board.grid.tick()
             self.refresh_header(self.screen)
 
     def _check_alerts(self, snapshot: Snapshot) -> None:
@@ -276,20 +285,25 @@ class WallboardApp(App):
     # --- actions ------------------------------------------------------------------------
 
     def action_show_tab(self, tab: str) -> None:
-        self.board.query_one(TabbedContent).active = tab
+        self.active_tab = tab
+        self.board.tabs.active = tab
         self.focus_tab_content()
         self._start_rotation()
 
     def focus_tab_content(self) -> None:
-        if self.screen is not self.board:
+        """Focus the main widget of the tab the user chose (and make sure it is shown)."""
+        if self.screen is not self.board or not self.board_live:
             return
-        active = self.board.query_one(TabbedContent).active
+        tabs = self.board.tabs
+        active = self.active_tab
+        if tabs.active != active:
+            tabs.active = active
         if active == "agents":
-            self.board.query_one(AgentsGrid).focus()
+            self.board.grid.focus()
         elif active == "queues":
             focused = self.focused
             if not isinstance(focused, QueueTile):
-                self.board.query_one(QueueBoard).focus_tile()
+                self.board.queue_board.focus_tile()
         else:
             pane = self.board.query_one(f"TabPane#{active}")
             if self.focused is None or pane not in self.focused.ancestors:
@@ -297,7 +311,9 @@ class WallboardApp(App):
                 self.board.set_focus(None)
 
     @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        if self.board_live and event.pane.id in TABS:
+            self.active_tab = event.pane.id  # a click on a tab, or focus moving into a pane
         self.call_after_refresh(self.focus_tab_content)
         self.refresh_header()
 
@@ -306,8 +322,10 @@ class WallboardApp(App):
         self._show_agents()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in BOARD_ACTIONS and not self.board_live:
+            return False
         if action in ("sort", "filter", "search", "group"):
-            return self.board.ready and self.board.query_one(TabbedContent).active == "agents"
+            return self.active_tab == "agents"
         return True
 
     def action_sort(self) -> None:
@@ -320,7 +338,7 @@ class WallboardApp(App):
         self._set_options(replace(self.options, group_by=not self.options.group_by))
 
     def action_search(self) -> None:
-        search = self.board.query_one("#search", Input)
+        search = self.board.search
         search.add_class("-visible")
         search.value = self.options.search
         search.focus()
@@ -331,18 +349,18 @@ class WallboardApp(App):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        search = self.board.query_one("#search", Input)
+        search = self.board.search
         if not event.value:
             search.remove_class("-visible")
-        self.board.query_one(AgentsGrid).focus()
+        self.board.grid.focus()
 
     def action_clear(self) -> None:
-        search = self.board.query_one("#search", Input)
+        search = self.board.search
         if search.has_class("-visible") or self.options.search or self.options.state_filter:
             search.value = ""
             search.remove_class("-visible")
             self._set_options(replace(self.options, search="", state_filter=None))
-            self.board.query_one(AgentsGrid).focus()
+            self.board.grid.focus()
 
     def action_refresh(self) -> None:
         if self.poller is not None:
@@ -357,7 +375,7 @@ class WallboardApp(App):
         self._update_compact()
         self._start_rotation()
         self.refresh_header()
-        self.board.query_one(QueueBoard).refresh(layout=True)
+        self.board.queue_board.refresh(layout=True)
 
     def _start_rotation(self) -> None:
         if self._rotation_timer is not None:
@@ -369,13 +387,15 @@ class WallboardApp(App):
     def _rotate(self) -> None:
         if self.screen is not self.board:
             return
-        tabs = self.board.query_one(TabbedContent)
-        tabs.active = "queues" if tabs.active == "agents" else "agents"
+        if time.monotonic() - self._last_key < self.settings.rotate:
+            return  # a person pressed a key during this period: hold the rotation
+        self.active_tab = "queues" if self.active_tab == "agents" else "agents"
         self.focus_tab_content()
 
-    def on_key(self) -> None:
-        if self._rotation_timer is not None:
-            self._rotation_timer.reset()  # a person is driving: hold the rotation
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()  # a person is driving: hold the TV rotation
+        await super().on_event(event)
 
     @on(AgentsGrid.Selected)
     def _open_agent(self, event: AgentsGrid.Selected) -> None:

@@ -54,15 +54,24 @@ class BoardScreen(Screen):
         self.ready = False
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(id="header")
-        yield StaleBanner(id="banner")
-        with TabbedContent(initial=self.settings.start_tab, id="tabs"):
+        # The app keeps these references: querying during start-up or shutdown races
+        # with mounting and pruning, references do not.
+        self.header = StatusHeader(id="header")
+        self.banner = StaleBanner(id="banner")
+        self.tabs = TabbedContent(initial=self.settings.start_tab, id="tabs")
+        self.agents_bar = Static(id="agents-bar", markup=False)
+        self.grid = AgentsGrid(thresholds=self.settings.thresholds, zone=self.zone, mono=self.mono, wall=self.wall, id="grid")
+        self.search = Input(placeholder="search by name or login id; Enter keeps it, Escape clears", id="search")
+        self.queue_board = QueueBoard(id="queue-board")
+        yield self.header
+        yield self.banner
+        with self.tabs:
             with TabPane("Agents", id="agents"):
-                yield Static(id="agents-bar", markup=False)
-                yield AgentsGrid(thresholds=self.settings.thresholds, zone=self.zone, mono=self.mono, wall=self.wall, id="grid")
-                yield Input(placeholder="search by name or login id; Enter keeps it, Escape clears", id="search")
+                yield self.agents_bar
+                yield self.grid
+                yield self.search
             with TabPane("Queues", id="queues"):
-                yield QueueBoard(id="queue-board")
+                yield self.queue_board
             with TabPane("Historical", id="historical"):
                 yield Static(
                     Content(
@@ -74,6 +83,11 @@ class BoardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.ready = True  # children exist from here on (is_mounted turns true only later)
+        # Panes inside TabbedContent may still be mounting now; after the first refresh
+        # every widget of the screen exists.
+        self.call_after_refresh(self._became_ready)
+
+    def _became_ready(self) -> None:
+        self.ready = True
         self.app.apply_snapshot()  # type: ignore[attr-defined]
-        self.call_after_refresh(self.app.focus_tab_content)  # type: ignore[attr-defined]
+        self.app.focus_tab_content()  # type: ignore[attr-defined]

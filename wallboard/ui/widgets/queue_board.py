@@ -47,8 +47,24 @@ class QueueBoard(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.columns = 2
         self.tiles: dict[str, QueueTile] = {}
+        self._pending: tuple[tuple[Queue, ...], Thresholds, bool] | None = None
+        self._mounted = False
 
     def set_queues(self, queues: tuple[Queue, ...], thresholds: Thresholds, stale: bool) -> None:
+        """Show ``queues``: update tiles in place, add and remove tiles as queues come and go."""
+        self._pending = (queues, thresholds, stale)
+        if self._mounted:
+            self._apply()
+
+    def on_mount(self) -> None:
+        self._mounted = True
+        if self._pending is not None:
+            self._apply()
+
+    def _apply(self) -> None:
+        if not self.is_attached:  # the app is closing
+            return
+        queues, thresholds, stale = self._pending
         ordered = sorted(queues, key=lambda q: (q.name.casefold() or q.queue_id, q.queue_id))
         wanted = [queue.queue_id for queue in ordered]
         for queue_id in [key for key in self.tiles if key not in wanted]:
@@ -58,22 +74,23 @@ class QueueBoard(VerticalScroll, can_focus=False):
             self.mount(Static(Content("No queues reported yet."), classes="empty"))
         elif ordered and empty:
             empty.remove()
-        new_tiles = []
+        # New tiles go in name order before the next tile that already exists, so the
+        # grid stays sorted without moving mounted widgets around.
+        batch: list[QueueTile] = []
         for queue in ordered:
             text = queue_text(queue, thresholds)
             tile = self.tiles.get(queue.queue_id)
             if tile is None:
                 tile = QueueTile(queue.queue_id, text)
                 self.tiles[queue.queue_id] = tile
-                new_tiles.append(tile)
-            else:
-                tile.show(text, stale)
-        if new_tiles:
-            self.mount(*new_tiles)
-        current = [tile.queue_id for tile in self.query(QueueTile)]
-        if [key for key in current if key in wanted] != wanted:
-            for queue_id in wanted:  # keep the tiles in name order
-                self.move_child(self.tiles[queue_id], after=len(self.children) - 1)
+                batch.append(tile)
+                continue
+            if batch:
+                self.mount(*batch, before=tile)
+                batch = []
+            tile.show(text, stale)
+        if batch:
+            self.mount(*batch)
 
     def ordered_tiles(self) -> list[QueueTile]:
         return list(self.query(QueueTile))
