@@ -12,11 +12,11 @@ import sys
 from typing import Sequence
 
 from wallboard import __version__
-from wallboard.cli import board, simulate
+from wallboard.cli import board, report, simulate
 from wallboard.config import default_config_path
 from wallboard.errors import WallboardError
 
-COMMAND_MODULES = (board, simulate)
+COMMAND_MODULES = (board, simulate, report)
 EXIT_ERROR = 2
 
 
