@@ -167,6 +167,7 @@ async def test_paging_through_more_than_two_pages_to_no_data(simulator):
     assert [p.records for p in seen] == [min(10 * n, total) for n in range(1, pages + 1)]
     assert {p.total for p in seen} == {total}
     assert [p.done for p in seen] == [False] * (pages - 1) + [True]
+    assert {(p.page_size, p.total_pages) for p in seen} == {(10, pages)}
 
 
 async def test_pages_can_be_read_on_demand_and_abandoned(simulator):
@@ -207,6 +208,25 @@ async def test_a_repeated_page_id_is_stopped(simulator):
         with pytest.raises(EndlessPagingError, match=r"^Work Analytics sent the same page id twice for call legs \(page 2\)"):
             await client.fetch_report(window("call-legs", "2025-11-22 09:00:00", "2025-11-22 11:00:00"))
     assert simulator.analytics.reports["call-legs"] == 2
+
+
+async def test_a_fetch_can_be_cancelled_and_the_client_used_again(simulator):
+    """Escape in the Historical tab cancels the worker running the fetch."""
+    import asyncio
+
+    simulator.faults = "slow=1@analytics,slow-seconds=5"
+    seen = []
+    async with AnalyticsClient(simulator.analytics_url, "demo", "demo", "demo", timeouts=Timeouts(1.0, 10.0, 10.0)) as client:
+        task = asyncio.create_task(client.fetch_report(yesterday("call-records"), progress=seen.append))
+        while simulator.requests["analytics"] == 0:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert seen == []
+        simulator.faults = None
+        assert len((await client.fetch_report(yesterday("company"))).records) == 2
+    assert simulator.analytics.logins == 1
 
 
 # --- tokens --------------------------------------------------------------------------------

@@ -295,3 +295,8 @@ def test_fetch_progress():
     assert FetchProgress("company", 1, 2, None).fraction is None
     assert FetchProgress("call-records", 9, 812, 812, done=True).fraction == 1.0
     assert FetchProgress("call-records", 2, 100, None).describe() == "page 2, 100 records"
+
+
+def test_progress_knows_the_number_of_pages():
+    assert FetchProgress("call-records", 1, 50, 81, page_size=50).total_pages == 3  # two pages and "No Data"
+    assert FetchProgress("call-records", 1, 50, None, page_size=50).total_pages is None

@@ -147,11 +147,18 @@ def test_sorting_numbers_text_and_missing_values():
     table = build_table(RING_GROUP_MEMBERS, members())
     offered = [column.key for column in table.columns].index("offered")
     assert [row.record.extension for row in table.sorted_by(offered).rows] == ["1001", "1004", "1003", "1002"]
+    assert [row.record.extension for row in table.sorted_by(0, descending=True).rows] == ["1004", "1003", "1002", "1001"]
     assert [row.record.extension for row in table.sorted_by(offered, descending=True).rows] == ["1003", "1001", "1004", "1002"]
     assert [row.record.extension for row in table.sorted_by(1).rows] == ["1002", "1003", "1004", "1001"]  # case-insensitive names
     talk = [column.key for column in table.columns].index("total_talk_time")
     assert [row.record.extension for row in table.sorted_by(talk, descending=True).rows] == ["1002", "1003", "1001", "1004"]
     assert table.sorted_by(offered).totals == table.totals
+
+
+def test_numbers_inside_text_sort_as_numbers():
+    records = [RingGroupMember(extension=number) for number in ("1001", "999", "10001", "A2", "A10")]
+    table = build_table(RING_GROUP_MEMBERS, records)
+    assert [row.record.extension for row in table.sorted_by(0).rows] == ["999", "1001", "10001", "A2", "A10"]
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -255,3 +262,48 @@ def test_json_of_summaries_and_nothing():
     assert set(document["records"][0]) == {spec.name for spec in field_specs(COMPANY.record_type)}
     empty = json.loads(to_json(Report(COMPANY, ()), query))
     assert (empty["count"], empty["records"], empty["totals"]) == (0, [], None)
+
+
+# --- drill-downs and exports ---------------------------------------------------------------
+
+
+def test_drill_downs_keep_the_range_and_narrow_to_the_row():
+    from wallboard.core.report_query import drill_down
+
+    query = make_query("ring-groups", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
+    group = seed("seed_ring_group_summary.json", RING_GROUPS)[1]
+    members = drill_down(query, group)
+    assert (members.kind, members.ext, members.pbx) == (RING_GROUP_MEMBERS, "100055", ("acmecorp2",))
+    assert (members.start, members.end, members.zone) == (query.start, query.end, query.zone)
+    assert members.params()["extId"] == "100055"
+    member = RingGroupMember(extension="441001", pbx_id="acmecorp2")
+    calls = drill_down(members, member)
+    assert (calls.kind, calls.ext, calls.pbx) == (CALL_RECORDS, "441001", ("acmecorp2",))
+    alice = seed("seed_extension_summary.json", EXTENSIONS)[0]
+    assert drill_down(query, alice).ext == "8885"
+    assert drill_down(query, company()[0]) is None
+    assert drill_down(calls, CallRecord(call_id="1")) is None
+
+
+def test_export_writes_the_table_as_shown_and_never_overwrites(tmp_path):
+    from wallboard.export import export_name, export_table
+
+    query = make_query("extensions", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
+    table = build_table(EXTENSIONS, seed("seed_extension_summary.json", EXTENSIONS)).sorted_by(0, descending=True)
+    first = export_table(table, query, tmp_path / "exports")
+    second = export_table(table, query, tmp_path / "exports")
+    assert first.name == export_name(query) == "extensions-20251120-000000-to-20251120-235959.csv"
+    assert second.name == "extensions-20251120-000000-to-20251120-235959-2.csv"
+    text = first.read_text(encoding="utf-8")
+    assert text.startswith("\ufeffExt,Name,PBX,")
+    assert [row[0] for row in read_csv(text.lstrip("\ufeff"))[1:]] == ["441001", "8885"]  # the order on screen
+
+
+def test_export_failure_is_one_line(tmp_path):
+    from wallboard.errors import ConfigError
+    from wallboard.export import write_export
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ConfigError, match=r"^cannot write the export to .*/file/sub \(.*\): set export_dir in the config"):
+        write_export("a,b\r\n", blocker / "sub", "x.csv")

@@ -230,7 +230,8 @@ class AnalyticsClient:
         kind = query.kind
         if not kind.paged:
             raise ValueError(f"{kind.name} is not paged; use summary() or fetch_report()")
-        params = {**query.params(), "pageSize": str(page_size or self.page_size)}
+        size = page_size or self.page_size
+        params = {**query.params(), "pageSize": str(size)}
         if kind is CALL_LEGS:
             params["isSimplified"] = "true" if simplified else "false"
             params["isConnectTime"] = "true" if connect_time else "false"
@@ -263,7 +264,7 @@ class AnalyticsClient:
                 total = page.total
             done = page.last
             if progress is not None:
-                progress(FetchProgress(kind.name, pages, records, total, done))
+                progress(FetchProgress(kind.name, pages, records, total, done, size))
             yield page
             if done:
                 return

@@ -411,6 +411,14 @@ class FetchProgress:
     records: int
     total: int | None = None
     done: bool = False
+    page_size: int | None = None
+
+    @property
+    def total_pages(self) -> int | None:
+        """Pages the whole listing takes (with the final "No Data" page), when known."""
+        if self.total is None or not self.page_size:
+            return None
+        return -(-self.total // self.page_size) + 1
 
     @property
     def fraction(self) -> float | None:

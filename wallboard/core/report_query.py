@@ -21,12 +21,20 @@ Presets, computed in the query's zone:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wallboard.core.analytics import REPORT_KINDS, ReportKind
+from wallboard.core.analytics import (
+    CALL_RECORDS,
+    REPORT_KINDS,
+    RING_GROUP_MEMBERS,
+    ExtensionSummary,
+    ReportKind,
+    RingGroupMember,
+    RingGroupSummary,
+)
 from wallboard.errors import ConfigError
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -207,6 +215,27 @@ def make_query(
             f"or part of the range; start at {suggestion.strftime(TIME_FORMAT)} or later"
         )
     return ReportQuery(report, start_at, end_at, zone_name, pbx_names, extension)
+
+
+# --- drill-downs ---------------------------------------------------------------------------
+
+
+def drill_down(query: ReportQuery, record: object) -> ReportQuery | None:
+    """The query behind a row, for the same range and zone; ``None`` when a row has none.
+
+    A ring group opens its members (``rgsum-members`` for its extension); an extension or
+    a ring-group member opens its call records (filtered to it client-side). Both are
+    narrowed to the row's PBX, since extension numbers repeat across PBXs.
+    """
+    if isinstance(record, RingGroupSummary) and record.extension:
+        return replace(query, kind=RING_GROUP_MEMBERS, ext=record.extension, pbx=_row_pbx(query, record.pbx_id))
+    if isinstance(record, (ExtensionSummary, RingGroupMember)) and record.extension:
+        return replace(query, kind=CALL_RECORDS, ext=record.extension, pbx=_row_pbx(query, record.pbx_id))
+    return None
+
+
+def _row_pbx(query: ReportQuery, pbx_id: str) -> tuple[str, ...]:
+    return (pbx_id,) if pbx_id and _NAME.fullmatch(pbx_id) else query.pbx
 
 
 # --- presets -------------------------------------------------------------------------------

@@ -387,13 +387,22 @@ def sort_rows(rows: Sequence[Row], index: int, column: Column, descending: bool 
     return tuple(present + missing)
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> tuple:
+    """Text with its numbers compared as numbers: ``999`` before ``1001``, ``Line 2`` before ``Line 10``."""
+    parts = _DIGITS.split(text.casefold())
+    return tuple((0, int(part), "") if index % 2 else (1, 0, part) for index, part in enumerate(parts) if part) + ((2, 0, text),)
+
+
 def _sortable(value: Any) -> Any:
     if value is None or value == "" or value == ():
         return None
     if isinstance(value, str):
-        return (value.casefold(), value)
+        return _natural(value)
     if isinstance(value, tuple):
-        return tuple(item.casefold() for item in value)
+        return tuple(_natural(item) for item in value)
     if isinstance(value, bool):
         return int(value)
     return value
