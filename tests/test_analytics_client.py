@@ -146,6 +146,19 @@ async def test_older_than_two_years_is_empty_at_the_server(simulator):
             simulator.scenario.clock.advance(-3 * 365 * 86400)
 
 
+async def test_hostile_names_arrive_clean(clock):
+    with Simulator(seed=7, agents=12, queues=3, clock=clock, phase=0.0, hostile=True) as sim:
+        async with client_for(sim) as client:
+            extensions = (await client.fetch_report(yesterday("extensions"))).records
+            groups = (await client.fetch_report(yesterday("ring-groups"))).records
+    names = [row.name for row in extensions] + [group.name for group in groups]
+    assert not any(ch in name for name in names for ch in "\x1b\x07\x9b\u202e")
+    assert extensions[0].name == "[b red]Mallory[/]"  # markup stays literal text
+    assert extensions[1].first_name == "Eve"  # the OSC title sequence is gone
+    assert groups[-1].name == "[reverse]Fraud[/] Queue"
+    assert max(len(row.first_name) for row in extensions) == 256  # "Verylonglong..." cut with an ellipsis
+
+
 # --- paging --------------------------------------------------------------------------------
 
 

@@ -207,6 +207,17 @@ def test_the_command_writes_the_report_to_stdout(live, tmp_path):
     assert len(rows) == 13
 
 
+def test_a_console_that_cannot_show_a_name_gets_a_replacement_not_a_traceback(live, tmp_path):
+    live.faults = None
+    environment = {**base_env(tmp_path), **CREDENTIALS, "PYTHONIOENCODING": "ascii"}
+    result = wallboard("report", "extensions", "--tz", ZONE, "--analytics-url", live.analytics_url, env_vars=environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    names = [agent.name for agent in live.scenario.agents]
+    assert any(not name.isascii() for name in names)  # the seed has names such as Zoë or José
+    assert all(name.encode("ascii", "replace").decode() in result.stdout for name in names)
+
+
 def test_refused_credentials_exit_2_without_traceback_or_secret(live, tmp_path):
     live.faults = None
     secrets = {**CREDENTIALS, "WALLBOARD_ANALYTICS_PASSWORD": "hunter2-s3cret", "WALLBOARD_ANALYTICS_API_KEY": "demo"}

@@ -159,7 +159,12 @@ def _note_problems(report: Report) -> None:
 
 def _write(text: str) -> int:
     try:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:  # a console that cannot show every name: never a traceback
+            encoding = sys.stdout.encoding or "utf-8"
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode(encoding, errors="replace"))
         sys.stdout.flush()
     except BrokenPipeError:  # `wallboard report ... | head`: the reader has had enough
         devnull = os.open(os.devnull, os.O_WRONLY)
