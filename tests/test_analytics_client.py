@@ -11,6 +11,7 @@ from wallboard.clients.http import Timeouts
 from wallboard.core.analytics import CALL_LEGS, CALL_RECORDS, COMPANY, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
 from wallboard.core.report_query import make_query, preset_range
 from wallboard.errors import (
+    ApiTimeoutError,
     AuthError,
     BadPayloadError,
     EndlessPagingError,
@@ -362,6 +363,20 @@ async def test_a_transient_fault_that_clears_is_not_noticed(simulator):
     assert len(report.records) == 2
     assert sleep.waits == [2.0]
     assert simulator.requests["analytics"] == 2
+
+
+async def test_a_timeout_is_not_retried(simulator):
+    simulator.faults = "slow=1@analytics,slow-seconds=4"
+    sleep = Recorder()
+    async with client_for(simulator, sleep=sleep) as client:
+        with pytest.raises(ApiTimeoutError) as caught:
+            await client.fetch_report(yesterday("company"))
+    assert str(caught.value) == (
+        f"no answer for the company summary from 127.0.0.1:{simulator.server.port} within 2s; "
+        "try again later or ask for a shorter range"
+    )
+    assert sleep.waits == []
+    assert simulator.requests["analytics"] == 1
 
 
 async def test_retry_after_is_capped(simulator):

@@ -7,10 +7,11 @@
   A refused login (401, 403, or OAuth's 400) is an :class:`AuthError` naming the settings
   and secrets to check.
 * Every report call sends ``8x8-apikey`` and ``Authorization: Bearer``.
-* Transient failures (429, 503, other 5xx, timeouts, broken connections) are retried at
-  most ``retries`` times, waiting the server's ``Retry-After`` (capped) or a short
-  backoff, so one hiccup does not lose a long listing and a failing server is not
-  hammered. Then the error is raised, saying how many attempts were made.
+* Transient failures (429, 503, other 5xx, broken connections) are retried at most
+  ``retries`` times, waiting the server's ``Retry-After`` (capped) or a short backoff,
+  so one hiccup does not lose a long listing and a failing server is not hammered. Then
+  the error is raised, saying how many attempts were made. A timeout is not retried: it
+  usually means a heavy query, and asking again at once would only repeat the load.
 * Paged reports (call records, call legs) are read page by page with ``pageSize`` and
   ``scrollId`` until ``"No Data"`` or an empty page. A hard guard stops a server that
   never ends: at most ``max_pages`` pages, and never the same ``scrollId`` twice
@@ -106,7 +107,7 @@ REPORT_REFUSED = (
 ProgressCallback = Callable[[FetchProgress], None]
 Sleep = Callable[[float], Awaitable[None]]
 
-_TRANSIENT = (RateLimitedError, ServerBusyError, ServerError, ApiTimeoutError, ConnectionFailedError)
+_TRANSIENT = (RateLimitedError, ServerBusyError, ServerError, ConnectionFailedError)
 _RETRY_NOTE = re.compile(r"[;,]?\s*retrying(?: in [0-9.]+s)?\s*$")
 
 
@@ -366,6 +367,11 @@ class AnalyticsClient:
                 if attempt > self.retries:
                     raise _gave_up(error, attempt) from None
                 await self._sleep(_delay(error, attempt))
+            except ApiTimeoutError as error:  # a heavy query: asking again at once repeats the load
+                raise ApiTimeoutError(
+                    f"{_RETRY_NOTE.sub('', error.message)}; try again later or ask for a shorter range",
+                    status=error.status,
+                ) from None
 
 
 def _as(query: ReportQuery, kind: ReportKind, ext: str | None = None) -> ReportQuery:
