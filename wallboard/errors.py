@@ -96,3 +96,9 @@ class ResponseTooLargeError(ApiError):
 
 class BadPayloadError(ApiError):
     """The body arrived but could not be read as the expected data."""
+
+
+class EndlessPagingError(BadPayloadError):
+    """A paged report would not end: too many pages, or a page id seen before."""
+
+    retryable = False

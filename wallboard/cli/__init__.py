@@ -12,11 +12,11 @@ import sys
 from typing import Sequence
 
 from wallboard import __version__
-from wallboard.cli import board, secrets, simulate
+from wallboard.cli import board, report, secrets, simulate
 from wallboard.config import default_config_path
 from wallboard.errors import WallboardError
 
-COMMAND_MODULES = (board, simulate, secrets)
+COMMAND_MODULES = (board, simulate, secrets, report)
 EXIT_ERROR = 2
 
 

@@ -7,6 +7,7 @@ import sys
 
 from wallboard.errors import ConfigError
 from wallboard.sim.faults import KINDS, FaultPlan, FaultSpecError
+from wallboard.sim.analytics import DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERNAME
 from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN, Simulator
 
 
@@ -23,13 +24,15 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--cycle", type=_positive_float, default=10.0, metavar="SECONDS", help="cache refresh period of the simulated service (default 10)")
     parser.add_argument("--hostile-names", action="store_true", help="give some agents and a queue hostile names (markup, escape sequences, bidi, emoji)")
+    parser.add_argument("--token-expiry", type=_non_negative_float, default=1800.0, metavar="SECONDS", help="lifetime of Work Analytics access tokens (default 1800; short values exercise renewal)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "simulate",
         help="run the 8x8 API simulator alone until Ctrl-C",
-        description="Serve a simulated 8x8 tenant on loopback. Credentials: tenant 'demo', token 'demo'.",
+        description="Serve a simulated 8x8 tenant on loopback. Credentials: tenant 'demo', token 'demo'; "
+        "Work Analytics API key 'demo', user 'demo', password 'demo'.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8088, metavar="P", help="port (default 8088; 0 picks a free one)")
@@ -51,6 +54,7 @@ def build_simulator(args: argparse.Namespace, host: str = "127.0.0.1", port: int
             cycle=args.cycle,
             phase=getattr(args, "phase", None),
             hostile=args.hostile_names,
+            token_expiry=args.token_expiry,
         )
     except FaultSpecError as error:
         raise ConfigError(f"--faults: {error}") from None
@@ -66,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"cannot listen on {args.host}:{args.port} ({error.strerror or error}); try another --port") from None
     print(f"wallboard simulator listening on {simulator.server.url}", flush=True)
     print(f"  real-time statistics: {simulator.realtime_url}  (tenant {DEMO_TENANT!r}, token {DEMO_TOKEN!r})")
+    print(
+        f"  work analytics: {simulator.analytics_url}  (API key {DEMO_API_KEY!r}, user {DEMO_USERNAME!r}, "
+        f"password {DEMO_PASSWORD!r}; tokens live {args.token_expiry:g}s)"
+    )
     print(f"  {args.agents} agents, {args.queues} queues, seed {args.seed}, cache cycle {args.cycle:g}s, phase {simulator.scenario.phase:.2f}s")
     print(f"  faults: {simulator.faults.describe()}")
     print("Press Ctrl-C to stop.", flush=True)
@@ -87,6 +95,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 KINDS: dict[str, str] = {
     "400": "answer 400 Bad Request",
+    "401": "answer 401 Unauthorized (token refused)",
     "403": "answer 403 Forbidden (credentials refused)",
     "404": "answer 404 Not Found",
     "429": "answer 429 Too Many Requests with Retry-After",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -84,7 +85,7 @@ class SimServer:
     def start(self) -> str:
         """Start serving in a background thread; returns ``http://host:port``."""
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        server_class = type("_Server", (ThreadingHTTPServer,), {"address_family": family})
+        server_class = type("_Server", (ThreadingHTTPServer,), {"address_family": family, "handle_error": _handle_error})
         server_class.daemon_threads = True
         server_class.block_on_close = False
         self._httpd = server_class((self.host, self.port), _make_handler(self))
@@ -172,6 +173,13 @@ class SimServer:
         return None, path_matched
 
 
+def _handle_error(self: ThreadingHTTPServer, request: object, client_address: object) -> None:
+    """A client that hung up (reset, broken pipe, timeout) is normal, not a traceback."""
+    if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+        return
+    ThreadingHTTPServer.handle_error(self, request, client_address)  # type: ignore[arg-type]
+
+
 def _make_handler(server: SimServer) -> type[BaseHTTPRequestHandler]:
     class SimHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -220,7 +228,7 @@ def _make_handler(server: SimServer) -> type[BaseHTTPRequestHandler]:
         def _fault_before(self, fault: str) -> bool:
             """Faults that replace the answer entirely; True when handled."""
             plan = server.faults
-            if fault in ("400", "403", "404", "500"):
+            if fault in ("400", "401", "403", "404", "500"):
                 self._send(Response(int(fault), b'{"error":"injected"}'))
                 return True
             if fault in ("429", "503"):

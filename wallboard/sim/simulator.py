@@ -1,7 +1,8 @@
 """The simulator as one object: a scenario, a loopback HTTP server and its API routes.
 
-Work Analytics endpoints are installed beside the real-time ones by their own module;
-this class only wires the pieces together and reports where they listen.
+Work Analytics endpoints are installed beside the real-time ones by their own module
+(:mod:`wallboard.sim.analytics`); this class only wires the pieces together and reports
+where they listen.
 """
 
 from __future__ import annotations
@@ -9,6 +10,14 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+from wallboard.sim.analytics import (
+    ANALYTICS_PATH,
+    DEMO_API_KEY,
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    AnalyticsEndpoints,
+)
+from wallboard.sim.analytics_data import AnalyticsData
 from wallboard.sim.faults import FaultPlan
 from wallboard.sim.rtstats import RealtimeEndpoints
 from wallboard.sim.scenario import RealtimeScenario
@@ -37,6 +46,7 @@ class Simulator:
         phase: float | None = None,
         clock: Callable[[], float] = time.time,
         hostile: bool = False,
+        token_expiry: float = 1800,
     ) -> None:
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
         self.scenario = RealtimeScenario(
@@ -45,6 +55,15 @@ class Simulator:
         self.server = SimServer(host, port, plan)
         self.realtime = RealtimeEndpoints(self.scenario, tenant, token)
         self.realtime.install(self.server)
+        self.analytics = AnalyticsEndpoints(
+            AnalyticsData(self.scenario),
+            clock,
+            api_key=DEMO_API_KEY,
+            username=DEMO_USERNAME,
+            password=DEMO_PASSWORD,
+            token_expiry=token_expiry,
+        )
+        self.analytics.install(self.server)
 
     @property
     def faults(self) -> FaultPlan:
@@ -62,6 +81,11 @@ class Simulator:
     @property
     def realtime_url(self) -> str:
         return self.server.url + REALTIME_PATH
+
+    @property
+    def analytics_url(self) -> str:
+        """The Work Analytics base URL (key ``demo``, user ``demo``, password ``demo``)."""
+        return self.server.url + ANALYTICS_PATH
 
     def start(self) -> "Simulator":
         self.server.start()

@@ -1,0 +1,291 @@
+"""What a historical report asks for, checked before anything is sent.
+
+Work Analytics takes a PBX list (or ``allpbxes``), a start and an end as wall-clock
+``YYYY-MM-DD HH:MM:SS`` in an IANA time zone, and serves only the last two years: older
+ranges come back empty rather than refused. So every rule is checked here first, and a
+broken query becomes one :class:`~wallboard.errors.ConfigError` line saying what to fix.
+
+Times are naive ``datetime`` values meaning wall-clock time in the query's zone, as the
+service reads them. "Now" is always passed in (an aware ``datetime``), so presets and the
+two-year rule are testable without a real clock.
+
+Presets, computed in the query's zone:
+
+* ``today``: today 00:00:00 to now;
+* ``yesterday``: yesterday 00:00:00 to 23:59:59;
+* ``last-7-days``: the seven whole days before today (00:00:00 seven days ago to
+  yesterday 23:59:59), so figures compare week to week and no day is partial;
+* ``this-month``: the first of this month 00:00:00 to now.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Iterable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from wallboard.core.analytics import (
+    CALL_RECORDS,
+    REPORT_KINDS,
+    RING_GROUP_MEMBERS,
+    ExtensionSummary,
+    ReportKind,
+    RingGroupMember,
+    RingGroupSummary,
+)
+from wallboard.errors import ConfigError
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+ALL_PBXES = "allpbxes"
+RETENTION_YEARS = 2
+PRESETS = ("today", "yesterday", "last-7-days", "this-month")
+PRESET_LABELS = {
+    "today": "Today",
+    "yesterday": "Yesterday",
+    "last-7-days": "Last 7 days",
+    "this-month": "This month",
+}
+
+_TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+_NAME = re.compile(r"[^\s/?&#=,%\\\x00-\x1f\x7f-\x9f]+")
+"""A PBX name or extension: anything that cannot break a query string or a terminal."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportQuery:
+    """One validated report request. Build it with :func:`make_query`."""
+
+    kind: ReportKind
+    start: datetime  # naive: wall-clock time in ``zone``
+    end: datetime
+    zone: str  # IANA name, as sent
+    pbx: tuple[str, ...] = (ALL_PBXES,)
+    ext: str = ""  # ring group for ring-group-members; a filter for the others
+
+    @property
+    def start_text(self) -> str:
+        return self.start.strftime(TIME_FORMAT)
+
+    @property
+    def end_text(self) -> str:
+        return self.end.strftime(TIME_FORMAT)
+
+    @property
+    def pbx_text(self) -> str:
+        return ",".join(self.pbx)
+
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.zone)
+
+    def params(self) -> dict[str, str]:
+        """The query parameters every report shares (plus ``extId`` for members)."""
+        params = {
+            "pbxId": self.pbx_text,
+            "startTime": self.start_text,
+            "endTime": self.end_text,
+            "timeZone": self.zone,
+        }
+        if self.kind.needs_ext:
+            params["extId"] = self.ext
+        return params
+
+    def describe(self) -> str:
+        """``Extension summary, acmecorp, 2025-11-22 00:00:00 to 2025-11-22 23:59:59 Europe/London``."""
+        scope = "all PBXs" if self.pbx == (ALL_PBXES,) else ", ".join(self.pbx)
+        subject = f" for {self.ext}" if self.ext else ""
+        return f"{self.kind.label}{subject}, {scope}, {self.start_text} to {self.end_text} {self.zone}"
+
+
+# --- single checks -------------------------------------------------------------------------
+
+
+def check_zone(name: str, option: str = "--tz") -> str:
+    """``name`` if it is an IANA zone (``Europe/London``), else a ConfigError."""
+    text = (name or "").strip()
+    if not text:
+        raise ConfigError(f"{option}: give an IANA time zone such as Europe/London or America/New_York")
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(
+            f"{option}: {text!r} is not an IANA time zone (e.g. Europe/London, America/New_York)"
+        ) from None
+    return text
+
+
+def parse_time(text: str, option: str) -> datetime:
+    """A ``YYYY-MM-DD HH:MM:SS`` text as a naive datetime, else a ConfigError naming ``option``."""
+    value = (text or "").strip()
+    if not _TIME_TEXT.fullmatch(value):
+        raise ConfigError(
+            f"{option}: {_show(value)} is not a time in the form YYYY-MM-DD HH:MM:SS "
+            '(e.g. "2025-11-20 08:30:00")'
+        )
+    try:
+        return datetime.strptime(value, TIME_FORMAT)
+    except ValueError:
+        raise ConfigError(f"{option}: {_show(value)} is not a real date and time") from None
+
+
+def check_pbx(value: str | Iterable[str], option: str = "--pbx") -> tuple[str, ...]:
+    """A PBX list: names separated by commas, or ``allpbxes`` alone."""
+    if isinstance(value, str):
+        items = [part.strip() for part in value.split(",")]
+    else:
+        items = [str(part).strip() for part in value]
+    items = [item for item in items if item]
+    if not items:
+        raise ConfigError(f"{option}: name at least one PBX, or {ALL_PBXES}")
+    lowered = [item.lower() for item in items]
+    if ALL_PBXES in lowered:
+        if len(items) > 1:
+            raise ConfigError(f"{option}: {ALL_PBXES} already means every PBX; list no others beside it")
+        return (ALL_PBXES,)
+    for item in items:
+        if not _NAME.fullmatch(item) or len(item) > 64:
+            raise ConfigError(f"{option}: {_show(item)} is not a PBX name")
+    return tuple(dict.fromkeys(items))
+
+
+def check_extension(value: str, option: str = "--ext") -> str:
+    text = (value or "").strip()
+    if text and (not _NAME.fullmatch(text) or len(text) > 32):
+        raise ConfigError(f"{option}: {_show(text)} is not an extension number")
+    return text
+
+
+def earliest_start(now: datetime, zone: str) -> datetime:
+    """The oldest wall-clock time the service still serves: now, two years back, in ``zone``."""
+    local = _local_now(now, zone)
+    return _years_back(local, RETENTION_YEARS).replace(microsecond=0)
+
+
+# --- the whole query -----------------------------------------------------------------------
+
+
+def make_query(
+    kind: str | ReportKind,
+    start: str | datetime,
+    end: str | datetime,
+    zone: str,
+    now: datetime,
+    *,
+    pbx: str | Iterable[str] = (ALL_PBXES,),
+    ext: str = "",
+    options: Mapping[str, str] | None = None,
+) -> ReportQuery:
+    """A :class:`ReportQuery`, or a :class:`ConfigError` saying what is wrong with it.
+
+    ``now`` is an aware datetime; ``options`` renames the option in messages (``start``
+    -> ``Start`` for a form field instead of ``--start``).
+    """
+    names = {"kind": "report", "start": "--start", "end": "--end", "tz": "--tz", "pbx": "--pbx", "ext": "--ext"}
+    names.update(options or {})
+    report = kind if isinstance(kind, ReportKind) else REPORT_KINDS.get(kind)
+    if report is None:
+        raise ConfigError(f"{names['kind']}: unknown report {kind!r}; choose from {', '.join(REPORT_KINDS)}")
+    zone_name = check_zone(zone, names["tz"])
+    start_at = start.replace(microsecond=0, tzinfo=None) if isinstance(start, datetime) else parse_time(start, names["start"])
+    end_at = end.replace(microsecond=0, tzinfo=None) if isinstance(end, datetime) else parse_time(end, names["end"])
+    pbx_names = check_pbx(pbx, names["pbx"])
+    extension = check_extension(ext, names["ext"])
+    if extension and report.name == "company":
+        raise ConfigError(f"{names['ext']} does not apply to the company report")
+    if report.needs_ext and not extension:
+        raise ConfigError(f"{names['ext']}: the {report.name} report needs the ring group's extension")
+    if end_at <= start_at:
+        raise ConfigError(
+            f"{names['end']} {end_at.strftime(TIME_FORMAT)} is not after {names['start']} "
+            f"{start_at.strftime(TIME_FORMAT)}: the end must come after the start"
+        )
+    local_now = _local_now(now, zone_name).replace(microsecond=0)
+    if start_at > local_now:
+        raise ConfigError(
+            f"{names['start']} {start_at.strftime(TIME_FORMAT)} is in the future "
+            f"(it is {local_now.strftime(TIME_FORMAT)} in {zone_name}): there is no data yet"
+        )
+    oldest = earliest_start(now, zone_name)
+    if start_at < oldest:
+        suggestion = oldest if oldest.time() == time(0) else _midnight(oldest.date() + timedelta(days=1))
+        raise ConfigError(
+            f"{names['start']} {start_at.strftime(TIME_FORMAT)} is more than {RETENTION_YEARS} years ago: "
+            f"Work Analytics keeps only the last {RETENTION_YEARS} years and would return nothing "
+            f"or part of the range; start at {suggestion.strftime(TIME_FORMAT)} or later"
+        )
+    return ReportQuery(report, start_at, end_at, zone_name, pbx_names, extension)
+
+
+# --- drill-downs ---------------------------------------------------------------------------
+
+
+def drill_down(query: ReportQuery, record: object) -> ReportQuery | None:
+    """The query behind a row, for the same range and zone; ``None`` when a row has none.
+
+    A ring group opens its members (``rgsum-members`` for its extension); an extension or
+    a ring-group member opens its call records (filtered to it client-side). Both are
+    narrowed to the row's PBX, since extension numbers repeat across PBXs.
+    """
+    if isinstance(record, RingGroupSummary) and record.extension:
+        return replace(query, kind=RING_GROUP_MEMBERS, ext=record.extension, pbx=_row_pbx(query, record.pbx_id))
+    if isinstance(record, (ExtensionSummary, RingGroupMember)) and record.extension:
+        return replace(query, kind=CALL_RECORDS, ext=record.extension, pbx=_row_pbx(query, record.pbx_id))
+    return None
+
+
+def _row_pbx(query: ReportQuery, pbx_id: str) -> tuple[str, ...]:
+    return (pbx_id,) if pbx_id and _NAME.fullmatch(pbx_id) else query.pbx
+
+
+# --- presets -------------------------------------------------------------------------------
+
+
+def preset_range(name: str, zone: str, now: datetime) -> tuple[datetime, datetime]:
+    """``(start, end)`` of a preset in ``zone`` as naive wall-clock times (see module doc)."""
+    local = _local_now(now, zone).replace(microsecond=0)
+    today = local.date()
+    if name == "today":
+        return _midnight(today), local
+    if name == "yesterday":
+        day = today - timedelta(days=1)
+        return _midnight(day), _last_second(day)
+    if name == "last-7-days":
+        return _midnight(today - timedelta(days=7)), _last_second(today - timedelta(days=1))
+    if name == "this-month":
+        return _midnight(today.replace(day=1)), local
+    raise ConfigError(f"unknown range {name!r}; choose from {', '.join(PRESETS)}")
+
+
+def default_range(zone: str, now: datetime) -> tuple[datetime, datetime]:
+    """The range used when none is given: yesterday, the most asked-for report."""
+    return preset_range("yesterday", zone, now)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _local_now(now: datetime, zone: str) -> datetime:
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    return now.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0, 0))
+
+
+def _last_second(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59, 59))
+
+
+def _years_back(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February -> 28 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _show(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

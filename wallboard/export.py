@@ -1,0 +1,52 @@
+"""Saving a report table as a CSV file (the Historical tab's ``e``).
+
+The file is what :func:`~wallboard.core.report_table.to_csv` makes of the table on
+screen, with a UTF-8 byte-order mark so Excel reads names such as "Zoë" correctly. It
+goes to the configured export directory (by default the user data dir), under a name
+that says what it holds; an existing file is never overwritten (``-2``, ``-3``, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from wallboard.core.report_query import ReportQuery
+from wallboard.core.report_table import ReportTable, to_csv
+from wallboard.errors import ConfigError
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def export_name(query: ReportQuery) -> str:
+    """``extensions-20251122-000000-to-20251122-235959.csv`` (with ``-EXT`` for a drill-down)."""
+    subject = f"-{_UNSAFE.sub('_', query.ext)}" if query.ext else ""
+    return f"{query.kind.name}{subject}-{query.start:%Y%m%d-%H%M%S}-to-{query.end:%Y%m%d-%H%M%S}.csv"
+
+
+def write_export(text: str, directory: Path, name: str) -> Path:
+    """Write ``text`` to a new file in ``directory``; a ConfigError says why it could not."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for number in range(1, 1000):
+            candidate = directory / (name if number == 1 else f"{stem}-{number}.{suffix}".rstrip("."))
+            try:
+                with candidate.open("x", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
+            except FileExistsError:
+                continue
+            return candidate
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ConfigError(
+            f"cannot write the export to {directory} ({reason}): set export_dir in the config to a directory you can write"
+        ) from None
+    raise ConfigError(f"cannot write the export to {directory}: too many files named {stem}-N.{suffix}")
+
+
+def export_table(table: ReportTable, query: ReportQuery, directory: Path) -> Path:
+    """Save ``table`` (as shown: its columns and order) as CSV; returns where it went."""
+    return write_export(to_csv(table, query.tz(), excel_bom=True), directory, export_name(query))
