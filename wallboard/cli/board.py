@@ -68,6 +68,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    if sys.stdout.isatty():
+        return _run_board(settings)  # the board asks for whatever is missing on its setup screen
     missing = []
     if not settings.tenant:
         missing.append("`tenant` (the 8x8 tenant name) in the config file or --tenant")
@@ -120,6 +122,17 @@ def launch(settings: Settings, token: Secret) -> int:
 
 def _client(settings: Settings, token: Secret) -> RealtimeClient:
     return RealtimeClient(settings.realtime_url, settings.tenant, token, fmt=settings.format)  # type: ignore[arg-type]
+
+
+def _run_board(settings: Settings) -> int:
+    from wallboard.ui.app import WallboardApp
+
+    app = WallboardApp(settings, connector=_client)
+    try:
+        app.run()
+    except KeyboardInterrupt:
+        pass
+    return app.return_code or 0
 
 
 async def _board(settings: Settings, token: Secret) -> None:

@@ -8,10 +8,11 @@ injected, so tests and snapshots run on a fixed time.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -22,7 +23,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input, Static, TabbedContent
 
-from wallboard.config import Settings, user_themes_dir
+from wallboard.config import Settings, default_config_path, user_themes_dir
 from wallboard.core.agent_view import (
     SORT_LABELS,
     SORTS,
@@ -37,11 +38,16 @@ from wallboard.core.snapshot import Snapshot
 from wallboard.core.status import Part, banner, header_parts
 from wallboard.core.thresholds import Level, break_level, queue_level
 from wallboard.core.totals import totals
+from wallboard.errors import WallboardError
 from wallboard.poller import Poller, Source
+from wallboard.secret import Secret
+from wallboard.secrets import REALTIME_TOKEN
+from wallboard.setup_needs import gather
 from wallboard.themes import DEFAULT_THEME, ThemeCatalogue, ThemeSpec, bundled_themes_dir, discover
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
+from wallboard.ui.screens.setup import SetupScreen
 from wallboard.ui.widgets.agents_grid import AgentsGrid
 from wallboard.ui.widgets.queue_board import QueueBoard
 from wallboard.ui.widgets.queue_tile import QueueTile
@@ -50,6 +56,14 @@ from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 TABS = ("agents", "queues", "historical")
 BOARD_ACTIONS = frozenset({"show_tab", "sort", "filter", "search", "group", "clear", "toggle_tv"})
 BELL_EVERY = 60.0
+
+
+class ClosableSource(Source, Protocol):
+    async def aclose(self) -> None: ...
+
+
+Connector = Callable[[Settings, Secret], ClosableSource]
+"""Makes the client the board polls, once the settings and token are known."""
 COMPACT_HEIGHT = 34
 
 
@@ -113,6 +127,7 @@ class WallboardApp(App):
         settings: Settings,
         *,
         source: Source | None = None,
+        connector: Connector | None = None,
         snapshot: Snapshot | None = None,
         wall: Callable[[], float] = time.time,
         mono: Callable[[], float] = time.monotonic,
@@ -121,6 +136,8 @@ class WallboardApp(App):
         super().__init__()
         self.settings = settings
         self.source = source
+        self.connector = connector
+        self._owned_client: ClosableSource | None = None
         self.wall = wall
         self.mono = mono
         self.zone = settings.zone()
@@ -171,12 +188,43 @@ class WallboardApp(App):
         self.snapshot = self._initial_snapshot
         self._start_rotation()
         if self.source is not None:
-            self.poller = Poller(self.source, self.settings.interval, self._receive, wall=self.wall, mono=self.mono)
-            self.run_worker(self.poller.run(), name="poller", group="poller", exclusive=True)
+            self._start_polling(self.source)
+        elif self.connector is not None:
+            self.run_worker(self._connect(), name="connect", group="connect", exclusive=True)
 
-    def on_unmount(self) -> None:
+    def _start_polling(self, source: Source) -> None:
+        self.poller = Poller(source, self.settings.interval, self._receive, wall=self.wall, mono=self.mono)
+        self.run_worker(self.poller.run(), name="poller", group="poller", exclusive=True)
+
+    async def _connect(self) -> None:
+        """Find the credentials (asking on the setup screen for what is missing), then poll."""
+        found, needs = await asyncio.to_thread(gather, "realtime", self.settings)
+        if needs.needed:
+            result = await self.push_screen_wait(SetupScreen(needs, config_path=str(self.settings.source or default_config_path())))
+            if result is None:
+                self.exit(return_code=2, message="wallboard: not configured yet; `wallboard run --help` and the README say what to set.")
+                return
+            found.update(result.secrets)
+            self.settings = replace(
+                self.settings,
+                tenant=result.tenant or self.settings.tenant,
+                realtime_url=result.realtime_url or self.settings.realtime_url,
+            )
+            self.refresh_header()
+        try:
+            client = self.connector(self.settings, found[REALTIME_TOKEN])  # type: ignore[misc]
+        except WallboardError as error:
+            self.exit(return_code=2, message=f"wallboard: {error}")
+            return
+        self._owned_client = client
+        self.source = client
+        self._start_polling(client)
+
+    async def on_unmount(self) -> None:
         if self.poller is not None:
             self.poller.stop()
+        if self._owned_client is not None:
+            await self._owned_client.aclose()
 
     def on_resize(self) -> None:
         self._update_compact()
