@@ -18,6 +18,17 @@ from wallboard.core.thresholds import Level
 LEVEL_CLASSES = {Level.OK: "", Level.WARNING: "-warning", Level.ALERT: "-alert"}
 
 
+LABELS = (
+    "sla-caption", "waiting-word", "longest", "sla", "sla-30",
+    "agents-working", "agents-away", "today", "thirty", "status",
+)
+
+
+def _mark(widget, level: Level) -> None:
+    widget.set_class(level is Level.WARNING, "-warning-text")
+    widget.set_class(level is Level.ALERT, "-alert-text")
+
+
 class QueueTile(Vertical, can_focus=True):
     """A focusable tile; Enter posts :class:`QueueTile.Selected`."""
 
@@ -61,74 +72,69 @@ class QueueTile(Vertical, can_focus=True):
         super().__init__(id=id)
         self.queue_id = queue_id
         self._text = text
-        self._ready = False
+        # Children are kept by reference: nested containers mount after this widget's
+        # Mount event, so querying for them from there can come too early.
+        self._digits = {name: Digits("", id=name) for name in ("waiting", "longest", "sla")}
+        self._labels = {name: Label(markup=False, classes=name) for name in LABELS}
+        self._labels["sla-caption"].add_class("caption")
+        self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top"):
             with Vertical(classes="big"):
-                yield Digits("", id="waiting")
+                yield self._digits["waiting"]
                 yield Label("waiting", classes="caption")
             with Vertical(classes="big tv-only"):
-                yield Digits("", id="longest")
+                yield self._digits["longest"]
                 yield Label("longest wait", classes="caption")
             with Vertical(classes="big tv-only"):
-                yield Digits("", id="sla")
-                yield Label("", classes="caption sla-caption", markup=False)
+                yield self._digits["sla"]
+                yield self._labels["sla-caption"]
             with Vertical(classes="figures"):
-                yield Label(markup=False, classes="waiting-word")
-                yield Label(markup=False, classes="longest")
-                yield Label(markup=False, classes="sla")
-                yield Label(markup=False, classes="sla-30")
-        yield Label(markup=False, classes="agents-working")
-        yield Label(markup=False, classes="agents-away")
-        yield Label(markup=False, classes="today")
-        yield Label(markup=False, classes="thirty")
-        yield Label(markup=False, classes="status")
+                for name in ("waiting-word", "longest", "sla", "sla-30"):
+                    yield self._labels[name]
+        for name in ("agents-working", "agents-away", "today", "thirty", "status"):
+            yield self._labels[name]
 
     def on_mount(self) -> None:
-        self._ready = True
         self.show(self._text, force=True)
 
     def show(self, text: QueueText, stale: bool = False, force: bool = False) -> None:
         previous, self._text = self._text, text
         self.set_class(stale, "-stale")
-        if not self._ready:
-            return
         if force or text.title != previous.title:
             self.border_title = Content(text.title)
         if force or text.media != previous.media:
             self.border_subtitle = Content(text.media)
         for cls in ("-warning", "-alert"):
             self.set_class(LEVEL_CLASSES[text.level] == cls, cls)
-        self._digits("#waiting", text.waiting, text.waiting_level)
-        self._digits("#longest", text.longest_value, text.longest_level)
-        self._digits("#sla", text.sla_value, text.sla_level)
-        self._label("sla-caption", text.sla_caption, text.sla_level, force, previous)
-        self._label("waiting-word", f"waiting {text.waiting} · {text.longest}", max(text.waiting_level, text.longest_level), force, previous)
-        self._label("longest", f"waiting · {text.longest}", text.longest_level, force, previous)
-        self._label("sla", text.sla, text.sla_level, force, previous)
-        self._label("sla-30", text.sla_30, Level.OK, force, previous)
-        self._label("agents-working", text.agents_working, Level.OK, force, previous)
-        self._label("agents-away", text.agents_away, Level.OK, force, previous)
-        self._label("today", text.today, Level.OK, force, previous)
-        self._label("thirty", text.thirty, Level.OK, force, previous)
-        self._label("status", text.status, text.level, force, previous)
+        self._set_digits("waiting", text.waiting, text.waiting_level)
+        self._set_digits("longest", text.longest_value, text.longest_level)
+        self._set_digits("sla", text.sla_value, text.sla_level)
+        self._set_label("sla-caption", text.sla_caption, text.sla_level)
+        self._set_label("waiting-word", f"waiting {text.waiting} · {text.longest}", max(text.waiting_level, text.longest_level))
+        self._set_label("longest", f"waiting · {text.longest}", text.longest_level)
+        self._set_label("sla", text.sla, text.sla_level)
+        self._set_label("sla-30", text.sla_30)
+        self._set_label("agents-working", text.agents_working)
+        self._set_label("agents-away", text.agents_away)
+        self._set_label("today", text.today)
+        self._set_label("thirty", text.thirty)
+        self._set_label("status", text.status, text.level)
 
-    def _digits(self, selector: str, value: str, level: Level) -> None:
-        digits = self.query_one(selector, Digits)
+    def _set_digits(self, name: str, value: str, level: Level) -> None:
+        digits = self._digits[name]
         shown = value if value != "—" else "-"
         if digits.value != shown:
             digits.update(shown)
-        digits.set_class(level is Level.WARNING, "-warning-text")
-        digits.set_class(level is Level.ALERT, "-alert-text")
+        _mark(digits, level)
 
-    def _label(self, cls: str, value: str, level: Level, force: bool, previous: QueueText) -> None:
-        label = self.query_one(f".{cls}", Label)
-        if force or getattr(label, "_shown", None) != value:
-            label._shown = value  # type: ignore[attr-defined]
+    def _set_label(self, name: str, value: str, level: Level = Level.OK) -> None:
+        label = self._labels[name]
+        if self._shown.get(name) != value:
+            self._shown[name] = value
             label.update(Content(value))
-        label.set_class(level is Level.WARNING, "-warning-text")
-        label.set_class(level is Level.ALERT, "-alert-text")
+        _mark(label, level)
 
     def on_key(self, event) -> None:
         if event.key == "enter":
