@@ -8,7 +8,7 @@ width are all tested here without a terminal.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone, tzinfo
+from datetime import tzinfo
 from typing import Iterable, Sequence
 
 from wallboard.config import Thresholds
@@ -244,16 +244,13 @@ def agent_cells(
 
 
 def _login_text(epoch: int | None, zone: tzinfo | None, now_wall: float | None) -> str:
-    if epoch is None:
+    """Login time as ``HH:MM`` today, or the date when it was another day."""
+    moment = fmt.local_datetime(epoch, zone)
+    if moment is None:
         return NO_VALUE
-    try:
-        moment = datetime.fromtimestamp(epoch, tz=timezone.utc).astimezone(zone)
-    except (OverflowError, OSError, ValueError):
-        return NO_VALUE
-    if now_wall is not None:
-        today = datetime.fromtimestamp(now_wall, tz=timezone.utc).astimezone(zone).date()
-        if moment.date() != today:
-            return moment.strftime("%d %b")
+    today = fmt.local_datetime(now_wall, zone)
+    if today is not None and moment.date() != today.date():
+        return moment.strftime("%d %b")
     return moment.strftime("%H:%M")
 
 

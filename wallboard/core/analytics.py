@@ -28,7 +28,6 @@ ignored. Nothing here performs I/O.
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone, tzinfo
@@ -36,6 +35,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, Generic, Iterable, Sequence, TypeVar
 
+from wallboard.core.numbers import to_number
 from wallboard.core.text import clean_text
 
 MAX_PROBLEMS = 20
@@ -47,7 +47,6 @@ NO_VALUE_WORDS = frozenset({"n/a", "-", "na", "null", "none"})
 NO_DATA = "no data"
 """The ``scrollId`` (compared case-insensitively) that ends a paged report."""
 
-_MAX_NUMBER = 2**53
 
 
 class Kind(Enum):
@@ -558,7 +557,7 @@ def parse_page(
     if raw_scroll is None and isinstance(document, dict):
         raw_scroll = _normalised(document).get("scroll_id")
     scroll = _scroll_id(raw_scroll)
-    total_number = _number(meta.get("total_record_count"))
+    total_number = to_number(meta.get("total_record_count"))
     total = int(total_number) if total_number is not None and total_number >= 0 else None
     parsed = records_from_items(items, kind, zone, first_index)
     return Page(parsed.records, parsed.problems, parsed.skipped, len(items), total, scroll)
@@ -667,7 +666,7 @@ def _convert(
         return _time(raw, where, problems, zone)
     if isinstance(raw, str) and (not raw.strip() or _is_no_value(raw.strip())):
         return None
-    number = _number(raw)
+    number = to_number(raw)
     if number is None and kind is Kind.MS and isinstance(raw, str):
         number = _clock_text_ms(raw)
     if number is None:
@@ -723,7 +722,7 @@ def _time(raw: Any, where: str, problems: _Problems, zone: tzinfo) -> datetime |
     if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)) or (isinstance(raw, str) and _NUMERIC.fullmatch(raw)):
-        number = _number(raw)
+        number = to_number(raw)
         if number is None:
             problems.add(f"{where} is out of range")
             return None
@@ -749,33 +748,6 @@ def _time(raw: Any, where: str, problems: _Problems, zone: tzinfo) -> datetime |
         return moment.astimezone(timezone.utc)
     problems.add(f"{where} is not a time")
     return None
-
-
-def _number(raw: Any) -> float | int | None:
-    if raw is None or isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        value: float | int = raw
-    elif isinstance(raw, float):
-        value = raw
-    elif isinstance(raw, str):
-        text = raw.strip()
-        if not text or len(text) > 32:
-            return None
-        try:
-            value = int(text)
-        except ValueError:
-            try:
-                value = float(text)
-            except ValueError:
-                return None
-    else:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if abs(value) > _MAX_NUMBER:
-        return None
-    return value
 
 
 def _short(value: str, limit: int = 60) -> str:

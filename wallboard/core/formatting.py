@@ -59,13 +59,20 @@ def count(value: int | None) -> str:
     return NO_VALUE if value is None else str(value)
 
 
+def local_datetime(epoch: float | None, zone: tzinfo | None = None) -> datetime | None:
+    """A UTC epoch in seconds as an aware datetime in ``zone``; ``None`` if impossible."""
+    if epoch is None:
+        return None
+    try:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).astimezone(zone)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def local_time(epoch: int | None, zone: tzinfo | None = None, with_date: bool = True) -> str:
     """A UTC epoch in seconds as local time in ``zone`` (``2011-12-14 01:38:00``)."""
-    if epoch is None:
-        return NO_VALUE
-    try:
-        moment = datetime.fromtimestamp(epoch, tz=timezone.utc).astimezone(zone)
-    except (OverflowError, OSError, ValueError):
+    moment = local_datetime(epoch, zone)
+    if moment is None:
         return NO_VALUE
     return moment.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
 

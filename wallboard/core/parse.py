@@ -20,7 +20,6 @@ Rules, in the order they apply:
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from typing import Any, Generic, Iterable, Literal, TypeVar
@@ -28,6 +27,7 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
+from wallboard.core.numbers import to_number
 from wallboard.core.models import Agent, FieldSpec, Kind, Queue, field_specs
 from wallboard.core.text import clean_text
 
@@ -37,7 +37,6 @@ R = TypeVar("R", Agent, Queue)
 MAX_PROBLEMS = 20
 """Problems kept per parse; a payload with thousands of bad fields must stay cheap."""
 
-_MAX_NUMBER = 2**53
 
 
 class ParseError(ValueError):
@@ -272,7 +271,7 @@ def _convert(raw: Any, spec: FieldSpec, problems: _Problems, label: str, index: 
             return ""
         text = clean_text(str(raw))
         return text.lower() if kind is Kind.WORD else text
-    number = _number(raw)
+    number = to_number(raw)
     if number is None:
         if raw is not None and not (isinstance(raw, str) and not raw.strip()):
             problems.add(f"{label} #{index}: {spec.wire_names[0]} is not a number")
@@ -285,33 +284,6 @@ def _convert(raw: Any, spec: FieldSpec, problems: _Problems, label: str, index: 
     if kind is Kind.EPOCH:
         return whole if whole > 0 else None
     return whole if whole >= 0 else None
-
-
-def _number(raw: Any) -> float | int | None:
-    if raw is None or isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        value: float | int = raw
-    elif isinstance(raw, float):
-        value = raw
-    elif isinstance(raw, str):
-        text = raw.strip()
-        if not text or len(text) > 32:
-            return None
-        try:
-            value = int(text)
-        except ValueError:
-            try:
-                value = float(text)
-            except ValueError:
-                return None
-    else:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if abs(value) > _MAX_NUMBER:
-        return None
-    return value
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -8,7 +8,7 @@ data can be trusted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import tzinfo
 
 from wallboard.core import formatting as fmt
 from wallboard.core.codes import AGENT_STATUS
@@ -26,7 +26,7 @@ class Part:
 
 
 def clock_text(now_wall: float, zone: tzinfo | None) -> str:
-    return datetime.fromtimestamp(now_wall, tz=timezone.utc).astimezone(zone).strftime("%H:%M:%S")
+    return fmt.local_time(now_wall, zone, with_date=False)
 
 
 def connection(snapshot: Snapshot, now_mono: float) -> Part:
