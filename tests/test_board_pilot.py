@@ -256,3 +256,17 @@ async def test_break_over_threshold_says_so_in_text():
     async with app.run_test(size=(120, 30)) as pilot:
         await board_ready(app, pilot)
         assert "!!40:03" in line_text(app, 1)
+
+
+async def test_an_empty_grid_says_why():
+    snapshot = replace(fixed_snapshot(), agents=Feed().failed("connection refused for agents from h", False, MONO + 9))
+    app = make_app(snapshot=snapshot)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await board_ready(app, pilot)
+        assert "No agents data yet: connection refused for agents from h" in line_text(app, 2)
+        assert "NO DATA YET" in str(app.board.banner.render())
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await board_ready(app, pilot)
+        await pilot.press("slash", *"zzzz")
+        assert "No agent matches the search or filter" in line_text(app, 2)

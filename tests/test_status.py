@@ -111,3 +111,17 @@ def test_backoff_honours_retry_after():
 def test_backoff_jitter_spreads_boards():
     delays = {round(Backoff(10, rng=random.Random(seed)).delay(3), 3) for seed in range(20)}
     assert len(delays) > 10
+
+
+def test_banner_when_a_feed_never_answered():
+    snapshot = Snapshot(Feed().failed("the server is busy (HTTP 503) answering agents from h; retrying in 9s", False, 9.0), live(QUEUES))
+    assert banner(snapshot, 1.0) == "⚠ NO DATA YET — agents: the server is busy (HTTP 503) answering agents from h; retrying in 9s"
+
+
+def test_empty_grid_says_why():
+    from wallboard.core.status import empty_grid_text
+
+    assert empty_grid_text(Feed(), False) == "Waiting for the first answer from the server…"
+    assert empty_grid_text(Feed().failed("connection refused for agents", False, 1.0), False) == "No agents data yet: connection refused for agents"
+    assert empty_grid_text(live(()), False) == "The server reports no agents."
+    assert empty_grid_text(live(AGENTS), True) == "No agent matches the search or filter. Escape clears them."

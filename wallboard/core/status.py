@@ -93,9 +93,17 @@ def fit_parts(parts: list[Part], width: int, separator: str = " │ ") -> list[P
 
 
 def banner(snapshot: Snapshot, now_mono: float) -> str | None:
-    """The STALE / refused banner text, or ``None`` when the data can be trusted."""
+    """The STALE / refused / no-data banner text, or ``None`` when the data can be trusted."""
     if snapshot.refused:
         return f"✖ CREDENTIALS REFUSED — {snapshot.refused}. Polling has stopped: fix it, then press r."
+    never = [
+        (name, feed)
+        for name, feed in (("agents", snapshot.agents), ("queues", snapshot.queues))
+        if feed.received_mono is None and feed.health is Health.RETRYING
+    ]
+    if never:
+        which = " and ".join(name for name, _ in never)
+        return f"⚠ NO DATA YET — {which}: {never[0][1].error}"
     stale = snapshot.stale_feeds(now_mono)
     if not stale:
         return None
@@ -107,3 +115,14 @@ def banner(snapshot: Snapshot, now_mono: float) -> str | None:
     fresh = [name for name in feeds if name not in stale and feeds[name].health is Health.LIVE]
     still = f" ({fresh[0]} still live)" if fresh else ""
     return f"⚠ STALE — {which} data is {fmt.age(age)} old{still}{reason}"
+
+
+def empty_grid_text(feed: Feed, filtered: bool) -> str:
+    """What the agents grid says when it has no row to show."""
+    if filtered and feed.records:
+        return "No agent matches the search or filter. Escape clears them."
+    if feed.health is Health.WAITING:
+        return "Waiting for the first answer from the server…"
+    if feed.received_mono is None and feed.error:
+        return f"No agents data yet: {feed.error}"
+    return "The server reports no agents."

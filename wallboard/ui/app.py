@@ -35,7 +35,7 @@ from wallboard.core.agent_view import (
     shown_time_in_state,
 )
 from wallboard.core.snapshot import Snapshot
-from wallboard.core.status import Part, banner, header_parts
+from wallboard.core.status import Part, banner, empty_grid_text, header_parts
 from wallboard.core.thresholds import Level, break_level, queue_level
 from wallboard.core.totals import totals
 from wallboard.errors import WallboardError
@@ -262,6 +262,7 @@ class WallboardApp(App):
             board.set_queues(snapshot.queues.records, self.settings.thresholds, stale_queues)
         self._stale_state = (stale_agents, stale_queues)
         self.board.grid.set_stale(stale_agents)
+        self.board.grid.set_empty_text(empty_grid_text(snapshot.agents, self._filtered()))
         self._check_alerts(snapshot)
         self.refresh_header(self.screen)
 
@@ -365,9 +366,13 @@ class WallboardApp(App):
         self.call_after_refresh(self.focus_tab_content)
         self.refresh_header()
 
+    def _filtered(self) -> bool:
+        return bool(self.options.search.strip() or self.options.state_filter)
+
     def _set_options(self, options: ViewOptions) -> None:
         self.options = options
         self._show_agents()
+        self.board.grid.set_empty_text(empty_grid_text(self.snapshot.agents, self._filtered()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in BOARD_ACTIONS and not self.board_live:

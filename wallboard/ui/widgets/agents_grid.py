@@ -130,6 +130,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         self.received_mono: float | None = None
         self.stale_after: float | None = None
         self.stale = False
+        self.empty_text = ""
         self._index: dict[str, int] = {}
         self._layout = fit_columns(80)
         self._style_cache: dict[str, Style] = {}
@@ -166,6 +167,13 @@ class AgentsGrid(ScrollView, can_focus=True):
             for row in (old_cursor, new_cursor):
                 if row is not None:
                     self._refresh_row(row)
+
+    def set_empty_text(self, text: str) -> None:
+        """What to say when there is no row (waiting, failing, or filtered to nothing)."""
+        if text != self.empty_text:
+            self.empty_text = text
+            if not self.rows:
+                self.refresh()
 
     def set_stale(self, stale: bool) -> None:
         if stale != self.stale:
@@ -286,6 +294,8 @@ class AgentsGrid(ScrollView, can_focus=True):
         if y == 0:
             return self._header_line(width, base)
         index = self.scroll_offset.y + y - 1
+        if not self.rows and y == 2 and self.empty_text:
+            return Strip([Segment(_fit(f"  {self.empty_text}", width), base + self._style("dim"))], width)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
