@@ -283,7 +283,7 @@ def test_pages_of_call_records_fill_a_table_filtered_to_the_extension():
     state = h.page_arrived(state, CALL_PAGE.records, (), 0, progress(1, 2))
     assert [record.call_id for record in state.level.records] == ["1635571048351"], "only calls from or to 120088"
     assert state.fetch.pages == 1 and not state.level.complete
-    assert h.status(state).text == "Fetching the calls of 120088 Jane Li: page 1, 2 of 81 records · Escape cancels"
+    assert h.status(state).text == "Calls of 120088 Jane Li: page 1, 2 of 81 records · Escape cancels"
     assert h.progress_fraction(state.fetch) == pytest.approx(2 / 81)
     assert h.wants_page(state)
     state = h.page_arrived(state, (), (), 0, progress(2, 2, total=None, done=True))
@@ -309,6 +309,7 @@ def test_a_batch_stops_at_enough_rows_or_pages_and_more_is_read_on_demand(monkey
     assert h.near_end(state, 0), "three rows: every row is near the end"
     more = h.request_more(state)
     assert (more.fetch.purpose, more.fetch.serial, more.fetch.target) == (h.MORE, state.level.serial, 6)
+    assert h.status(more).text == "Fetching more call records… · Escape cancels"
     for page in range(3, 7):
         assert h.wants_page(more)
         more = h.page_arrived(more, [], (), 0, progress(page, 3, total=10))

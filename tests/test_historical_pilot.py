@@ -163,8 +163,8 @@ async def test_each_report_shows_progress_then_the_rows_the_service_sent(simulat
         if level.kind.paged:
             assert busy == [
                 f"Fetching the {label}… · Escape cancels",
-                f"Fetching the {label}: page 1, 50 of {len(expected)} records · Escape cancels",
-                f"Fetching the {label}: page 2, 100 of {len(expected)} records · Escape cancels",
+                f"{level.kind.label}: page 1, 50 of {len(expected)} records · Escape cancels",
+                f"{level.kind.label}: page 2, 100 of {len(expected)} records · Escape cancels",
             ]
             assert len(level.records) == core.BATCH_ROWS < len(expected)
             expected = expected[: core.BATCH_ROWS]

@@ -7,6 +7,7 @@ The committed SVGs are the product: look at them when they change.
 import pytest
 
 from tests.test_historical_pilot import fetch_report, fetched, history_app, open_tab
+from tests.test_leaks import API_KEY, PASSWORD
 from wallboard.secret import Secret
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
 
@@ -49,7 +50,8 @@ def test_members_drill_down(snap_compare, simulator, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_error(snap_compare, simulator, size):
-    wrong = {ANALYTICS_API_KEY: Secret("demo"), ANALYTICS_PASSWORD: Secret("pw-Wr0ng-secret")}
+    """A refused login; test_leaks checks that neither typed secret is in the SVG."""
+    wrong = {ANALYTICS_API_KEY: Secret(API_KEY), ANALYTICS_PASSWORD: Secret(PASSWORD)}
     app = history_app(simulator, secrets=wrong)
 
     async def run_before(pilot):

@@ -443,7 +443,7 @@ def fetch_cancelled(state: HistoricalState) -> HistoricalState:
     if level is not None and level.more_to_read:
         text = f"Cancelled: {len(level.records):,} rows shown; m reads more."
     elif fetch.purpose == DRILL:
-        text = f"Cancelled: {_subject_label(fetch.query, fetch.subject)} were not fetched."
+        text = f"Cancelled: the {_subject_label(fetch.query, fetch.subject)} were not fetched."
     else:
         text = f"Cancelled: the {fetch.query.kind.label.lower()} was not fetched."
     return replace(state, fetch=None, note=Note(text, WARNING))
@@ -562,22 +562,24 @@ def status(state: HistoricalState) -> Note:
 
 
 def fetching_text(fetch: Fetch) -> str:
-    """``Fetching call records of 1003 Ana Ruiz: page 3, 150 of 812 records · Escape cancels``."""
-    if fetch.purpose == MORE:
-        what = "more " + _subject_label(fetch.query, fetch.subject)
-    elif fetch.purpose == DRILL:
-        what = _subject_label(fetch.query, fetch.subject)
-    else:
-        what = "the " + fetch.query.kind.label.lower()
-    progress = f": {fetch.progress.describe()}" if fetch.progress is not None and fetch.query.kind.paged else "…"
-    return f"Fetching {what}{progress} · Escape cancels"
+    """What the progress line says beside its bar.
+
+    ``Fetching the ring-group summary… · Escape cancels`` until something arrives; for a
+    listing then ``Calls of 1003 Ana Ruiz: page 3, 150 of 812 records · Escape cancels``
+    (short enough for 80 columns beside the bar, which already says it is fetching).
+    """
+    what = _subject_label(fetch.query, fetch.subject)
+    if fetch.progress is not None and fetch.query.kind.paged:
+        return f"{what[0].upper()}{what[1:]}: {fetch.progress.describe()} · Escape cancels"
+    return f"Fetching {'more' if fetch.purpose == MORE else 'the'} {what}… · Escape cancels"
 
 
 def _subject_label(query: ReportQuery, subject: str) -> str:
+    """``members of 7001 Sales``, ``calls of 1003 Ana Ruiz``, or the report (``call records``)."""
     if query.kind is RING_GROUP_MEMBERS:
-        return f"the members of {subject or query.ext}"
+        return f"members of {subject or query.ext}"
     if query.ext:
-        return f"the calls of {subject or query.ext}"
+        return f"calls of {subject or query.ext}"
     return query.kind.label.lower()
 
 

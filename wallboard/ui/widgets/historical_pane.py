@@ -65,7 +65,7 @@ class HistoricalPane(Vertical):
         #hist-fetch { margin-left: 2; min-width: 9; height: 1; }
         #hist-statusbar { height: auto; padding: 0 1; }
         #hist-progress { width: auto; height: 1; margin-right: 1; display: none; }
-        #hist-progress Bar { width: 16; }
+        #hist-progress Bar { width: 12; }
         #hist-progress.-shown { display: block; }
         #hist-status { width: 1fr; height: auto; max-height: 4; color: $foreground 80%; }
         #hist-status.-busy { color: $accent; }
@@ -162,7 +162,7 @@ class HistoricalPane(Vertical):
                 yield self._input("pbx")
                 yield Button("Fetch", compact=True, variant="primary", id="hist-fetch")
         with Horizontal(id="hist-statusbar"):
-            yield ProgressBar(total=None, show_eta=False, id="hist-progress")
+            yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="hist-progress")
             yield Static("", id="hist-status", markup=False)
         yield Static("", id="hist-path", markup=False)
         yield ReportGrid(id="hist-table")
