@@ -145,6 +145,17 @@ async def test_nothing_is_fetched_until_asked(simulator):
     assert simulator.requests["analytics"] == simulator.requests["token"] == 0
 
 
+async def test_the_board_can_open_on_the_historical_tab(simulator):
+    app = history_app(simulator, start_tab="historical")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await board_ready(app, pilot)
+        assert app.board.query_one(TabbedContent).active == "historical"
+        assert app.focused.id == "hist-fetch"
+        await pilot.press("enter")
+        await fetched(pilot, app)
+        assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+
+
 @pytest.mark.parametrize("kind", [kind.name for kind in core.FORM_KINDS])
 async def test_each_report_shows_progress_then_the_rows_the_service_sent(simulator, kind):
     app = history_app(simulator)
@@ -484,3 +495,25 @@ async def test_a_click_on_a_header_sorts_and_editing_the_form_leaves_the_table_a
         assert redrawn == [], "an edit in the form does not redraw the table"
         assert grid(app).cursor_row == row == state(app).level.cursor
         assert grid(app).scroll_offset == scrolled
+
+
+async def test_a_listing_closed_by_a_refused_sign_in_is_not_read_again_from_the_start(simulator):
+    app = history_app(simulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "call-records")
+        shown = state(app).level.records
+        assert len(shown) == core.BATCH_ROWS and not state(app).level.complete
+        simulator.analytics.password = "changed"
+        simulator.analytics.expire_tokens()
+        await fetch_report(app, pilot, "company")
+        assert state(app).note == core.Note(f"{LOGIN_REFUSED} (HTTP 401)", core.ERROR)
+        assert state(app).level.records == shown, "the call records stay on screen"
+        simulator.analytics.password = "demo"
+        grid(app).focus()
+        await pilot.press("m")
+        await fetched(pilot, app)
+        assert state(app).level.records == shown, "no rows repeated from a listing read again"
+        assert status_text(app) == core.LISTING_LOST
+        await pilot.press("m")
+        assert status_text(app) == core.LISTING_LOST

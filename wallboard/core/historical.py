@@ -90,6 +90,7 @@ SIGN_IN_CANCELLED = (
     "Sign-in cancelled: nothing was fetched. Fetch again to sign in, or store the analytics "
     "secrets with `wallboard secrets set`."
 )
+LISTING_LOST = "Reading this listing broke off; fetch it again to start over."
 SO_FAR_LABEL = "So far"
 FIXED_COLUMNS = {
     COMPANY.name: 1,
@@ -329,7 +330,7 @@ def request_more(state: HistoricalState, everything: bool = False) -> Historical
     if state.fetch is not None or level is None or level.complete:
         return state
     if level.stopped:
-        return replace(state, note=Note("Reading this listing broke off; fetch it again to start over.", WARNING))
+        return replace(state, note=Note(LISTING_LOST, WARNING))
     if len(level.records) >= MAX_ROWS:
         return replace(state, note=Note(_too_many(level), WARNING))
     target = MAX_ROWS if everything else len(level.records) + BATCH_ROWS

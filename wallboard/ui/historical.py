@@ -193,6 +193,10 @@ class HistoricalController:
 
     async def _read_listing(self, token: object, client: AnalyticsClient, fetch: core.Fetch) -> None:
         listing = self._listings.get(fetch.serial)
+        if listing is None and fetch.purpose == core.MORE:
+            # its listing was closed (a refused sign-in drops them all): starting over would repeat rows
+            self._set(core.fetch_failed(self.state, core.LISTING_LOST))
+            return
         if listing is None:
             listing = Listing(client, fetch.query)
             self._listings[fetch.serial] = listing
