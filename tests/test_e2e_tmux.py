@@ -99,6 +99,28 @@ def test_demo_drives_like_a_supervisor(demo):
     assert not tmux.alive(), "q quits the board (and the demo with it)"
 
 
+def test_demo_fetches_historical_reports_from_the_simulator(demo):
+    tmux = demo(160, 45)
+    tmux.wait_for("● live", "In state")
+    tmux.keys("3")
+    screen = tmux.wait_for("Report", "Company summary", "Fetch")
+    assert "demo-pbx" not in screen, "nothing is fetched before it is asked for"
+    tmux.keys("Enter")  # Fetch has the focus: yesterday's company summary
+    screen = tmux.wait_for("2 PBXs", "demo-pbx2", "Total")
+    assert "Sign in" not in screen, "the demo needs no analytics credentials"
+    for keys in (["BTab"] * 7, ["Enter"], ["Down", "Down"], ["Enter"], ["Tab"] * 6, ["Enter"]):  # Ring-group summary
+        tmux.keys(*keys)
+        time.sleep(0.5)  # a person waits for the list to open before moving in it
+    tmux.wait_for("ring groups · Enter: members", "Avg in group")
+    tmux.keys("Enter")
+    tmux.wait_for("Ring-group summary ›", ": members", "Offered", "Advanced")
+    tmux.keys("Escape")
+    screen = tmux.wait_for("ring groups · Enter: members")
+    assert "›" not in screen, "back on the ring groups"
+    tmux.keys("1")
+    tmux.wait_for("agents · sort: name")
+
+
 def test_demo_reads_at_80x24(demo):
     tmux = demo(80, 24)
     screen = tmux.wait_for("● live", "In state", "agents · sort")

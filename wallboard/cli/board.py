@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import sys
 from dataclasses import replace
+from typing import Mapping
 
 from wallboard.cli.simulate import add_scenario_options, build_simulator
 from wallboard.clients.rtstats import RealtimeClient
@@ -17,7 +18,8 @@ from wallboard.config import FORMATS, Settings, default_config_path, load_settin
 from wallboard.errors import ApiError, ConfigError
 from wallboard.plain import render_agents, render_queues
 from wallboard.secret import Secret
-from wallboard.secrets import REALTIME_TOKEN, Resolved, keyring_info, resolve
+from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
+from wallboard.sim.analytics import DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERNAME
 from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN
 
 OPTION_KEYS = {
@@ -102,17 +104,23 @@ def demo(args: argparse.Namespace) -> int:
     simulator = build_simulator(args)
     simulator.start()
     try:
-        settings = replace(settings, tenant=DEMO_TENANT, realtime_url=simulator.realtime_url)
-        return launch(settings, Secret(DEMO_TOKEN))
+        # The Historical tab reads the simulator's Work Analytics too, without asking for anything.
+        analytics = replace(settings.analytics, url=simulator.analytics_url, username=DEMO_USERNAME, pbx=("allpbxes",))
+        settings = replace(settings, tenant=DEMO_TENANT, realtime_url=simulator.realtime_url, analytics=analytics)
+        demo_secrets = {ANALYTICS_API_KEY: Secret(DEMO_API_KEY), ANALYTICS_PASSWORD: Secret(DEMO_PASSWORD)}
+        return launch(settings, Secret(DEMO_TOKEN), demo_secrets)
     finally:
         simulator.stop()
 
 
-def launch(settings: Settings, token: Secret) -> int:
-    """Run the board until the user quits (plain tables when output is not a terminal)."""
+def launch(settings: Settings, token: Secret, analytics_secrets: Mapping[str, Secret] | None = None) -> int:
+    """Run the board until the user quits (plain tables when output is not a terminal).
+
+    ``analytics_secrets`` (the demo's) spare the Historical tab from looking them up.
+    """
     try:
         if sys.stdout.isatty():
-            asyncio.run(_board(settings, token))
+            asyncio.run(_board(settings, token, analytics_secrets))
         else:
             asyncio.run(_plain_loop(settings, token))
     except KeyboardInterrupt:
@@ -135,11 +143,11 @@ def _run_board(settings: Settings) -> int:
     return app.return_code or 0
 
 
-async def _board(settings: Settings, token: Secret) -> None:
+async def _board(settings: Settings, token: Secret, analytics_secrets: Mapping[str, Secret] | None = None) -> None:
     from wallboard.ui.app import WallboardApp  # Textual loads only for the interactive board
 
     async with _client(settings, token) as client:
-        await WallboardApp(settings, source=client).run_async()
+        await WallboardApp(settings, source=client, analytics_secrets=analytics_secrets).run_async()
 
 
 async def _plain_loop(settings: Settings, token: Secret) -> None:

@@ -332,7 +332,7 @@ def build_table(
     rows = tuple(_row(chosen, record, zone) for record in records)
     totals = None
     if rows and any(column.total is not None for column in chosen):
-        totals = _totals_row(chosen, records, zone)
+        totals = totals_row(chosen, records, zone)
     return ReportTable(kind, chosen, rows, totals)
 
 
@@ -369,7 +369,8 @@ def compute_totals(columns: Sequence[Column], records: Sequence[Any]) -> tuple[A
     return tuple(out)
 
 
-def _totals_row(columns: Sequence[Column], records: Sequence[Any], zone: tzinfo) -> Row:
+def totals_row(columns: Sequence[Column], records: Sequence[Any], zone: tzinfo = timezone.utc) -> Row:
+    """The totals row of ``records``: formatted totals, and ``Total`` in the first text column."""
     values = list(compute_totals(columns, records))
     cells = [format_cell(value, column.fmt, zone) if column.total is not None else "" for value, column in zip(values, columns)]
     for index, column in enumerate(columns):

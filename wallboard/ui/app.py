@@ -12,7 +12,8 @@ import asyncio
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Mapping, Protocol
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -48,6 +49,8 @@ from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.screens.setup import SetupScreen
+from wallboard.ui.historical import AnalyticsConnector, HistoricalController, analytics_client
+from wallboard.ui.widgets.historical_pane import HistoricalPane
 from wallboard.ui.widgets.agents_grid import AgentsGrid
 from wallboard.ui.widgets.queue_board import QueueBoard
 from wallboard.ui.widgets.queue_tile import QueueTile
@@ -132,6 +135,8 @@ class WallboardApp(App):
         wall: Callable[[], float] = time.time,
         mono: Callable[[], float] = time.monotonic,
         theme_dirs: Iterable[Path] | None = None,
+        analytics_secrets: Mapping[str, Secret] | None = None,
+        analytics_connector: AnalyticsConnector = analytics_client,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -153,6 +158,14 @@ class WallboardApp(App):
         self._rotation_timer = None
         self._last_key = float("-inf")
         self.board = BoardScreen(settings, self.zone, mono, wall)
+        self.history = HistoricalController(
+            self,
+            settings,
+            now=lambda: datetime.fromtimestamp(self.wall(), timezone.utc),
+            secrets=analytics_secrets,
+            connector=analytics_connector,
+            pane=lambda: getattr(self.board, "history_pane", None),
+        )
         dirs = list(theme_dirs) if theme_dirs is not None else [bundled_themes_dir(), user_themes_dir()]
         self.catalogue: ThemeCatalogue = discover(dirs)
         for spec in self.catalogue.themes.values():
@@ -223,6 +236,7 @@ class WallboardApp(App):
     async def on_unmount(self) -> None:
         if self.poller is not None:
             self.poller.stop()
+        await self.history.aclose()
         if self._owned_client is not None:
             await self._owned_client.aclose()
 
@@ -358,6 +372,8 @@ class WallboardApp(App):
             if self.focused is None or pane not in self.focused.ancestors:
                 # a focused widget left behind in a hidden pane would pull its tab back
                 self.board.set_focus(None)
+                if active == "historical":
+                    self.board.history_pane.focus_default()
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
@@ -449,6 +465,10 @@ class WallboardApp(App):
         if isinstance(event, events.Key):
             self._last_key = time.monotonic()  # a person is driving: hold the TV rotation
         await super().on_event(event)
+
+    @on(HistoricalPane.Request)
+    def _historical_request(self, request: HistoricalPane.Request) -> None:
+        self.history.handle(request)
 
     @on(AgentsGrid.Selected)
     def _open_agent(self, event: AgentsGrid.Selected) -> None:

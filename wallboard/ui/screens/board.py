@@ -9,12 +9,12 @@ from typing import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from wallboard.config import Settings
 from wallboard.ui.widgets.agents_grid import AgentsGrid
+from wallboard.ui.widgets.historical_pane import HistoricalPane
 from wallboard.ui.widgets.queue_board import QueueBoard
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
@@ -41,7 +41,6 @@ class BoardScreen(Screen):
         #agents-bar { height: 1; padding: 0 1; background: $surface; color: $foreground 75%; }
         #search { dock: bottom; display: none; border: tall $primary; height: 3; }
         #search.-visible { display: block; }
-        #historical-placeholder { padding: 1 2; color: $foreground 70%; }
     }
     """
 
@@ -63,6 +62,7 @@ class BoardScreen(Screen):
         self.grid = AgentsGrid(thresholds=self.settings.thresholds, zone=self.zone, mono=self.mono, wall=self.wall, id="grid")
         self.search = Input(placeholder="search by name or login id; Enter keeps it, Escape clears", id="search")
         self.queue_board = QueueBoard(id="queue-board")
+        self.history_pane = HistoricalPane(id="history-pane")
         yield self.header
         yield self.banner
         with self.tabs:
@@ -73,13 +73,7 @@ class BoardScreen(Screen):
             with TabPane("Queues", id="queues"):
                 yield self.queue_board
             with TabPane("Historical", id="historical"):
-                yield Static(
-                    Content(
-                        "Historical reports from 8x8 Work Analytics (company, extensions, ring groups, "
-                        "call records) are fetched here on demand."
-                    ),
-                    id="historical-placeholder",
-                )
+                yield self.history_pane
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,519 @@
+"""The Historical tab driven by keyboard (Pilot) against the simulator over real loopback HTTP.
+
+What is on screen is compared with what the Work Analytics client itself fetches for the
+same query, so the tab neither drops, duplicates nor reorders rows.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+
+import pytest
+from textual.widgets import Input, ProgressBar, Select, TabbedContent
+
+from tests.board_data import Clocks, fixed_settings, fixed_snapshot
+from tests.conftest import EPOCH, FakeClock
+from tests.test_analytics_client import FAST
+from tests.test_board_pilot import board_ready
+from wallboard.clients.analytics import LOGIN_REFUSED, AnalyticsClient
+from wallboard.clients.rtstats import RealtimeClient
+from wallboard.config import AnalyticsSettings
+from wallboard.core import historical as core
+from wallboard.core.analytics import CALL_RECORDS, RING_GROUP_MEMBERS, RING_GROUPS
+from wallboard.core.report_table import build_table
+from wallboard.secret import Secret
+from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, SERVICE
+from wallboard.sim.simulator import Simulator
+from wallboard.themes import bundled_themes_dir
+from wallboard.ui.app import WallboardApp
+from wallboard.ui.screens.help import HelpScreen
+from wallboard.ui.screens.setup import SetupScreen
+from wallboard.ui.widgets.historical_pane import HistoricalPane
+from wallboard.ui.widgets.report_grid import ReportGrid
+
+DEMO_SECRETS = {ANALYTICS_API_KEY: Secret("demo"), ANALYTICS_PASSWORD: Secret("demo")}
+KIND_INDEX = {kind.name: index for index, kind in enumerate(core.FORM_KINDS)}
+
+
+def connector(page_size: int = 50):
+    def connect(url, api_key, username, password):
+        return AnalyticsClient(url, api_key, username, password, timeouts=FAST, page_size=page_size)
+
+    return connect
+
+
+def history_app(sim, *, secrets=DEMO_SECRETS, username="demo", page_size=50, source=None, snapshot=True, **settings):
+    clocks = Clocks()
+    return WallboardApp(
+        fixed_settings(analytics=AnalyticsSettings(url=sim.analytics_url, username=username), **settings),
+        source=source,
+        snapshot=fixed_snapshot() if snapshot else None,
+        wall=clocks.wall,
+        mono=clocks.mono,
+        theme_dirs=[bundled_themes_dir()],
+        analytics_secrets=secrets,
+        analytics_connector=connector(page_size),
+    )
+
+
+def pane(app) -> HistoricalPane:
+    return app.board.history_pane
+
+
+def grid(app) -> ReportGrid:
+    return pane(app).grid
+
+
+def state(app) -> core.HistoricalState:
+    return app.history.state
+
+
+def status_text(app) -> str:
+    return str(pane(app).query_one("#hist-status").render())
+
+
+def grid_rows(app) -> list[list[str]]:
+    """The data rows as drawn (without the totals row)."""
+    table = grid(app)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.data_rows)]
+
+
+async def until(pilot, condition, seconds: float = 10.0) -> bool:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return True
+        await pilot.pause(0.02)
+    return condition()
+
+
+async def fetched(pilot, app) -> None:
+    assert await until(pilot, lambda: state(app).fetch is None), f"still fetching: {status_text(app)}"
+    await pilot.pause()
+
+
+async def open_tab(app, pilot) -> None:
+    await board_ready(app, pilot)
+    await pilot.press("3")
+    await pilot.pause()
+
+
+async def choose_kind(app, pilot, name: str) -> None:
+    """Pick a report in the form by keyboard: Shift+Tab back to it, open it, move, Enter."""
+    select = pane(app).query_one("#hist-kind", Select)
+    while app.focused is not select:
+        await pilot.press("shift+tab")
+    steps = KIND_INDEX[name] - KIND_INDEX[str(select.value)]
+    await pilot.press("enter", *(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
+    assert select.value == name
+    await pilot.press(*["tab"] * 6)  # range, from, to, zone, pbx, Fetch
+    assert app.focused.id == "hist-fetch"
+
+
+async def fetch_report(app, pilot, name: str) -> None:
+    """Pick a report (as a click would) and press Enter on Fetch."""
+    pane(app).query_one("#hist-kind", Select).value = name
+    pane(app).query_one("#hist-fetch").focus()
+    await pilot.pause()
+    assert state(app).form.kind == name
+    await pilot.press("enter")
+    await fetched(pilot, app)
+
+
+async def reference(sim, query):
+    async with AnalyticsClient(sim.analytics_url, "demo", "demo", "demo", timeouts=FAST) as client:
+        return (await client.fetch_report(query)).records
+
+
+def screen_cells(records, query):
+    return [list(row.cells) for row in build_table(query.kind, records, query.tz()).rows]
+
+
+# --- fetching ------------------------------------------------------------------------------
+
+
+async def test_nothing_is_fetched_until_asked(simulator):
+    app = history_app(simulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        assert app.board.query_one(TabbedContent).active == "historical"
+        assert app.focused.id == "hist-fetch", "Enter fetches straight away"
+        assert str(pane(app).query_one("#hist-empty").render()) == core.IDLE_HINT
+        assert pane(app).query_one("#hist-start", Input).value == "2025-11-22 00:00:00"
+        assert pane(app).query_one("#hist-zone", Input).value == "Europe/London"
+        await pilot.pause(0.3)
+    assert simulator.requests["analytics"] == simulator.requests["token"] == 0
+
+
+async def test_the_board_can_open_on_the_historical_tab(simulator):
+    app = history_app(simulator, start_tab="historical")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await board_ready(app, pilot)
+        assert app.board.query_one(TabbedContent).active == "historical"
+        assert app.focused.id == "hist-fetch"
+        await pilot.press("enter")
+        await fetched(pilot, app)
+        assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+
+
+@pytest.mark.parametrize("kind", [kind.name for kind in core.FORM_KINDS])
+async def test_each_report_shows_progress_then_the_rows_the_service_sent(simulator, kind):
+    app = history_app(simulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        seen: list[core.Note] = []
+        show = pane(app).show
+        pane(app).show = lambda s: (seen.append(core.status(s)), show(s))[1]
+        await fetch_report(app, pilot, kind)
+        level = state(app).level
+        expected = await reference(simulator, level.query)
+        busy = [note.text for note in seen if note.tone == core.BUSY]
+        assert busy, "a progress line was shown before the results"
+        assert busy[-1].endswith("· Escape cancels")
+        label = level.kind.label.lower()
+        if level.kind.paged:
+            assert busy == [
+                f"Fetching the {label}… · Escape cancels",
+                f"{level.kind.label}: page 1, 50 of {len(expected)} records · Escape cancels",
+                f"{level.kind.label}: page 2, 100 of {len(expected)} records · Escape cancels",
+            ]
+            assert len(level.records) == core.BATCH_ROWS < len(expected)
+            expected = expected[: core.BATCH_ROWS]
+            assert "m reads more, M the rest" in status_text(app)
+        else:
+            assert busy == [f"Fetching the {label}… · Escape cancels"]
+            assert level.complete
+        assert level.records == expected
+        assert grid_rows(app) == screen_cells(expected, level.query)
+        assert app.focused is grid(app), "the rows take the focus once they arrive"
+        assert not pane(app).query_one(ProgressBar).has_class("-shown")
+
+
+async def test_escape_cancels_a_held_fetch_while_the_board_keeps_polling():
+    with Simulator(seed=7, agents=12, queues=3) as sim:
+        source = RealtimeClient(sim.realtime_url, "demo", Secret("demo"), timeouts=FAST)
+        app = history_app(sim, source=source, snapshot=False, interval=1.0)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await open_tab(app, pilot)
+            sim.faults = "slow=1@analytics,slow-seconds=30"
+            await pilot.press("enter")
+            assert await until(pilot, lambda: sim.requests["analytics"] == 1)
+            assert pane(app).query_one(ProgressBar).has_class("-shown")
+            assert status_text(app) == "Fetching the company summary… · Escape cancels"
+            polled = sim.requests["agents"]
+            assert await until(pilot, lambda: sim.requests["agents"] > polled + 1), "the board keeps refreshing"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert state(app).fetch is None and state(app).levels == ()
+            assert status_text(app) == "Cancelled: the company summary was not fetched."
+            assert not pane(app).query_one(ProgressBar).has_class("-shown")
+            assert app.board.query_one(TabbedContent).active == "historical"
+            sim.faults = None
+            await pilot.press("enter")
+            await fetched(pilot, app)
+            assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+        await source.aclose()
+
+
+async def test_a_ring_group_opens_its_members_and_escape_walks_back(simulator):
+    app = history_app(simulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "ring-groups")
+        groups = state(app).level
+        await pilot.press("down", "enter")
+        await fetched(pilot, app)
+        members = state(app).level
+        assert (members.kind, members.query.ext) == (RING_GROUP_MEMBERS, "7002")
+        expected = await reference(simulator, members.query)
+        assert expected and members.records == expected
+        assert grid_rows(app) == screen_cells(expected, members.query)
+        assert str(pane(app).query_one("#hist-path").render()).startswith(
+            f"Ring-group summary › 7002 {groups.records[1].name}: members · 2025-11-22 00:00:00–23:59:59 Europe/London"
+        )
+        assert status_text(app) == f"{len(expected)} members · Enter: calls"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert state(app).level.kind is RING_GROUPS and len(state(app).levels) == 1
+        assert grid(app).cursor_row == 1, "back on the ring group it came from"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(state(app).levels) == 1 and app.focused is grid(app), "nothing to walk back: nothing happens"
+
+
+async def test_an_extensions_calls_are_read_on_demand(simulator, monkeypatch):
+    monkeypatch.setattr(core, "BATCH_ROWS", 4)
+    monkeypatch.setattr(core, "BATCH_PAGES", 3)
+    app = history_app(simulator, page_size=10)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "extensions")
+        await pilot.press("enter")  # 1001
+        await fetched(pilot, app)
+        level = state(app).level
+        assert (level.kind, level.query.ext) == (CALL_RECORDS, "1001")
+        asked = simulator.analytics.reports["call-records"]
+        expected = await reference(simulator, level.query)
+        everything = await reference(simulator, replace(level.query, ext=""))
+        by_reference = simulator.analytics.reports["call-records"] - asked
+
+        def shown_prefix() -> int:
+            records = state(app).level.records
+            assert records == expected[: len(records)], "rows in the order sent, none twice"
+            assert grid_rows(app) == screen_cells(records, level.query)
+            return len(records)
+
+        first = shown_prefix()
+        assert level.pages == 3 or first >= 4
+        assert 0 < first < len(expected) and not level.complete
+        assert status_text(app) == (
+            f"{first} calls from or to 1001 · {level.read} of {len(everything)} records read · m reads more, M the rest"
+        )
+        await pilot.press("m")
+        await fetched(pilot, app)
+        second = shown_prefix()
+        assert second > first
+        await pilot.press("ctrl+end")  # the cursor at the end reads more by itself
+        await fetched(pilot, app)
+        third = shown_prefix()
+        assert third > second
+        await pilot.press("M")
+        await fetched(pilot, app)
+        assert shown_prefix() == len(expected) and state(app).level.complete
+        assert status_text(app) == f"{len(expected)} calls from or to 1001"
+        pages = state(app).level.pages
+        assert pages == -(-len(everything) // 10) + 1  # every page of ten once, and the final "No Data"
+        assert simulator.analytics.reports["call-records"] - by_reference == pages, "no page was asked for twice"
+        assert grid(app).get_row_at(grid(app).data_rows)[0].plain == "Total"
+
+
+async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator, monkeypatch):
+    monkeypatch.setattr(core, "BATCH_ROWS", 20)
+    app = history_app(simulator, page_size=20)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "call-records")
+        expected = await reference(simulator, state(app).level.query)
+        assert len(state(app).level.records) == 20
+        simulator.faults = "slow=1@analytics,slow-seconds=0.5"
+        requests = simulator.requests["analytics"]
+        await pilot.press("m")
+        assert await until(pilot, lambda: simulator.requests["analytics"] == requests + 1)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert status_text(app) == "Cancelled: 20 rows shown; m reads more."
+        assert len(state(app).levels) == 1, "Escape cancelled; it did not walk back"
+        simulator.faults = None
+        await pilot.pause(0.6)  # the page that was on its way has arrived meanwhile
+        await pilot.press("m")
+        await fetched(pilot, app)
+        assert state(app).level.records == expected[:40]
+        assert simulator.requests["analytics"] == requests + 1, "the page in flight was kept, not asked again"
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+async def test_e_exports_the_table_on_screen(simulator, tmp_path):
+    app = history_app(simulator, export_dir=str(tmp_path / "exports"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "extensions")
+        await pilot.press(*"sssss")  # Inbound, most first
+        assert grid(app).columns[list(grid(app).columns)[4]].label.plain == "Inbound ▼"
+        on_screen = grid_rows(app)
+        await pilot.press("e")
+        assert await until(pilot, lambda: state(app).note is not None)
+        path = tmp_path / "exports" / "extensions-20251122-000000-to-20251122-235959.csv"
+        assert status_text(app) == f"Saved 30 rows to {path}"
+        assert [notification.message for notification in app._notifications] == [f"Saved 30 rows to {path}"]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["Ext", "Name", "PBX", "Department", "Inbound", "Outbound", "Answered", "Missed", "Abandoned", "Talk time", "Avg talk", "Ring time"]
+    assert [row[:5] for row in rows[1:]] == [row[:5] for row in on_screen]
+    assert [int(row[4]) for row in rows[1:]] == sorted((int(row[4]) for row in rows[1:]), reverse=True)
+
+
+async def test_an_export_that_cannot_be_written_says_why_in_one_line(simulator, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    app = history_app(simulator, export_dir=str(blocker))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "company")
+        await pilot.press("e")
+        assert await until(pilot, lambda: state(app).note is not None)
+        assert state(app).note == core.Note(
+            f"cannot write the export to {blocker} (File exists): set export_dir in the config to a directory you can write",
+            core.ERROR,
+        )
+
+
+# --- signing in ----------------------------------------------------------------------------
+
+
+async def test_first_use_asks_for_the_analytics_credentials_then_fetches(simulator, memory_keyring):
+    app = history_app(simulator, secrets=None, username="")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        assert not isinstance(app.screen, SetupScreen), "nothing is asked before analytics is used"
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        assert [field.id for field in app.screen.query(Input)] == [
+            "field-username",
+            "field-analytics-api-key",
+            "field-analytics-password",
+        ]
+        assert simulator.requests["token"] == 0
+        await pilot.press(*"demo", "tab", *"demo", "tab", *"demo", "enter")
+        await fetched(pilot, app)
+        assert app.screen is app.board
+        assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+        await pilot.press("enter")  # a PBX row: nothing to open, nothing asked
+        await choose_kind(app, pilot, "ring-groups")
+        await pilot.press("enter")
+        await fetched(pilot, app)
+        assert not isinstance(app.screen, SetupScreen) and state(app).level.kind is RING_GROUPS
+        assert simulator.analytics.logins == 1
+    assert memory_keyring.items == {(SERVICE, ANALYTICS_API_KEY): "demo", (SERVICE, ANALYTICS_PASSWORD): "demo"}
+
+
+async def test_cancelling_the_sign_in_returns_to_the_form(simulator, memory_keyring):
+    app = history_app(simulator, secrets=None, username="")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.board
+        assert status_text(app) == core.SIGN_IN_CANCELLED
+        assert app.board.query_one(TabbedContent).active == "historical"
+    assert simulator.requests["token"] == simulator.requests["analytics"] == 0
+    assert memory_keyring.items == {}
+
+
+async def test_credentials_in_the_environment_are_used_without_asking(simulator, monkeypatch):
+    monkeypatch.setenv("WALLBOARD_ANALYTICS_API_KEY", "demo")
+    monkeypatch.setenv("WALLBOARD_ANALYTICS_PASSWORD", "demo")
+    app = history_app(simulator, secrets=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        await pilot.press("enter")
+        await fetched(pilot, app)
+        assert not isinstance(app.screen, SetupScreen)
+        assert len(grid_rows(app)) == 2
+
+
+async def test_a_refused_login_is_one_line_and_the_next_fetch_asks_again(simulator, memory_keyring):
+    wrong = {ANALYTICS_API_KEY: Secret("demo"), ANALYTICS_PASSWORD: Secret("pw-Wr0ng-secret")}
+    app = history_app(simulator, secrets=wrong)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        await pilot.press("enter")
+        await fetched(pilot, app)
+        assert state(app).note == core.Note(f"{LOGIN_REFUSED} (HTTP 401)", core.ERROR)
+        assert status_text(app) == f"{LOGIN_REFUSED} (HTTP 401)"
+        assert "pw-Wr0ng-secret" not in app.export_screenshot()
+        assert app.history.client is None, "refused credentials are not kept"
+        assert state(app).levels == ()
+
+
+# --- the board's keys ----------------------------------------------------------------------
+
+
+async def test_the_boards_keys_still_work_inside_the_tab(simulator):
+    app = history_app(simulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "extensions")
+        tabs = app.board.query_one(TabbedContent)
+        await pilot.press("s")
+        assert state(app).level.sort == 0 and app.options.sort == "name", "s sorts the report, not the agents"
+        await pilot.press("2")
+        assert tabs.active == "queues"
+        await pilot.press("3")
+        assert tabs.active == "historical" and app.focused is grid(app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is app.board
+        await pilot.press("shift+tab")
+        assert app.focused.id == "hist-fetch"
+        await pilot.press("1")
+        assert tabs.active == "agents"
+        await pilot.press("3")
+        start = pane(app).query_one("#hist-start", Input)
+        start.focus()
+        await pilot.press("end", "backspace", "1")
+        assert tabs.active == "historical", "typed into the field, not a tab switch"
+        assert pane(app).query_one("#hist-range", Select).value == "custom"
+        await pilot.press("escape")
+        assert app.focused is grid(app), "Escape leaves the field"
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_hostile_names_are_shown_literally():
+    with Simulator(seed=7, agents=14, queues=3, clock=FakeClock(EPOCH), phase=0.0, hostile=True) as sim:
+        app = history_app(sim)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await open_tab(app, pilot)
+            await fetch_report(app, pilot, "extensions")
+            names = [row[1] for row in grid_rows(app)]
+            drawn = "\n".join(grid(app).render_line(y).text for y in range(grid(app).size.height))
+    markup = [name for name in names if "[" in name]
+    assert markup, "the hostile scenario has names that look like markup"
+    for name in markup:
+        assert name in drawn
+
+
+async def test_a_click_on_a_header_sorts_and_editing_the_form_leaves_the_table_alone(simulator):
+    app = history_app(simulator)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "extensions")
+        table = grid(app)
+        columns = list(table.columns.values())
+        calls_header = sum(column.get_render_width(table) for column in columns[:4]) + 2
+        await pilot.click(ReportGrid, offset=(calls_header, 0))
+        assert (state(app).level.sort, state(app).level.descending) == (4, True)
+        calls = [int(row[4]) for row in grid_rows(app)]
+        assert calls == sorted(calls, reverse=True) and calls != [int(row[4]) for row in screen_cells(state(app).level.records, state(app).level.query)]
+        await pilot.click(ReportGrid, offset=(calls_header, 0))
+        assert state(app).level.descending is False
+        grid(app).focus()
+        await pilot.press("down", "down", "pagedown")
+        row, scrolled = grid(app).cursor_row, grid(app).scroll_offset
+        redrawn = []
+        clear = table.clear
+        table.clear = lambda columns=False: (redrawn.append(columns), clear(columns))[1]
+        pane(app).query_one("#hist-pbx", Input).focus()
+        await pilot.press("end", "x")
+        assert state(app).form.pbx == "allpbxesx"
+        assert redrawn == [], "an edit in the form does not redraw the table"
+        assert grid(app).cursor_row == row == state(app).level.cursor
+        assert grid(app).scroll_offset == scrolled
+
+
+async def test_a_listing_closed_by_a_refused_sign_in_is_not_read_again_from_the_start(simulator):
+    app = history_app(simulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "call-records")
+        shown = state(app).level.records
+        assert len(shown) == core.BATCH_ROWS and not state(app).level.complete
+        simulator.analytics.password = "changed"
+        simulator.analytics.expire_tokens()
+        await fetch_report(app, pilot, "company")
+        assert state(app).note == core.Note(f"{LOGIN_REFUSED} (HTTP 401)", core.ERROR)
+        assert state(app).level.records == shown, "the call records stay on screen"
+        simulator.analytics.password = "demo"
+        grid(app).focus()
+        await pilot.press("m")
+        await fetched(pilot, app)
+        assert state(app).level.records == shown, "no rows repeated from a listing read again"
+        assert status_text(app) == core.LISTING_LOST
+        await pilot.press("m")
+        assert status_text(app) == core.LISTING_LOST

@@ -1,0 +1,288 @@
+"""Runs the Historical tab for the App: its state, its fetches, its Work Analytics client.
+
+The App owns one :class:`HistoricalController`. It keeps the tab's
+:class:`~wallboard.core.historical.HistoricalState`, handles the pane's requests by the
+pure transitions of :mod:`wallboard.core.historical`, runs every fetch in a Textual
+worker (so the board keeps refreshing) and pushes each new state into the pane.
+
+The :class:`~wallboard.clients.analytics.AnalyticsClient` is made on first use, from
+``analytics.url``, the user name and the two analytics secrets. ``wallboard demo`` hands
+the secrets over; otherwise they are looked up (environment, then keyring, off the event
+loop) and the setup screen asks for whatever is missing, the first time a report is
+fetched. Cancelling the setup screen leaves the form with a line saying so. A refused
+login drops the client, so the next fetch looks the credentials up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from textual.worker import Worker
+
+from wallboard.clients.analytics import AnalyticsClient
+from wallboard.clients.listing import Listing
+from wallboard.config import Settings, default_config_path
+from wallboard.core import historical as core
+from wallboard.errors import AuthError, WallboardError
+from wallboard.export import export_table
+from wallboard.localzone import local_zone_name
+from wallboard.secret import Secret
+from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
+from wallboard.setup_needs import gather
+from wallboard.ui.screens.setup import SetupScreen
+from wallboard.ui.widgets.historical_pane import HistoricalPane
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+AnalyticsConnector = Callable[[str, Secret, str, Secret], AnalyticsClient]
+"""Makes the Work Analytics client: ``(url, api_key, username, password)``."""
+
+FETCH_GROUP = "historical-fetch"
+EXPORT_GROUP = "historical-export"
+
+
+def analytics_client(url: str, api_key: Secret, username: str, password: Secret) -> AnalyticsClient:
+    return AnalyticsClient(url, api_key, username, password, setting="analytics.url")
+
+
+class HistoricalController:
+    """The Historical tab's logic runner; see the module doc."""
+
+    def __init__(
+        self,
+        app: "App",
+        settings: Settings,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        secrets: Mapping[str, Secret] | None = None,
+        connector: AnalyticsConnector = analytics_client,
+        pane: Callable[[], HistoricalPane | None] = lambda: None,
+    ) -> None:
+        self.app = app
+        self.settings = settings
+        self.now = now
+        self.connector = connector
+        self._secrets = dict(secrets or {})
+        self._pane = pane
+        zone = settings.timezone or local_zone_name()
+        self.state = core.HistoricalState(form=core.new_form(zone, settings.analytics.pbx, now()))
+        self.client: AnalyticsClient | None = None
+        self._client_lock = asyncio.Lock()
+        self._listings: dict[int, Listing] = {}
+        self._token: object | None = None
+        self._worker: Worker | None = None
+        self._closing: set[asyncio.Task] = set()
+
+    # --- drawing -----------------------------------------------------------------------------
+
+    def render(self) -> None:
+        pane = self._pane()
+        if pane is not None and pane.is_attached:
+            pane.show(self.state)
+
+    def _set(self, state: core.HistoricalState) -> None:
+        self.state = state
+        self._prune_listings()
+        self.render()
+
+    # --- the pane's requests -----------------------------------------------------------------
+
+    def handle(self, request: HistoricalPane.Request) -> None:
+        state = self.state
+        if isinstance(request, HistoricalPane.Ready):
+            self.render()
+        elif isinstance(request, HistoricalPane.FormChanged):
+            self._set(core.with_form(state, request.form, request.field, self.now()))
+        elif isinstance(request, HistoricalPane.FetchRequested):
+            state = core.request_report(replace(state, form=request.form), self.now())
+            self._start(state)
+            if state.invalid:
+                pane = self._pane()
+                if pane is not None:
+                    pane.focus_field(state.invalid)
+        elif isinstance(request, HistoricalPane.OpenRequested):
+            self._start(core.request_open(state, request.row))
+        elif isinstance(request, HistoricalPane.MoreRequested):
+            self._start(core.request_more(state, request.everything))
+        elif isinstance(request, HistoricalPane.CursorMoved):
+            self.state = core.moved(state, request.row)
+            if request.by_key and core.near_end(self.state, request.row):
+                self._start(core.request_more(self.state))
+        elif isinstance(request, HistoricalPane.SortRequested):
+            if request.reverse:
+                self._set(core.sort_reverse(state))
+            elif request.column is None:
+                self._set(core.sort_next(state))
+            else:
+                self._set(core.sort_by(state, request.column))
+        elif isinstance(request, HistoricalPane.EscapePressed):
+            self.escape()
+        elif isinstance(request, HistoricalPane.ExportRequested):
+            self.app.run_worker(self._export(), group=EXPORT_GROUP, exclusive=True, exit_on_error=False)
+
+    def escape(self) -> None:
+        """Cancel the fetch; else walk back a table; else leave a text field."""
+        action = core.escape_action(self.state)
+        if action == "cancel":
+            self._stop_worker()
+            self._set(core.fetch_cancelled(self.state))
+        elif action == "back":
+            self._set(core.back(self.state))
+        else:
+            pane = self._pane()
+            if pane is not None:
+                pane.leave_field()
+
+    # --- fetching ------------------------------------------------------------------------------
+
+    def _start(self, state: core.HistoricalState) -> None:
+        """Show ``state``; if it holds a new fetch, run it (stopping the one before)."""
+        fetch = state.fetch
+        if fetch is not None and fetch is not self.state.fetch:
+            self._stop_worker()
+            token = object()
+            self._token = token
+            self._set(state)
+            self._worker = self.app.run_worker(
+                self._run(token), name="historical fetch", group=FETCH_GROUP, exclusive=True, exit_on_error=False
+            )
+        else:
+            self._set(state)
+
+    def _stop_worker(self) -> None:
+        self._token = None
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker = None
+
+    def _current(self, token: object) -> bool:
+        return self._token is token and self.state.fetch is not None
+
+    async def _run(self, token: object) -> None:
+        try:
+            client = await self._ensure_client()
+            if not self._current(token):
+                return
+            if client is None:
+                self._set(core.sign_in_cancelled(self.state))
+                return
+            fetch = self.state.fetch
+            assert fetch is not None
+            if fetch.query.kind.paged:
+                await self._read_listing(token, client, fetch)
+            else:
+                parsed = await client.summary(fetch.query)
+                if self._current(token):
+                    self._set(core.summary_arrived(self.state, parsed.records, parsed.problems, parsed.skipped))
+        except WallboardError as error:
+            if isinstance(error, AuthError):
+                await self._drop_client()
+            if self._current(token):
+                self._set(core.fetch_failed(self.state, str(error)))
+        except Exception as error:  # never a traceback on the board: name it in one line
+            if self._current(token):
+                self._set(core.fetch_failed(self.state, f"the report could not be fetched ({type(error).__name__})"))
+        finally:
+            if self._token is token:
+                self._token = None
+                self._worker = None
+
+    async def _read_listing(self, token: object, client: AnalyticsClient, fetch: core.Fetch) -> None:
+        listing = self._listings.get(fetch.serial)
+        if listing is None and fetch.purpose == core.MORE:
+            # its listing was closed (a refused sign-in drops them all): starting over would repeat rows
+            self._set(core.fetch_failed(self.state, core.LISTING_LOST))
+            return
+        if listing is None:
+            listing = Listing(client, fetch.query)
+            self._listings[fetch.serial] = listing
+        while core.wants_page(self.state):
+            page = await listing.next_page()
+            if not self._current(token):
+                return
+            if page is None or listing.progress is None:
+                break
+            self._set(core.page_arrived(self.state, page.records, page.problems, page.skipped, listing.progress))
+        if self._current(token):
+            self._set(core.fetch_finished(self.state))
+
+    def _prune_listings(self) -> None:
+        """Close the listings of tables no longer on the stack (nor being filled)."""
+        alive = {level.serial for level in self.state.levels}
+        if self.state.fetch is not None:
+            alive.add(self.state.fetch.serial)
+        for serial in [serial for serial in self._listings if serial not in alive]:
+            listing = self._listings.pop(serial)
+            task = asyncio.ensure_future(listing.aclose())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    # --- the client ----------------------------------------------------------------------------
+
+    async def _ensure_client(self) -> AnalyticsClient | None:
+        """The Work Analytics client, made on first use; ``None`` when setup was cancelled."""
+        async with self._client_lock:
+            if self.client is not None:
+                return self.client
+            settings = self.settings
+            username = settings.analytics.username
+            secrets = dict(self._secrets)
+            if not (username and ANALYTICS_API_KEY in secrets and ANALYTICS_PASSWORD in secrets):
+                found, needs = await asyncio.to_thread(gather, "analytics", settings)
+                found.update(secrets)
+                needs = replace(needs, missing=tuple(name for name in needs.missing if name not in found))
+                if needs.needed:
+                    config_path = str(settings.source or default_config_path())
+                    result = await self.app.push_screen_wait(SetupScreen(needs, config_path=config_path))
+                    if result is None:
+                        return None
+                    found.update(result.secrets)
+                    username = result.username or username
+                    self.settings = replace(settings, analytics=replace(settings.analytics, username=username))
+                secrets = found
+            self.client = self.connector(
+                self.settings.analytics.url, secrets[ANALYTICS_API_KEY], username, secrets[ANALYTICS_PASSWORD]
+            )
+            return self.client
+
+    async def _drop_client(self) -> None:
+        client, self.client = self.client, None
+        listings, self._listings = self._listings, {}
+        for listing in listings.values():
+            await listing.aclose()
+        if client is not None:
+            await client.aclose()
+
+    # --- export --------------------------------------------------------------------------------
+
+    async def _export(self) -> None:
+        level = self.state.level
+        if level is None:
+            self._set(replace(self.state, note=core.Note(core.NOTHING_TO_EXPORT)))
+            return
+        table = level.table
+        if table.empty:
+            self._set(replace(self.state, note=core.Note("Nothing to export: the table is empty.")))
+            return
+        directory = self.settings.export_path()
+        try:
+            where = await asyncio.to_thread(export_table, table, level.query, directory)
+        except WallboardError as error:
+            self._set(core.export_failed(self.state, str(error)))
+            self.app.notify(str(error), title="Export failed", severity="error", markup=False)
+            return
+        self._set(core.exported(self.state, len(table.rows), str(where)))
+        self.app.notify(core.saved_text(level, len(table.rows), str(where)), title="Export", markup=False)
+
+    # --- shutdown ------------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Stop the fetch and close the listings and the client (the App is exiting)."""
+        self._stop_worker()
+        await self._drop_client()
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)

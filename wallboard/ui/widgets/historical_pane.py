@@ -1,0 +1,359 @@
+"""The Historical tab: a compact form, a status line, and the report table under it.
+
+It draws a :class:`~wallboard.core.historical.HistoricalState` it is given (:meth:`show`)
+and turns what a person does into :class:`HistoricalPane.Request` messages for the App
+(which runs the fetches); it never fetches and decides nothing about the data itself.
+
+Keys inside the tab: Enter fetches (in a field or on Fetch) or opens the row under the
+cursor; Escape cancels a fetch, else walks back a table, else leaves a text field;
+``s`` / ``S`` sort; ``e`` exports; ``m`` / ``M`` read more rows / the rest. The board's
+keys (``1`` ``2`` ``3``, ``q``, ``?``) keep working everywhere except while typing in a
+text field, where they are text.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
+
+from wallboard.core.historical import (
+    FIELD_LABELS,
+    FORM_KINDS,
+    RANGE_LABELS,
+    RANGES,
+    Form,
+    HistoricalState,
+    empty_text,
+    path,
+    progress_fraction,
+    range_text,
+    status,
+)
+from wallboard.ui.widgets.report_grid import ReportGrid
+
+TEXT_FIELDS = ("start", "end", "zone", "pbx")
+PLACEHOLDERS = {
+    "start": "YYYY-MM-DD HH:MM:SS",
+    "end": "YYYY-MM-DD HH:MM:SS",
+    "zone": "Europe/London",
+    "pbx": "allpbxes or NAME,NAME",
+}
+
+
+class HistoricalPane(Vertical):
+    """The Historical tab's widgets; the App drives it through :meth:`show`."""
+
+    DEFAULT_CSS = """
+    HistoricalPane {
+        height: 1fr;
+        #hist-form { height: auto; padding: 0 1; background: $surface; }
+        .hist-row { height: 1; margin: 0; }
+        .hist-label { width: 7; height: 1; color: $foreground 75%; text-style: bold; }
+        .hist-label.-second { width: 6; margin-left: 2; }
+        #hist-kind { width: 24; }
+        #hist-range { width: 16; }
+        #hist-start, #hist-end { width: 21; }
+        #hist-zone { width: 24; }
+        #hist-pbx { width: 1fr; min-width: 12; max-width: 40; }
+        Select, Input { height: 1; }
+        Input.-invalid { background: $error 35%; }
+        #hist-fetch { margin-left: 2; min-width: 9; height: 1; }
+        #hist-statusbar { height: auto; padding: 0 1; }
+        #hist-progress { width: auto; height: 1; margin-right: 1; display: none; }
+        #hist-progress Bar { width: 12; }
+        #hist-progress.-shown { display: block; }
+        #hist-status { width: 1fr; height: auto; max-height: 4; color: $foreground 80%; }
+        #hist-status.-busy { color: $accent; }
+        #hist-status.-ok { color: $success; }
+        #hist-status.-warning { color: $warning; }
+        #hist-status.-error { color: $error; text-style: bold; }
+        #hist-path { height: 1; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis; }
+        #hist-empty { height: 1fr; padding: 1 2; color: $foreground 70%; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("s", "sort", "Sort"),
+        Binding("S", "reverse", "Reverse", show=False),
+        Binding("e", "export", "Export CSV"),
+        Binding("m", "more", "More rows"),
+        Binding("M", "all", "All rows", show=False),
+    ]
+
+    # --- what the pane asks the App for ------------------------------------------------------
+
+    class Request(Message):
+        """Something for the App to do with the Historical tab."""
+
+    class Ready(Request):
+        """The pane exists: send it the state to show."""
+
+    class FormChanged(Request):
+        def __init__(self, form: Form, field: str) -> None:
+            super().__init__()
+            self.form = form
+            self.field = field
+
+    class FetchRequested(Request):
+        def __init__(self, form: Form) -> None:
+            super().__init__()
+            self.form = form
+
+    class OpenRequested(Request):
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
+    class EscapePressed(Request):
+        pass
+
+    class SortRequested(Request):
+        """``column``: sort by it (again: reverse); ``None``: the next column; ``reverse``: flip."""
+
+        def __init__(self, column: int | None = None, reverse: bool = False) -> None:
+            super().__init__()
+            self.column = column
+            self.reverse = reverse
+
+    class MoreRequested(Request):
+        def __init__(self, everything: bool = False) -> None:
+            super().__init__()
+            self.everything = everything
+
+    class CursorMoved(Request):
+        def __init__(self, row: int, by_key: bool) -> None:
+            super().__init__()
+            self.row = row
+            self.by_key = by_key
+
+    class ExportRequested(Request):
+        pass
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state: HistoricalState | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="hist-form"):
+            with Horizontal(classes="hist-row"):
+                yield Label(FIELD_LABELS["kind"], classes="hist-label")
+                yield Select(
+                    [(kind.label, kind.name) for kind in FORM_KINDS], allow_blank=False, compact=True, id="hist-kind"
+                )
+                yield Label(FIELD_LABELS["range"], classes="hist-label -second")
+                yield Select([(RANGE_LABELS[name], name) for name in RANGES], allow_blank=False, compact=True, id="hist-range")
+            with Horizontal(classes="hist-row"):
+                yield Label(FIELD_LABELS["start"], classes="hist-label")
+                yield self._input("start")
+                yield Label(FIELD_LABELS["end"], classes="hist-label -second")
+                yield self._input("end")
+            with Horizontal(classes="hist-row"):
+                yield Label(FIELD_LABELS["zone"], classes="hist-label")
+                yield self._input("zone")
+                yield Label(FIELD_LABELS["pbx"], classes="hist-label -second")
+                yield self._input("pbx")
+                yield Button("Fetch", compact=True, variant="primary", id="hist-fetch")
+        with Horizontal(id="hist-statusbar"):
+            yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="hist-progress")
+            yield Static("", id="hist-status", markup=False)
+        yield Static("", id="hist-path", markup=False)
+        yield ReportGrid(id="hist-table")
+        yield Static("", id="hist-empty", markup=False)
+
+    def _input(self, key: str) -> Input:
+        return Input(placeholder=PLACEHOLDERS[key], compact=True, id=f"hist-{key}")
+
+    def on_mount(self) -> None:
+        self.query_one(ReportGrid).display = False
+        self.post_message(self.Ready())
+
+    @property
+    def grid(self) -> ReportGrid:
+        return self.query_one(ReportGrid)
+
+    def focus_default(self) -> None:
+        """Focus the table when it has rows, else Fetch (so Enter fetches at once). Never a
+        text field, so the board's number keys keep switching tabs."""
+        grid = self.grid
+        if grid.display and grid.row_count:
+            grid.focus()
+        else:
+            self.query_one("#hist-fetch", Button).focus()
+
+    def focus_field(self, key: str) -> None:
+        self.query_one(f"#hist-{key}").focus()
+
+    # --- drawing a state -----------------------------------------------------------------------
+
+    def show(self, state: HistoricalState) -> None:
+        """Draw ``state``: form values, status, the path of tables and the table on screen."""
+        previous = self.state
+        self.state = state
+        self._show_form(state)
+        self._show_status(state)
+        self._show_table(state, previous)
+        self.refresh_bindings()
+
+    def _show_form(self, state: HistoricalState) -> None:
+        form = state.form
+        with self.prevent(Select.Changed, Input.Changed):
+            for key, value in (("kind", form.kind), ("range", form.range)):
+                select = self.query_one(f"#hist-{key}", Select)
+                if select.value != value:
+                    select.value = value
+            for key in TEXT_FIELDS:
+                field = self.query_one(f"#hist-{key}", Input)
+                value = getattr(form, key)
+                if field.value != value:
+                    field.value = value
+                field.set_class(state.invalid == key, "-invalid")
+
+    def _show_status(self, state: HistoricalState) -> None:
+        note = status(state)
+        line = self.query_one("#hist-status", Static)
+        line.update(Content(note.text))
+        for tone in ("busy", "ok", "warning", "error"):
+            line.set_class(note.tone == tone, f"-{tone}")
+        bar = self.query_one(ProgressBar)
+        bar.set_class(state.fetch is not None, "-shown")
+        if state.fetch is not None:
+            fraction = progress_fraction(state.fetch)
+            if fraction is None:
+                bar.update(total=None)
+            else:
+                bar.update(total=100, progress=round(fraction * 100, 1))
+
+    def _show_table(self, state: HistoricalState, previous: HistoricalState | None) -> None:
+        level = state.level
+        crumbs = self.query_one("#hist-path", Static)
+        if level is None:
+            crumbs.display = False
+        else:
+            crumbs.display = True
+            crumbs.update(Content.assemble((" › ".join(path(state)), "bold"), " · ", (range_text(level.query), "dim")))
+        grid = self.grid
+        empty = empty_text(state)
+        shows_rows = level is not None and bool(level.records)
+        if shows_rows:
+            assert level is not None
+            focus_grid = previous is not None and _new_table(previous, state) and self._focus_is_here()
+            grid.display = True
+            grid.show_level(level)
+            if focus_grid:
+                grid.focus()
+        else:
+            if grid.has_focus:
+                self.query_one("#hist-fetch", Button).focus()
+            grid.display = False
+            grid.forget()
+        message = self.query_one("#hist-empty", Static)
+        message.display = not shows_rows
+        message.update(Content(empty or ""))
+
+    def _focus_is_here(self) -> bool:
+        focused = self.screen.focused if self.is_attached else None
+        return focused is None or self in focused.ancestors
+
+    # --- what a person does ------------------------------------------------------------------
+
+    def form(self) -> Form:
+        """The form as the widgets hold it now."""
+        kind = self.query_one("#hist-kind", Select).value
+        range_name = self.query_one("#hist-range", Select).value
+        texts = {key: self.query_one(f"#hist-{key}", Input).value for key in TEXT_FIELDS}
+        return Form(kind=str(kind), range=str(range_name), **texts)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._changed((event.select.id or "").removeprefix("hist-"))
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._changed((event.input.id or "").removeprefix("hist-"))
+
+    def _changed(self, key: str) -> None:
+        """Tell the App about an edit; not about widgets settling as they mount."""
+        if self.state is None:
+            return
+        form = self.form()
+        if getattr(form, key, None) != getattr(self.state.form, key, None):
+            self.post_message(self.FormChanged(form, key))
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.FetchRequested(self.form()))
+
+    @on(Button.Pressed, "#hist-fetch")
+    def _fetch_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.FetchRequested(self.form()))
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(self.OpenRequested(event.cursor_row))
+
+    @on(DataTable.HeaderSelected)
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.post_message(self.SortRequested(column=event.column_index))
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.CursorMoved(event.cursor_row, by_key=False))
+
+    @on(ReportGrid.Moved)
+    def _moved_by_key(self, event: ReportGrid.Moved) -> None:
+        event.stop()
+        self.post_message(self.CursorMoved(event.row, by_key=True))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.state
+        level = state.level if state is not None else None
+        if action in ("sort", "reverse", "export"):
+            return level is not None and bool(level.records)
+        if action in ("more", "all"):
+            return level is not None and level.more_to_read and state is not None and state.fetch is None
+        return True  # Escape always stays in the tab: the board's Escape must not pull focus to Agents
+
+    def action_back(self) -> None:
+        self.post_message(self.EscapePressed())
+
+    def leave_field(self) -> None:
+        """Escape with nothing to cancel or walk back: out of a text field, else nothing."""
+        if isinstance(self.screen.focused, Input):
+            self.focus_default()
+
+    def action_sort(self) -> None:
+        self.post_message(self.SortRequested())
+
+    def action_reverse(self) -> None:
+        self.post_message(self.SortRequested(reverse=True))
+
+    def action_export(self) -> None:
+        self.post_message(self.ExportRequested())
+
+    def action_more(self) -> None:
+        self.post_message(self.MoreRequested())
+
+    def action_all(self) -> None:
+        self.post_message(self.MoreRequested(everything=True))
+
+
+def _new_table(previous: HistoricalState, state: HistoricalState) -> bool:
+    """Whether ``state`` put a different table on screen (a fetch or a walk back)."""
+    before, after = previous.level, state.level
+    return after is not None and (before is None or before.serial != after.serial)
+
