@@ -36,8 +36,9 @@ from wallboard.core.agent_view import (
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.status import banner, header_parts
 from wallboard.core.thresholds import Level, break_level, queue_level
-from wallboard.core.totals import totals
-from wallboard.poller import Poller, Source
+from wallboard.core.totals import Totals, totals
+from wallboard.freshness import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
+from wallboard.poller import Poller, Schedule, Source
 from wallboard.themes import DEFAULT_THEME, ThemeCatalogue, ThemeSpec, bundled_themes_dir, discover
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.board import BoardScreen
@@ -116,10 +117,12 @@ class WallboardApp(App):
         wall: Callable[[], float] = time.time,
         mono: Callable[[], float] = time.monotonic,
         theme_dirs: Iterable[Path] | None = None,
+        cache_period: float = CACHE_PERIOD,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.source = source
+        self.schedule: Schedule = schedule_for(settings.interval, cache_period)
         self.wall = wall
         self.mono = mono
         self.zone = settings.zone()
@@ -129,6 +132,7 @@ class WallboardApp(App):
         self._agents_version = -1
         self._queues_version = -1
         self._stale_state: tuple[bool, bool] | None = None
+        self._totals_cache: tuple[tuple, tuple, Totals] | None = None
         self._alerting: set[str] = set()
         self._last_bell = float("-inf")
         self._rotation_timer = None
@@ -168,7 +172,9 @@ class WallboardApp(App):
         self.snapshot = self._initial_snapshot
         self._start_rotation()
         if self.source is not None:
-            self.poller = Poller(self.source, self.settings.interval, self._receive, wall=self.wall, mono=self.mono)
+            self.poller = Poller(
+                self.source, self.settings.interval, self._receive, wall=self.wall, mono=self.mono, schedule=self.schedule
+            )
             self.run_worker(self.poller.run(), name="poller", group="poller", exclusive=True)
 
     def on_unmount(self) -> None:
@@ -189,9 +195,18 @@ class WallboardApp(App):
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         self.apply_snapshot()
 
+    @property
+    def board_live(self) -> bool:
+        """The board's widgets exist and are not being torn down.
+
+        The poller runs in a worker and may publish while Textual shuts the app down
+        (``_running`` turns false first, then the widgets go).
+        """
+        return self.board.ready and self._running
+
     def apply_snapshot(self) -> None:
         """Push the current snapshot into the board's widgets (once they exist)."""
-        if not self.board.ready:
+        if not self.board_live:
             return
         snapshot = self.snapshot
         now = self.mono()
@@ -230,13 +245,11 @@ class WallboardApp(App):
             return
         snapshot = self.snapshot
         now_mono = self.mono()
+        syncs = None
+        if self.poller is not None and isinstance(self.schedule, PhaseLockedSchedule):
+            syncs = self.schedule.syncs()
         parts = header_parts(
-            self.settings.tenant,
-            snapshot,
-            totals(snapshot.agents.records, snapshot.queues.records),
-            self.wall(),
-            now_mono,
-            self.zone,
+            self.settings.tenant, snapshot, self._totals(snapshot), self.wall(), now_mono, self.zone, syncs
         )
         if self.has_class("tv"):
             tabs = self.board.query_one(TabbedContent)
@@ -245,11 +258,19 @@ class WallboardApp(App):
         header.show(parts, stale, snapshot.refused is not None)
         stale_banner.show(banner(snapshot, now_mono))
 
+    def _totals(self, snapshot: Snapshot) -> Totals:
+        """Totals of ``snapshot``, counted once per set of records (the header asks every second)."""
+        agents, queues = snapshot.agents.records, snapshot.queues.records
+        cached = self._totals_cache
+        if cached is None or cached[0] is not agents or cached[1] is not queues:
+            cached = self._totals_cache = (agents, queues, totals(agents, queues))
+        return cached[2]
+
     def _tick(self) -> None:
         snapshot = self.snapshot
         now = self.mono()
         stale = (snapshot.is_stale(snapshot.agents, now), snapshot.is_stale(snapshot.queues, now))
-        if not self.board.ready:
+        if not self.board_live:
             return
         if stale != self._stale_state:
             self.apply_snapshot()  # staleness changed: redraw the feeds as stale or fresh
