@@ -15,6 +15,7 @@ from wallboard.cli.simulate import add_scenario_options, build_simulator
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, Settings, default_config_path, load_settings
 from wallboard.errors import ApiError, ConfigError
+from wallboard.freshness import CACHE_PERIOD
 from wallboard.plain import render_agents, render_queues
 from wallboard.secret import Secret
 from wallboard.secrets import REALTIME_TOKEN, resolve
@@ -90,16 +91,16 @@ def demo(args: argparse.Namespace) -> int:
     simulator.start()
     try:
         settings = replace(settings, tenant=DEMO_TENANT, realtime_url=simulator.realtime_url)
-        return launch(settings, Secret(DEMO_TOKEN))
+        return launch(settings, Secret(DEMO_TOKEN), cache_period=simulator.scenario.cycle)
     finally:
         simulator.stop()
 
 
-def launch(settings: Settings, token: Secret) -> int:
+def launch(settings: Settings, token: Secret, cache_period: float = CACHE_PERIOD) -> int:
     """Run the board until the user quits (plain tables when output is not a terminal)."""
     try:
         if sys.stdout.isatty():
-            asyncio.run(_board(settings, token))
+            asyncio.run(_board(settings, token, cache_period))
         else:
             asyncio.run(_plain_loop(settings, token))
     except KeyboardInterrupt:
@@ -111,11 +112,11 @@ def _client(settings: Settings, token: Secret) -> RealtimeClient:
     return RealtimeClient(settings.realtime_url, settings.tenant, token, fmt=settings.format)  # type: ignore[arg-type]
 
 
-async def _board(settings: Settings, token: Secret) -> None:
+async def _board(settings: Settings, token: Secret, cache_period: float = CACHE_PERIOD) -> None:
     from wallboard.ui.app import WallboardApp  # Textual loads only for the interactive board
 
     async with _client(settings, token) as client:
-        await WallboardApp(settings, source=client).run_async()
+        await WallboardApp(settings, source=client, cache_period=cache_period).run_async()
 
 
 async def _plain_loop(settings: Settings, token: Secret) -> None:

@@ -40,6 +40,7 @@ from wallboard.core.totals import Totals, totals
 from wallboard.freshness import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
 from wallboard.poller import Poller, Schedule, Source
 from wallboard.themes import DEFAULT_THEME, ThemeCatalogue, ThemeSpec, bundled_themes_dir, discover
+from wallboard.ui.partial import trim
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
@@ -151,6 +152,11 @@ class WallboardApp(App):
         if settings.tv:
             self.add_class("tv")
 
+    def _display(self, screen: Screen, renderable) -> None:
+        # Partial updates from the middle of a line go out from where they start (see
+        # wallboard.ui.partial): the ticking timers cost a few cells, not whole lines.
+        super()._display(screen, trim(renderable))
+
     def _fallback_theme(self) -> str:
         return DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
 
@@ -233,7 +239,9 @@ class WallboardApp(App):
         shown = sum(1 for row in rows if not isinstance(row, GroupHeader))
         total = len(snapshot.agents.records)
         bar = f"{shown} of {total} agents · {self.options.describe()}"
-        self.board.query_one("#agents-bar", Static).update(Content(bar))
+        agents_bar = self.board.query_one("#agents-bar", Static)
+        if str(agents_bar.content) != bar:
+            agents_bar.update(Content(bar), layout=False)  # one line, fixed height: no relayout
 
     def refresh_header(self, screen: Screen | None = None) -> None:
         """Redraw the header and banner of ``screen`` (the visible one by default)."""
@@ -279,6 +287,8 @@ class WallboardApp(App):
             self.refresh_header(self.screen)
 
     def _check_alerts(self, snapshot: Snapshot) -> None:
+        if not self.settings.bell:
+            return  # only the bell needs it, and it walks every agent
         thresholds = self.settings.thresholds
         elapsed = snapshot.agents.age(self.mono())
         alerting = {f"queue:{q.queue_id}" for q in snapshot.queues.records if queue_level(q, thresholds) is Level.ALERT}
@@ -290,7 +300,7 @@ class WallboardApp(App):
         new = alerting - self._alerting
         self._alerting = alerting
         now = self.mono()
-        if new and self.settings.bell and now - self._last_bell >= BELL_EVERY:
+        if new and now - self._last_bell >= BELL_EVERY:
             self._last_bell = now
             self.bell()
 

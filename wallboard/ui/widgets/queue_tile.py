@@ -126,7 +126,7 @@ class QueueTile(Vertical, can_focus=True):
         label = self.query_one(f".{cls}", Label)
         if force or getattr(label, "_shown", None) != value:
             label._shown = value  # type: ignore[attr-defined]
-            label.update(Content(value))
+            label.update(Content(value), layout=False)  # one line of fixed width: no relayout
         label.set_class(level is Level.WARNING, "-warning-text")
         label.set_class(level is Level.ALERT, "-alert-text")
 
