@@ -81,6 +81,7 @@ async def test_a_refresh_sends_the_changed_cells_only_and_the_screen_matches_a_f
         driver = driver_of(app)
         driver.kept = []
         await pilot.pause(0.1)
+        await frame_after(pilot, driver, app._tick)  # settled: every line on screen painted once
         grid = app.board.query_one(AgentsGrid)
         records = list(app.snapshot.agents.records)
         target = grid.rows[3]

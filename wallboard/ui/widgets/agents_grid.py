@@ -139,6 +139,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         self._sort_key = "name"
         self._painted: dict[int, _Line | None] = {}  # screen line -> what it was last asked to show
         self._painted_top = 0  # the scroll offset those lines were painted at
+        self._cells_memo: dict[tuple[str, int | None], tuple[Agent, dict[str, Cell]]] = {}
 
     @property
     def sort_key(self) -> str:
@@ -180,6 +181,7 @@ class AgentsGrid(ScrollView, can_focus=True):
 
     def set_context(self, thresholds: Thresholds, zone) -> None:
         self.thresholds, self.zone = thresholds, zone
+        self._cells_memo.clear()
         self._repaint_all()
 
     def tick(self) -> None:
@@ -201,7 +203,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         cursor = key == self.cursor_key
         if isinstance(row, GroupHeader):
             return _Line(key, cursor, ((row.text, "group"),))
-        cells = agent_cells(row, shown_time_in_state(row, self._elapsed(), self.stale_after), self.thresholds, self.zone, self.wall())
+        cells = self._cells(row)
         return _Line(key, cursor, tuple((cells[c.key].text, cells[c.key].style) for c in self._layout.columns))
 
     def _visible_lines(self) -> range:
@@ -333,9 +335,15 @@ class AgentsGrid(ScrollView, can_focus=True):
         self._style_cache.clear()
         super().notify_style_update()
 
+    def _base_style(self) -> Style:
+        style = self._style_cache.get("__base__")
+        if style is None:
+            style = self._style_cache["__base__"] = self.rich_style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self._base_style()
         if y == 0:
             return self._header_line(width, base)
         index = self.scroll_offset.y + y - 1
@@ -366,10 +374,22 @@ class AgentsGrid(ScrollView, can_focus=True):
             segments.append(Segment(" " * (width - used), style))
         return Strip(segments, width).crop(0, width)
 
-    def _agent_line(self, agent: Agent, width: int, base: Style, cursor: bool) -> Strip:
-        elapsed = self._elapsed()
-        seconds = shown_time_in_state(agent, elapsed, self.stale_after)
+    def _cells(self, agent: Agent) -> dict[str, Cell]:
+        """The agent's cells now; the last few are remembered, as a line that changed is
+        first compared and then drawn within the same moment."""
+        seconds = shown_time_in_state(agent, self._elapsed(), self.stale_after)
+        key = (agent.agent_id, seconds)
+        found = self._cells_memo.get(key)
+        if found is not None and found[0] is agent:
+            return found[1]
         cells = agent_cells(agent, seconds, self.thresholds, self.zone, self.wall())
+        if len(self._cells_memo) > 4 * max(1, self.size.height):
+            self._cells_memo.clear()
+        self._cells_memo[key] = (agent, cells)
+        return cells
+
+    def _agent_line(self, agent: Agent, width: int, base: Style, cursor: bool) -> Strip:
+        cells = self._cells(agent)
         row_style = base + (self._style("stale") if self.stale else Style())
         cursor_style = self._style("cursor") if cursor else None
         segments = []

@@ -15,6 +15,8 @@ from wallboard.ui.widgets.queue_tile import QueueTile
 
 TILE_WIDTH = 38
 TV_TILE_WIDTH = 46
+MOUNT_BATCH = 8
+"""Tiles mounted per frame: hundreds of queues must not hold up the first agents paint."""
 
 
 class QueueBoard(VerticalScroll, can_focus=False):
@@ -47,12 +49,19 @@ class QueueBoard(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.columns = 2
         self.tiles: dict[str, QueueTile] = {}
+        self._pending: list[QueueTile] = []  # created, waiting for their turn to mount
+        self._wanted: list[str] = []
 
     def set_queues(self, queues: tuple[Queue, ...], thresholds: Thresholds, stale: bool) -> None:
         ordered = sorted(queues, key=lambda q: (q.name.casefold() or q.queue_id, q.queue_id))
         wanted = [queue.queue_id for queue in ordered]
-        for queue_id in [key for key in self.tiles if key not in wanted]:
-            self.tiles.pop(queue_id).remove()
+        keep = set(wanted)
+        for queue_id in [key for key in self.tiles if key not in keep]:
+            tile = self.tiles.pop(queue_id)
+            if tile in self._pending:
+                self._pending.remove(tile)
+            else:
+                tile.remove()
         empty = self.query(".empty")
         if not ordered and not empty:
             self.mount(Static(Content("No queues reported yet."), classes="empty"))
@@ -68,10 +77,29 @@ class QueueBoard(VerticalScroll, can_focus=False):
                 new_tiles.append(tile)
             else:
                 tile.show(text, stale)
+        self._wanted = wanted
         if new_tiles:
-            self.mount(*new_tiles)
+            start = not self._pending
+            self._pending.extend(new_tiles)
+            if start:
+                self._mount_batch()
+        elif not self._pending:
+            self._keep_order()
+
+    def _mount_batch(self) -> None:
+        """Mount a few waiting tiles, then let a frame through before the next few."""
+        batch, self._pending = self._pending[:MOUNT_BATCH], self._pending[MOUNT_BATCH:]
+        if batch:
+            self.mount(*batch)
+        if self._pending:
+            self.call_after_refresh(self._mount_batch)
+        else:
+            self.call_after_refresh(self._keep_order)
+
+    def _keep_order(self) -> None:
+        wanted = [key for key in self._wanted if key in self.tiles]
         current = [tile.queue_id for tile in self.query(QueueTile)]
-        if [key for key in current if key in wanted] != wanted:
+        if current != wanted and len(current) == len(wanted):
             for queue_id in wanted:  # keep the tiles in name order
                 self.move_child(self.tiles[queue_id], after=len(self.children) - 1)
 

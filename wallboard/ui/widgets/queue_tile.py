@@ -61,7 +61,9 @@ class QueueTile(Vertical, can_focus=True):
         super().__init__(id=id)
         self.queue_id = queue_id
         self._text = text
+        self._stale = False
         self._ready = False
+        self._parts: dict[str, Label | Digits] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top"):
@@ -87,10 +89,12 @@ class QueueTile(Vertical, can_focus=True):
 
     def on_mount(self) -> None:
         self._ready = True
-        self.show(self._text, force=True)
+        self.show(self._text, self._stale, force=True)
 
     def show(self, text: QueueText, stale: bool = False, force: bool = False) -> None:
-        previous, self._text = self._text, text
+        if not force and self._ready and text == self._text and stale == self._stale:
+            return  # nothing to do: most queues, most refreshes
+        previous, self._text, self._stale = self._text, text, stale
         self.set_class(stale, "-stale")
         if not self._ready:
             return
@@ -114,8 +118,14 @@ class QueueTile(Vertical, can_focus=True):
         self._label("thirty", text.thirty, Level.OK, force, previous)
         self._label("status", text.status, text.level, force, previous)
 
+    def _part(self, selector: str, kind):
+        part = self._parts.get(selector)
+        if part is None:
+            part = self._parts[selector] = self.query_one(selector, kind)
+        return part
+
     def _digits(self, selector: str, value: str, level: Level) -> None:
-        digits = self.query_one(selector, Digits)
+        digits = self._part(selector, Digits)
         shown = value if value != "—" else "-"
         if digits.value != shown:
             digits.update(shown)
@@ -123,7 +133,7 @@ class QueueTile(Vertical, can_focus=True):
         digits.set_class(level is Level.ALERT, "-alert-text")
 
     def _label(self, cls: str, value: str, level: Level, force: bool, previous: QueueText) -> None:
-        label = self.query_one(f".{cls}", Label)
+        label = self._part(f".{cls}", Label)
         if force or getattr(label, "_shown", None) != value:
             label._shown = value  # type: ignore[attr-defined]
             label.update(Content(value), layout=False)  # one line of fixed width: no relayout
