@@ -316,6 +316,8 @@ class WallboardApp(App):
             return
         active = self.board.query_one(TabbedContent).active
         if active == "agents":
+            if isinstance(self.focused, Input) and self.focused.id == "search":
+                return  # a late call (after a tab change) must not take the search box from the user
             self.board.query_one(AgentsGrid).focus()
         elif active == "queues":
             focused = self.focused
@@ -329,6 +331,8 @@ class WallboardApp(App):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        if self.board_live:
+            self.board.query_one(QueueBoard).catch_up()  # it skips updates while hidden
         self.call_after_refresh(self.focus_tab_content)
         self.refresh_header()
 

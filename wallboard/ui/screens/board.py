@@ -20,7 +20,7 @@ from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
 
 class BoardScreen(Screen):
-    AUTO_FOCUS = None  # the app focuses the active tab's content itself
+    AUTO_FOCUS = ""  # none: the app focuses the active tab's content itself (None would mean the app's "*")
 
     BINDINGS = [
         Binding("1", "app.show_tab('agents')", "Agents", show=False),
@@ -76,4 +76,6 @@ class BoardScreen(Screen):
     def on_mount(self) -> None:
         self.ready = True  # children exist from here on (is_mounted turns true only later)
         self.app.apply_snapshot()  # type: ignore[attr-defined]
+        if self.settings.start_tab == "agents":
+            self.set_focus(self.query_one(AgentsGrid))  # at once: keys may come before the first frame
         self.call_after_refresh(self.app.focus_tab_content)  # type: ignore[attr-defined]

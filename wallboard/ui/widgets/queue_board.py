@@ -51,8 +51,29 @@ class QueueBoard(VerticalScroll, can_focus=False):
         self.tiles: dict[str, QueueTile] = {}
         self._pending: list[QueueTile] = []  # created, waiting for their turn to mount
         self._wanted: list[str] = []
+        self._latest: tuple[tuple[Queue, ...], Thresholds, bool] | None = None
+        self._empty: Static | None = None
 
     def set_queues(self, queues: tuple[Queue, ...], thresholds: Thresholds, stale: bool) -> None:
+        """Show ``queues``; while the queues tab is hidden, only remember them (a hidden
+        board costs nothing) and catch up when it is shown (:meth:`catch_up`)."""
+        self._latest = (queues, thresholds, stale)
+        if self._on_screen():
+            self._apply(queues, thresholds, stale)
+
+    def catch_up(self) -> None:
+        if self._latest is not None and self._on_screen():
+            self._apply(*self._latest)
+
+    def _on_screen(self) -> bool:
+        node = self
+        while node is not None and hasattr(node, "display"):
+            if not node.display:
+                return False
+            node = node.parent
+        return True
+
+    def _apply(self, queues: tuple[Queue, ...], thresholds: Thresholds, stale: bool) -> None:
         ordered = sorted(queues, key=lambda q: (q.name.casefold() or q.queue_id, q.queue_id))
         wanted = [queue.queue_id for queue in ordered]
         keep = set(wanted)
@@ -62,11 +83,12 @@ class QueueBoard(VerticalScroll, can_focus=False):
                 self._pending.remove(tile)
             else:
                 tile.remove()
-        empty = self.query(".empty")
-        if not ordered and not empty:
-            self.mount(Static(Content("No queues reported yet."), classes="empty"))
-        elif ordered and empty:
-            empty.remove()
+        if not ordered and self._empty is None:
+            self._empty = Static(Content("No queues reported yet."), classes="empty")
+            self.mount(self._empty)
+        elif ordered and self._empty is not None:
+            self._empty.remove()
+            self._empty = None
         new_tiles = []
         for queue in ordered:
             text = queue_text(queue, thresholds)
@@ -98,17 +120,19 @@ class QueueBoard(VerticalScroll, can_focus=False):
 
     def _keep_order(self) -> None:
         wanted = [key for key in self._wanted if key in self.tiles]
-        current = [tile.queue_id for tile in self.query(QueueTile)]
+        current = [tile.queue_id for tile in self.ordered_tiles()]
         if current != wanted and len(current) == len(wanted):
             for queue_id in wanted:  # keep the tiles in name order
                 self.move_child(self.tiles[queue_id], after=len(self.children) - 1)
 
     def ordered_tiles(self) -> list[QueueTile]:
-        return list(self.query(QueueTile))
+        return [child for child in self.children if isinstance(child, QueueTile)]
 
     def focus_tile(self, queue_id: str | None = None) -> None:
         tiles = self.ordered_tiles()
         if not tiles:
+            if self._pending:  # just shown: the first tiles are on their way
+                self.call_after_refresh(self.focus_tile, queue_id)
             return
         target = next((t for t in tiles if t.queue_id == queue_id), tiles[0])
         target.focus()
