@@ -24,7 +24,7 @@ import resource
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from wallboard.bench.data import queues_for
 
@@ -66,23 +66,34 @@ def start_simulator(agents: int, queues: int, seed: int = 1, cycle: float = CYCL
     raise RuntimeError("the simulator did not start")
 
 
-def measure(agents: int, *, windows: int = 6, warmup: float = 90.0, size: str = "160x45", cycle: float = CYCLE) -> BoardFigures:
+def measure(
+    agents: int, *, windows: int = 6, warmup: float = 90.0, size: str = "160x45", cycle: float = CYCLE, starts: int = 3
+) -> BoardFigures:
+    """One steady-state run; startup is the median of ``starts`` board processes."""
     queues = queues_for(agents)
     simulator, url = start_simulator(agents, queues, cycle=cycle)
     try:
-        spawned = time.time()
-        result = subprocess.run(
-            [sys.executable, "-m", "wallboard.bench.board", "--url", url, "--agents", str(agents),
-             "--windows", str(windows), "--warmup", str(warmup), "--size", size, "--cycle", str(cycle),
-             "--spawned", repr(spawned)],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "TEXTUAL_COLOR_SYSTEM": "truecolor"},
-            timeout=warmup + (windows + 6) * cycle + 120,
-        )
+        figures = _board_process(url, agents, windows, warmup, size, cycle)
+        startups = [figures.startup_seconds]
+        for _ in range(starts - 1):
+            startups.append(_board_process(url, agents, 0, 0, size, cycle).startup_seconds)
     finally:
         simulator.terminate()
         simulator.wait(10)
+    return replace(figures, startup_seconds=sorted(startups)[len(startups) // 2])
+
+
+def _board_process(url: str, agents: int, windows: int, warmup: float, size: str, cycle: float) -> BoardFigures:
+    spawned = time.time()
+    result = subprocess.run(
+        [sys.executable, "-m", "wallboard.bench.board", "--url", url, "--agents", str(agents),
+         "--windows", str(windows), "--warmup", str(warmup), "--size", size, "--cycle", str(cycle),
+         "--spawned", repr(spawned)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TEXTUAL_COLOR_SYSTEM": "truecolor"},
+        timeout=warmup + (windows + 6) * cycle + 120,
+    )
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
         raise RuntimeError(f"the board process failed: {result.stderr[-2000:]}")
@@ -90,6 +101,19 @@ def measure(agents: int, *, windows: int = 6, warmup: float = 90.0, size: str = 
 
 
 # --- the board process -------------------------------------------------------------------
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. On Linux from /proc (VmHWM): ru_maxrss keeps
+    the parent's peak across fork and exec, so a child would report the bench's own."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu() -> float:
@@ -120,6 +144,10 @@ async def _run(args: argparse.Namespace) -> BoardFigures:
         async with app.run_test(headless=False, size=(width, height)):
             driver = driver_of(app)
             driver.on_write = on_write
+            while not first_paint:
+                await asyncio.sleep(0.02)
+            if args.windows == 0:  # startup only
+                return _startup_only(args, first_paint[0])
             started = time.monotonic()
             schedule = app.schedule
             while time.monotonic() - started < args.warmup:
@@ -143,7 +171,7 @@ async def _run(args: argparse.Namespace) -> BoardFigures:
                     await asyncio.sleep(0.001)
                 repaints.append(driver.bytes - written)
     per_minute = 60 / args.cycle
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    peak = _peak_rss_mb()
     return BoardFigures(
         agents=args.agents,
         queues=queues_for(args.agents),
@@ -156,6 +184,11 @@ async def _run(args: argparse.Namespace) -> BoardFigures:
         windows=args.windows,
         locked=locked,
     )
+
+
+def _startup_only(args: argparse.Namespace, painted: float) -> BoardFigures:
+    nan = float("nan")
+    return BoardFigures(args.agents, queues_for(args.agents), args.size, painted - args.spawned, nan, nan, nan, _peak_rss_mb(), 0, False)
 
 
 def main() -> None:

@@ -38,7 +38,6 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from enum import Enum
-from statistics import median
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +199,12 @@ class PhaseTracker:
 
     @property
     def latency(self) -> float:
-        return median(self._latencies) if self._latencies else 0.0
+        """The median of the last few answers' round trips."""
+        if not self._latencies:
+            return 0.0
+        ordered = sorted(self._latencies)
+        middle = len(ordered) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
     @property
     def good_width(self) -> float:
