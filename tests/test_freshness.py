@@ -54,3 +54,12 @@ async def test_the_header_shows_the_data_age_and_the_learnt_phase():
                 assert "synced :" in text and "as of " in text
                 assert isinstance(app.schedule, PhaseLockedSchedule)
                 assert any(sync is not None and sync.locked for sync in app.schedule.syncs().values())
+
+
+async def test_after_the_cache_moves_its_phase_the_board_learns_it_again():
+    locked, _ = await compare(
+        cycle=CYCLE, seconds=11.0, warmup=9.0, agents=30, queues=4, fixed_boards=1, phase=0.1, jump_at=5.0, jump_by=0.2
+    )
+    assert locked.relearns >= 1, "the move was noticed"
+    assert locked.relocked_after_jump is not None
+    assert locked.lags and sorted(locked.lags)[len(locked.lags) // 2] < CYCLE / 4

@@ -112,11 +112,14 @@ def _check(label: str, ok: bool, detail: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m wallboard.bench", description=__doc__)
-    parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], help="which sections (default: all)")
+    parser.add_argument("sections", nargs="*", metavar="SECTION", help=f"any of {', '.join(SECTIONS)} (default: all)")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="agent counts (default 50,500,2000,5000)")
     parser.add_argument("--quick", action="store_true", help="shorter runs, for a look while working")
     parser.add_argument("--size", default="160x45", help="terminal size for the board section (default 160x45)")
     args = parser.parse_args(argv)
+    unknown = [name for name in args.sections if name not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section {unknown[0]!r}: choose from {', '.join(SECTIONS)}")
     sections = args.sections or list(SECTIONS)
     sizes = [int(n) for n in args.sizes.split(",") if n]
     _print("# wallboard benchmark\n")

@@ -181,7 +181,7 @@ async def compare(
     locked_at: float | None = None
     jumped_at: float | None = None
     relock: float | None = None
-    relearns_at_jump = 0
+    relearns_at_jump: list[int] = []
     clients = [
         RealtimeClient(server.url + REALTIME_PATH, board.tenant, TOKEN, timeouts=Timeouts(2, 5, 10)) for board in boards
     ]
@@ -199,15 +199,16 @@ async def compare(
                 for board in boards:
                     if len(board.shown) == len(FEEDS):
                         board.ages.extend(wall - moment for moment in board.shown.values())
-            trackers = schedule.trackers.values()
+            trackers = list(schedule.trackers.values())
             if locked_at is None and all(tracker.locked for tracker in trackers):
                 locked_at = now - started
             if jump_at is not None and jumped_at is None and now - started >= jump_at:
                 jumped_at = now
-                relearns_at_jump = sum(tracker.relearns for tracker in trackers)
+                relearns_at_jump = [tracker.relearns for tracker in trackers]
                 scenario.jump(scenario.phase + jump_by)
             if jumped_at is not None and relock is None:
-                if sum(t.relearns for t in trackers) > relearns_at_jump and all(t.locked for t in trackers):
+                moved = [t for t, before in zip(trackers, relearns_at_jump) if t.relearns > before]
+                if moved and all(t.locked for t in moved):  # the endpoints that noticed are locked again
                     relock = now - jumped_at
             await asyncio.sleep(sample_every)
     finally:
