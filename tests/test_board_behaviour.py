@@ -133,7 +133,10 @@ async def test_the_board_shows_the_simulator_and_r_refreshes():
                     if len(agent_rows(app)) == 25:
                         break
                 assert len(agent_rows(app)) == 25
+                await pilot.press("2")  # queue tiles are built when their tab is shown
+                await pilot.pause()
                 assert len(app.board.query("QueueTile")) == 4
+                await pilot.press("1")
                 before = sim.requests["agents"]
                 await pilot.press("r")
                 await pilot.pause(0.5)

@@ -30,7 +30,22 @@ def test_totals():
 def test_header_when_live():
     snapshot = Snapshot(live(AGENTS), live(QUEUES), interval=10)
     parts = header_parts("acme", snapshot, totals(AGENTS, QUEUES), 1_700_000_003.0, 103.0, UTC)
-    assert [p.text for p in parts] == ["acme", "22:13:23", "as of 22:13:20", "● live", "●1 ■2 ?1", "waiting 5", "longest 1:35"]
+    assert [p.text for p in parts] == ["acme", "22:13:23", "as of 22:13:20 (3.0s)", "● live", "●1 ■2 ?1", "waiting 5", "longest 1:35"]
+
+
+def test_header_dates_data_by_the_cache_refresh_once_the_phase_is_locked():
+    from wallboard.core.phase import CacheSync
+
+    snapshot = Snapshot(live(AGENTS, mono=100.0), live(QUEUES, mono=101.0), interval=10)
+    locked = CacheSync(refresh=99.75, spread=0.2, period=10.0, locked=True)  # refreshes at ...9.75 on mono
+    parts = header_parts("acme", snapshot, totals((), ()), 1_700_000_003.0, 103.0, UTC, {"agents": locked, "queues": locked})
+    # both answers came from the refresh at 99.75; wall - mono = 1_699_999_900, so :9.75 + 0 -> ":09.8"
+    assert [p.text for p in parts[:4]] == ["acme", "22:13:23", "as of 22:13:19 (3.2s)", "synced :09.8"]
+    learning = CacheSync(refresh=99.0, spread=3.0, period=10.0, locked=False)
+    parts = header_parts("acme", snapshot, totals((), ()), 1_700_000_003.0, 103.0, UTC, {"agents": learning, "queues": None})
+    assert [p.text for p in parts[:4]] == ["acme", "22:13:23", "as of 22:13:20 (3.0s)", "syncing"]
+    old = header_parts("acme", snapshot, totals((), ()), 1_700_000_012.0, 112.0, UTC, {"agents": locked, "queues": locked})
+    assert old[2] == Part("as of 22:13:19 (12s)", "dim", 3) and old[3] == Part("synced :09.8", "dim", 5)
 
 
 def test_header_says_stale_with_the_age_after_two_intervals():

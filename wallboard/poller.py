@@ -34,12 +34,15 @@ class Source(Protocol):
 
 
 class Schedule:
-    """When to poll next after a success: a fixed period from the previous start."""
+    """When to poll next after a success: a fixed period from the previous start.
+
+    ``answered`` is when the answer arrived (before parsing); ``finished`` is now.
+    """
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
 
-    def next_delay(self, feed: str, started: float, finished: float, changed: bool) -> float:
+    def next_delay(self, feed: str, started: float, finished: float, changed: bool, answered: float | None = None) -> float:
         return max(0.0, started + self.interval - finished)
 
 
@@ -133,7 +136,8 @@ class Poller:
             )
             self._publish(name, feed)
             changed = feed.version != previous.version
-            await self._sleep(name, self.schedule.next_delay(name, started, self.mono(), changed))
+            answered = started + fetched.elapsed
+            await self._sleep(name, self.schedule.next_delay(name, started, self.mono(), changed, answered))
 
     def _failure_delay(self, name: str, retry_after: float | None) -> float:
         return self.backoff.delay(self._feed(name).failures + 1, retry_after)

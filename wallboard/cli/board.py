@@ -16,6 +16,7 @@ from wallboard.cli.simulate import add_scenario_options, build_simulator
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, Settings, default_config_path, load_settings
 from wallboard.errors import ApiError, ConfigError
+from wallboard.freshness import CACHE_PERIOD
 from wallboard.plain import render_agents, render_queues
 from wallboard.secret import Secret
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
@@ -108,19 +109,24 @@ def demo(args: argparse.Namespace) -> int:
         analytics = replace(settings.analytics, url=simulator.analytics_url, username=DEMO_USERNAME, pbx=("allpbxes",))
         settings = replace(settings, tenant=DEMO_TENANT, realtime_url=simulator.realtime_url, analytics=analytics)
         demo_secrets = {ANALYTICS_API_KEY: Secret(DEMO_API_KEY), ANALYTICS_PASSWORD: Secret(DEMO_PASSWORD)}
-        return launch(settings, Secret(DEMO_TOKEN), demo_secrets)
+        return launch(settings, Secret(DEMO_TOKEN), demo_secrets, cache_period=simulator.scenario.cycle)
     finally:
         simulator.stop()
 
 
-def launch(settings: Settings, token: Secret, analytics_secrets: Mapping[str, Secret] | None = None) -> int:
+def launch(
+    settings: Settings,
+    token: Secret,
+    analytics_secrets: Mapping[str, Secret] | None = None,
+    cache_period: float = CACHE_PERIOD,
+) -> int:
     """Run the board until the user quits (plain tables when output is not a terminal).
 
     ``analytics_secrets`` (the demo's) spare the Historical tab from looking them up.
     """
     try:
         if sys.stdout.isatty():
-            asyncio.run(_board(settings, token, analytics_secrets))
+            asyncio.run(_board(settings, token, analytics_secrets, cache_period))
         else:
             asyncio.run(_plain_loop(settings, token))
     except KeyboardInterrupt:
@@ -143,11 +149,17 @@ def _run_board(settings: Settings) -> int:
     return app.return_code or 0
 
 
-async def _board(settings: Settings, token: Secret, analytics_secrets: Mapping[str, Secret] | None = None) -> None:
+async def _board(
+    settings: Settings,
+    token: Secret,
+    analytics_secrets: Mapping[str, Secret] | None = None,
+    cache_period: float = CACHE_PERIOD,
+) -> None:
     from wallboard.ui.app import WallboardApp  # Textual loads only for the interactive board
 
     async with _client(settings, token) as client:
-        await WallboardApp(settings, source=client, analytics_secrets=analytics_secrets).run_async()
+        app = WallboardApp(settings, source=client, analytics_secrets=analytics_secrets, cache_period=cache_period)
+        await app.run_async()
 
 
 async def _plain_loop(settings: Settings, token: Secret) -> None:

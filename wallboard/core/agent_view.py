@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import tzinfo
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from wallboard.config import Thresholds
@@ -110,7 +111,13 @@ def arrange(agents: Iterable[Agent], options: ViewOptions) -> tuple[Row, ...]:
 
 
 def _name_key(agent: Agent) -> tuple[str, str]:
-    return (agent.name.casefold() or agent.agent_id.casefold(), agent.agent_id)
+    return _folded(agent.name, agent.agent_id)
+
+
+@lru_cache(maxsize=65536)
+def _folded(name: str, agent_id: str) -> tuple[str, str]:
+    """The name sort key; cached, since names barely change between refreshes of thousands."""
+    return (name.casefold() or agent_id.casefold(), agent_id)
 
 
 def _sort_key(sort: str):
@@ -245,10 +252,21 @@ def agent_cells(
 
 def _login_text(epoch: int | None, zone: tzinfo | None, now_wall: float | None) -> str:
     """Login time as ``HH:MM`` today, or the date when it was another day."""
+    if epoch is None:
+        return NO_VALUE
+    # Every zone's offset is a whole number of quarter hours, so the local date is the same
+    # throughout each quarter hour: the text can be cached per quarter.
+    quarter = None if now_wall is None else int(now_wall // 900)
+    return _login_text_cached(epoch, zone, quarter)
+
+
+@lru_cache(maxsize=8192)
+def _login_text_cached(epoch: int, zone: tzinfo | None, quarter: int | None) -> str:
+    """Formatting dates is the dearest part of a row; logins do not change by the second."""
     moment = fmt.local_datetime(epoch, zone)
     if moment is None:
         return NO_VALUE
-    today = fmt.local_datetime(now_wall, zone)
+    today = fmt.local_datetime(quarter * 900, zone) if quarter is not None else None
     if today is not None and moment.date() != today.date():
         return moment.strftime("%d %b")
     return moment.strftime("%H:%M")

@@ -27,9 +27,9 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
-from wallboard.core.numbers import to_number
+from wallboard.core.numbers import MAX_NUMBER, to_number
 from wallboard.core.models import Agent, FieldSpec, Kind, Queue, field_specs
-from wallboard.core.text import clean_text
+from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
 
 Format = Literal["json", "xml"]
 R = TypeVar("R", Agent, Queue)
@@ -261,8 +261,29 @@ def _lookup(item: dict, spec: FieldSpec) -> Any:
     return None
 
 
+_NUMERIC_KINDS = frozenset(Kind) - {Kind.KEY, Kind.TEXT, Kind.WORD}
+
+
 def _convert(raw: Any, spec: FieldSpec, problems: _Problems, label: str, index: int) -> Any:
     kind = spec.kind
+    # Fast paths for what servers send almost always (a JSON integer, an XML string of
+    # digits, plain printable text); anything else takes the general rules below.
+    raw_type = type(raw)
+    if kind in _NUMERIC_KINDS:
+        if raw_type is int and 0 <= raw <= MAX_NUMBER:
+            whole = raw
+        elif raw_type is str and raw.isascii() and raw.isdigit() and len(raw) <= 15:
+            whole = int(raw)
+        else:
+            whole = None
+        if whole is not None:
+            if kind is Kind.PERCENT:
+                return float(whole)
+            if kind is Kind.EPOCH and whole == 0:
+                return None
+            return whole
+    elif raw_type is str and kind is Kind.TEXT and raw.isascii() and raw.isprintable() and len(raw) <= MAX_TEXT_LENGTH:
+        return raw.strip()
     if kind in (Kind.KEY, Kind.TEXT, Kind.WORD):
         if raw is None:
             return ""

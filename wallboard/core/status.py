@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import Mapping
 
 from wallboard.core import formatting as fmt
 from wallboard.core.codes import AGENT_STATUS
+from wallboard.core.phase import CacheSync, data_moment
 from wallboard.core.snapshot import Feed, Health, Snapshot
 from wallboard.core.totals import Totals
 
@@ -51,6 +53,35 @@ def _retry_in(feed: Feed, now_mono: float) -> str:
     return f" in {fmt.age(max(0.0, feed.retry_at_mono - now_mono) + 0.999)}"
 
 
+def data_age(snapshot: Snapshot, now_mono: float, syncs: Mapping[str, CacheSync | None] | None = None) -> float | None:
+    """How old the oldest data on screen is: since its cache refresh when the phase is
+    known (``syncs``, per feed), else since it arrived."""
+    syncs = syncs or {}
+    moments = [
+        data_moment(feed.received_mono, syncs.get(name))
+        for name, feed in (("agents", snapshot.agents), ("queues", snapshot.queues))
+    ]
+    known = [moment for moment in moments if moment is not None]
+    return max(0.0, now_mono - min(known)) if known else None
+
+
+def age_text(seconds: float) -> str:
+    """``0.4s`` to ``9.9s`` with a tenth (freshness is the point), then ``12s``, ``2m 05s``."""
+    return f"{seconds:.1f}s" if seconds < 9.95 else fmt.age(seconds)
+
+
+def sync_part(syncs: Mapping[str, CacheSync | None] | None, wall_offset: float) -> Part | None:
+    """Where in the cache's cycle the poller has locked on (seconds past each 10 s mark)."""
+    if syncs is None:
+        return None
+    found = [sync for sync in (syncs.get("agents"), syncs.get("queues")) if sync is not None]
+    locked = [sync for sync in found if sync.locked]
+    if locked:
+        phase = locked[0].phase_of(wall_offset)
+        return Part(f"synced :{phase:04.1f}", "dim", 5)
+    return Part("syncing", "dim", 5)
+
+
 def header_parts(
     tenant: str,
     snapshot: Snapshot,
@@ -58,11 +89,17 @@ def header_parts(
     now_wall: float,
     now_mono: float,
     zone: tzinfo | None,
+    syncs: Mapping[str, CacheSync | None] | None = None,
 ) -> list[Part]:
+    """The header's parts; ``syncs`` (per feed) is what the poller knows of the cache phase."""
     parts = [Part(tenant or "—", "title", 1), Part(clock_text(now_wall, zone), "clock", 1)]
-    received = [feed.received_wall for feed in (snapshot.agents, snapshot.queues) if feed.received_wall]
-    if received:
-        parts.append(Part(f"as of {clock_text(min(received), zone)}", "dim", 3))
+    shown_age = data_age(snapshot, now_mono, syncs)
+    if shown_age is not None:
+        data_clock = clock_text(now_wall - shown_age, zone)
+        parts.append(Part(f"as of {data_clock} ({age_text(shown_age)})", "dim", 3))
+    synced = sync_part(syncs, now_wall - now_mono) if shown_age is not None else None
+    if synced is not None:
+        parts.append(synced)
     age = snapshot.oldest_age(now_mono)
     stale = snapshot.stale_feeds(now_mono)
     if stale:

@@ -38,13 +38,15 @@ from wallboard.core.agent_view import (
 from wallboard.core.snapshot import Snapshot
 from wallboard.core.status import Part, banner, empty_grid_text, header_parts
 from wallboard.core.thresholds import Level, break_level, queue_level
-from wallboard.core.totals import totals
+from wallboard.core.totals import Totals, totals
 from wallboard.errors import WallboardError
-from wallboard.poller import Poller, Source
+from wallboard.freshness import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
+from wallboard.poller import Poller, Schedule, Source
 from wallboard.secret import Secret
 from wallboard.secrets import REALTIME_TOKEN
 from wallboard.setup_needs import gather
 from wallboard.themes import DEFAULT_THEME, ThemeCatalogue, ThemeSpec, bundled_themes_dir, discover
+from wallboard.ui.partial import trim
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
@@ -97,6 +99,7 @@ class WallboardApp(App):
     /* Rules that depend on the app's mode classes: .compact (short terminals) and .tv. */
     .compact QueueTile {
         height: 9;
+        .big { display: none; }
         .top { height: 2; }
         Digits { display: none; }
         .waiting-word { display: block; }
@@ -137,12 +140,14 @@ class WallboardApp(App):
         theme_dirs: Iterable[Path] | None = None,
         analytics_secrets: Mapping[str, Secret] | None = None,
         analytics_connector: AnalyticsConnector = analytics_client,
+        cache_period: float = CACHE_PERIOD,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.source = source
         self.connector = connector
         self._owned_client: ClosableSource | None = None
+        self.schedule: Schedule = schedule_for(settings.interval, cache_period)
         self.wall = wall
         self.mono = mono
         self.zone = settings.zone()
@@ -153,6 +158,7 @@ class WallboardApp(App):
         self._agents_version = -1
         self._queues_version = -1
         self._stale_state: tuple[bool, bool] | None = None
+        self._totals_cache: tuple[tuple, tuple, Totals] | None = None
         self._alerting: set[str] = set()
         self._last_bell = float("-inf")
         self._rotation_timer = None
@@ -180,6 +186,11 @@ class WallboardApp(App):
         if settings.tv:
             self.add_class("tv")
 
+    def _display(self, screen: Screen, renderable) -> None:
+        # Partial updates from the middle of a line go out from where they start (see
+        # wallboard.ui.partial): the ticking timers cost a few cells, not whole lines.
+        super()._display(screen, trim(renderable))
+
     def _fallback_theme(self) -> str:
         return DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
 
@@ -206,7 +217,9 @@ class WallboardApp(App):
             self.run_worker(self._connect(), name="connect", group="connect", exclusive=True)
 
     def _start_polling(self, source: Source) -> None:
-        self.poller = Poller(source, self.settings.interval, self._receive, wall=self.wall, mono=self.mono)
+        self.poller = Poller(
+            source, self.settings.interval, self._receive, wall=self.wall, mono=self.mono, schedule=self.schedule
+        )
         self.run_worker(self.poller.run(), name="poller", group="poller", exclusive=True)
 
     async def _connect(self) -> None:
@@ -259,6 +272,15 @@ class WallboardApp(App):
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         self.apply_snapshot()
 
+    @property
+    def board_live(self) -> bool:
+        """The board's widgets exist and are not being torn down.
+
+        The poller runs in a worker and may publish while Textual shuts the app down
+        (``_running`` turns false first, then the widgets go).
+        """
+        return self.board.ready and self._running
+
     def apply_snapshot(self) -> None:
         """Push the current snapshot into the board's widgets (once they exist)."""
         if not self.board_live:
@@ -289,7 +311,9 @@ class WallboardApp(App):
         shown = sum(1 for row in rows if not isinstance(row, GroupHeader))
         total = len(snapshot.agents.records)
         bar = f"{shown} of {total} agents · {self.options.describe()}"
-        self.board.agents_bar.update(Content(bar))
+        agents_bar = self.board.agents_bar
+        if str(agents_bar.content) != bar:
+            agents_bar.update(Content(bar), layout=False)  # one line, fixed height: no relayout
 
     def refresh_header(self, screen: Screen | None = None) -> None:
         """Redraw the header and banner of ``screen`` (the visible one by default)."""
@@ -303,19 +327,25 @@ class WallboardApp(App):
             return
         snapshot = self.snapshot
         now_mono = self.mono()
+        syncs = None
+        if self.poller is not None and isinstance(self.schedule, PhaseLockedSchedule):
+            syncs = self.schedule.syncs()
         parts = header_parts(
-            self.settings.tenant,
-            snapshot,
-            totals(snapshot.agents.records, snapshot.queues.records),
-            self.wall(),
-            now_mono,
-            self.zone,
+            self.settings.tenant, snapshot, self._totals(snapshot), self.wall(), now_mono, self.zone, syncs
         )
         if self.has_class("tv"):
             parts.insert(1, Part(self.active_tab.upper(), "title", 1))
         stale = bool(snapshot.stale_feeds(now_mono))
         header.show(parts, stale, snapshot.refused is not None)
         stale_banner.show(banner(snapshot, now_mono))
+
+    def _totals(self, snapshot: Snapshot) -> Totals:
+        """Totals of ``snapshot``, counted once per set of records (the header asks every second)."""
+        agents, queues = snapshot.agents.records, snapshot.queues.records
+        cached = self._totals_cache
+        if cached is None or cached[0] is not agents or cached[1] is not queues:
+            cached = self._totals_cache = (agents, queues, totals(agents, queues))
+        return cached[2]
 
     def _tick(self) -> None:
         snapshot = self.snapshot
@@ -330,6 +360,8 @@ class WallboardApp(App):
             self.refresh_header(self.screen)
 
     def _check_alerts(self, snapshot: Snapshot) -> None:
+        if not self.settings.bell:
+            return  # only the bell needs it, and it walks every agent
         thresholds = self.settings.thresholds
         elapsed = snapshot.agents.age(self.mono())
         alerting = {f"queue:{q.queue_id}" for q in snapshot.queues.records if queue_level(q, thresholds) is Level.ALERT}
@@ -341,7 +373,7 @@ class WallboardApp(App):
         new = alerting - self._alerting
         self._alerting = alerting
         now = self.mono()
-        if new and self.settings.bell and now - self._last_bell >= BELL_EVERY:
+        if new and now - self._last_bell >= BELL_EVERY:
             self._last_bell = now
             self.bell()
 
@@ -362,6 +394,8 @@ class WallboardApp(App):
         if tabs.active != active:
             tabs.active = active
         if active == "agents":
+            if isinstance(self.focused, Input) and self.focused.id == "search":
+                return  # a late call (after a tab change) must not take the search box from the user
             self.board.grid.focus()
         elif active == "queues":
             focused = self.focused
@@ -379,6 +413,7 @@ class WallboardApp(App):
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         if self.board_live and event.pane.id in TABS:
             self.active_tab = event.pane.id  # a click on a tab, or focus moving into a pane
+            self.board.queue_board.catch_up()  # it skips updates while hidden
         self.call_after_refresh(self.focus_tab_content)
         self.refresh_header()
 

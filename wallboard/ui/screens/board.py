@@ -20,7 +20,7 @@ from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
 
 class BoardScreen(Screen):
-    AUTO_FOCUS = None  # the app focuses the active tab's content itself
+    AUTO_FOCUS = ""  # none: the app focuses the active tab's content itself (None would mean the app's "*")
 
     BINDINGS = [
         Binding("1", "app.show_tab('agents')", "Agents", show=False),
@@ -84,4 +84,6 @@ class BoardScreen(Screen):
     def _became_ready(self) -> None:
         self.ready = True
         self.app.apply_snapshot()  # type: ignore[attr-defined]
+        if self.app.active_tab == "agents":  # type: ignore[attr-defined]
+            self.set_focus(self.grid)  # at once: keys may come before the first frame
         self.app.focus_tab_content()  # type: ignore[attr-defined]

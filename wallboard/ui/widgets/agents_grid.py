@@ -1,11 +1,14 @@
 """The agents grid: one line per agent, drawn on demand, updated in place.
 
 A line-API widget rather than a DataTable: only the lines on screen are ever rendered,
-so a tenant of thousands costs no more per refresh than one of fifty, and the ticking
-"in state" column is refreshed as a narrow region once a second (only those cells are
-sent to the terminal). The rows, their order and their cells come from
-:mod:`wallboard.core.agent_view`; this widget draws them, moves the cursor, and keeps
-the cursor on the same agent (and at the same place on screen) across refreshes.
+so a tenant of thousands costs no more per refresh than one of fifty. The widget keeps
+what it last asked the terminal to show on each screen line (row, cursor and every
+cell's text and style); a refresh or the once-a-second tick compares the lines on
+screen with that and repaints only the cells that differ: a new answer whose only news
+is the time in state the board was already counting sends nothing. The rows, their
+order and their cells come from :mod:`wallboard.core.agent_view`; this widget draws
+them, moves the cursor, and keeps the cursor on the same agent (and at the same place
+on screen) across refreshes.
 """
 
 from __future__ import annotations
@@ -126,47 +129,51 @@ class AgentsGrid(ScrollView, can_focus=True):
         self.wall = wall
         self.rows: tuple[Row, ...] = ()
         self.cursor_key: str | None = None
-        self.sort_key = "name"
         self.received_mono: float | None = None
         self.stale_after: float | None = None
         self.stale = False
         self.empty_text = ""
         self._index: dict[str, int] = {}
+        self._keys: tuple[str, ...] = ()
         self._layout = fit_columns(80)
         self._style_cache: dict[str, Style] = {}
+        self._sort_key = "name"
+        self._painted: dict[int, _Line | None] = {}  # screen line -> what it was last asked to show
+        self._painted_top = 0  # the scroll offset those lines were painted at
+        self._cells_memo: dict[tuple[str, int | None], tuple[Agent, dict[str, Cell]]] = {}
+
+    @property
+    def sort_key(self) -> str:
+        return self._sort_key
+
+    @sort_key.setter
+    def sort_key(self, value: str) -> None:
+        if value != self._sort_key:
+            self._sort_key = value
+            self.refresh(Region(0, 0, self.size.width, 1))  # the header's sort marker
 
     # --- data in ----------------------------------------------------------------------
 
     def set_rows(self, rows: tuple[Row, ...], received_mono: float | None, stale_after: float) -> None:
-        """Show ``rows``; repaint only what changed; keep the cursor on the same agent."""
-        old_rows, old_index = self.rows, self._index
+        """Show ``rows``; repaint only the cells that changed; keep the cursor on the same agent."""
         old_cursor = self.cursor_row
         screen_offset = old_cursor - self.scroll_offset.y if old_cursor is not None else None
+        keys = tuple(row_key(row) for row in rows)
         self.rows = rows
-        self._index = {row_key(row): i for i, row in enumerate(rows)}
+        if keys != self._keys:
+            self._keys = keys
+            self._index = {key: i for i, key in enumerate(keys)}
         self.received_mono, self.stale_after = received_mono, stale_after
         if self.cursor_key not in self._index:
             if old_cursor is not None and rows:
-                self.cursor_key = row_key(rows[min(old_cursor, len(rows) - 1)])
+                self.cursor_key = keys[min(old_cursor, len(rows) - 1)]
             else:
-                self.cursor_key = row_key(rows[0]) if rows else None
+                self.cursor_key = keys[0] if rows else None
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         new_cursor = self.cursor_row
         if new_cursor is not None and screen_offset is not None and new_cursor != old_cursor:
             self.scroll_to(y=max(0, new_cursor - screen_offset), animate=False, immediate=True)
-        same_order = old_index.keys() == self._index.keys() and all(
-            old_index[key] == self._index[key] for key in self._index
-        )
-        if not same_order:
-            self.refresh()
-            return
-        for i, (old, new) in enumerate(zip(old_rows, rows)):
-            if old is not new and old != new:
-                self._refresh_row(i)
-        if old_cursor != new_cursor:
-            for row in (old_cursor, new_cursor):
-                if row is not None:
-                    self._refresh_row(row)
+        self._repaint_changes()
 
     def set_empty_text(self, text: str) -> None:
         """What to say when there is no row (waiting, failing, or filtered to nothing)."""
@@ -178,21 +185,77 @@ class AgentsGrid(ScrollView, can_focus=True):
     def set_stale(self, stale: bool) -> None:
         if stale != self.stale:
             self.stale = stale
-            self.refresh()
+            self._repaint_all()
 
     def set_context(self, thresholds: Thresholds, zone) -> None:
         self.thresholds, self.zone = thresholds, zone
-        self.refresh()
+        self._cells_memo.clear()
+        self._repaint_all()
 
     def tick(self) -> None:
-        """Repaint the ticking "in state" cells of the lines on screen, and nothing else."""
+        """Repaint the cells whose text or colour moved with time (the "in state" timers,
+        a break crossing its threshold), and nothing else."""
         if self.stale or not self.rows:
             return
+        self._repaint_changes()
+
+    # --- what is on screen --------------------------------------------------------------
+
+    def _line(self, y: int) -> "_Line | None":
+        """What screen line ``y`` (1 and below) shows now: row key, cursor, cells."""
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.rows):
+            return None
+        row = self.rows[index]
+        key = self._keys[index] if index < len(self._keys) else row_key(row)
+        cursor = key == self.cursor_key
+        if isinstance(row, GroupHeader):
+            return _Line(key, cursor, ((row.text, "group"),))
+        cells = self._cells(row)
+        return _Line(key, cursor, tuple((cells[c.key].text, cells[c.key].style) for c in self._layout.columns))
+
+    def _visible_lines(self) -> range:
+        return range(1, max(1, self.size.height))
+
+    def _repaint_all(self) -> None:
+        self.refresh()
+        self._painted = {y: self._line(y) for y in self._visible_lines()}
+        self._painted_top = self.scroll_offset.y
+
+    def _repaint_changes(self) -> None:
+        """Refresh the regions of the cells on screen that differ from what was painted."""
+        if self.scroll_offset.y != self._painted_top:
+            self._repaint_all()  # scrolled: Textual repaints the whole view anyway
+            return
+        painted = self._painted
+        for y in self._visible_lines():
+            now = self._line(y)
+            before = painted.get(y, _UNKNOWN)
+            if now == before:
+                continue
+            painted[y] = now
+            if now is None or before is None or before is _UNKNOWN or not now.same_shape(before):
+                self.refresh(Region(0, y, self.size.width, 1))
+                continue
+            for x, width in self._changed_spans(before, now):
+                self.refresh(Region(x, y, width, 1))
+
+    def _changed_spans(self, before: "_Line", now: "_Line"):
+        """(x, width) of each run of adjacent columns whose cells differ."""
+        gap = self._layout.gap
         x = 0
-        for column in self._layout.columns:
-            if column.key in ("time", "state"):
-                self.refresh(Region(x, 1, column.width, max(0, self.size.height - 1)))
-            x += column.width + self._layout.gap
+        start = end = None
+        for column, old, new in zip(self._layout.columns, before.cells, now.cells):
+            if old != new:
+                if start is None:
+                    start = x
+                end = x + column.width
+            elif start is not None:
+                yield start, end - start
+                start = None
+            x += column.width + gap
+        if start is not None:
+            yield start, end - start
 
     # --- cursor -----------------------------------------------------------------------
 
@@ -216,12 +279,9 @@ class AgentsGrid(ScrollView, can_focus=True):
         if not self.rows:
             return
         index = max(0, min(len(self.rows) - 1, index))
-        old = self.cursor_row
-        self.cursor_key = row_key(self.rows[index])
+        self.cursor_key = self._keys[index] if index < len(self._keys) else row_key(self.rows[index])
         self._scroll_cursor_into_view(index)
-        for row in {old, index}:
-            if row is not None:
-                self._refresh_row(row)
+        self._repaint_changes()
 
     def _scroll_cursor_into_view(self, index: int) -> None:
         visible = max(1, self.size.height - 1)
@@ -260,16 +320,11 @@ class AgentsGrid(ScrollView, can_focus=True):
         self.virtual_size = Size(event.size.width, len(self.rows) + 1)
         if self.cursor_row is not None:
             self._scroll_cursor_into_view(self.cursor_row)
-        self.refresh()
+        self._repaint_all()
 
     @property
     def columns(self) -> tuple[Column, ...]:
         return self._layout.columns
-
-    def _refresh_row(self, index: int) -> None:
-        y = index - self.scroll_offset.y + 1
-        if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
 
     def on_theme_changed(self) -> None:
         self._style_cache.clear()
@@ -288,9 +343,15 @@ class AgentsGrid(ScrollView, can_focus=True):
         self._style_cache.clear()
         super().notify_style_update()
 
+    def _base_style(self) -> Style:
+        style = self._style_cache.get("__base__")
+        if style is None:
+            style = self._style_cache["__base__"] = self.rich_style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self._base_style()
         if y == 0:
             return self._header_line(width, base)
         index = self.scroll_offset.y + y - 1
@@ -323,10 +384,22 @@ class AgentsGrid(ScrollView, can_focus=True):
             segments.append(Segment(" " * (width - used), style))
         return Strip(segments, width).crop(0, width)
 
-    def _agent_line(self, agent: Agent, width: int, base: Style, cursor: bool) -> Strip:
-        elapsed = self._elapsed()
-        seconds = shown_time_in_state(agent, elapsed, self.stale_after)
+    def _cells(self, agent: Agent) -> dict[str, Cell]:
+        """The agent's cells now; the last few are remembered, as a line that changed is
+        first compared and then drawn within the same moment."""
+        seconds = shown_time_in_state(agent, self._elapsed(), self.stale_after)
+        key = (agent.agent_id, seconds)
+        found = self._cells_memo.get(key)
+        if found is not None and found[0] is agent:
+            return found[1]
         cells = agent_cells(agent, seconds, self.thresholds, self.zone, self.wall())
+        if len(self._cells_memo) > 4 * max(1, self.size.height):
+            self._cells_memo.clear()
+        self._cells_memo[key] = (agent, cells)
+        return cells
+
+    def _agent_line(self, agent: Agent, width: int, base: Style, cursor: bool) -> Strip:
+        cells = self._cells(agent)
         row_style = base + (self._style("stale") if self.stale else Style())
         cursor_style = self._style("cursor") if cursor else None
         segments = []
@@ -356,6 +429,26 @@ class AgentsGrid(ScrollView, can_focus=True):
 
 
 _SORT_COLUMN = {"name": "name", "state": "state", "time": "time", "group": "group"}
+
+
+class _Line(tuple):
+    """One screen line as painted: (row key, cursor on it, cells as (text, style))."""
+
+    __slots__ = ()
+
+    def __new__(cls, key: str, cursor: bool, cells: tuple) -> "_Line":
+        return super().__new__(cls, (key, cursor, cells))
+
+    @property
+    def cells(self) -> tuple:
+        return self[2]
+
+    def same_shape(self, other: "_Line") -> bool:
+        """Same row, cursor and columns: only cell contents may differ."""
+        return self[0] == other[0] and self[1] == other[1] and len(self[2]) == len(other[2])
+
+
+_UNKNOWN = _Line("", False, ())
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:

@@ -15,6 +15,8 @@ from wallboard.ui.widgets.queue_tile import QueueTile
 
 TILE_WIDTH = 38
 TV_TILE_WIDTH = 46
+MOUNT_BATCH = 8
+"""Tiles mounted per frame: hundreds of queues must not hold up the first agents paint."""
 
 
 class QueueBoard(VerticalScroll, can_focus=False):
@@ -47,57 +49,96 @@ class QueueBoard(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.columns = 2
         self.tiles: dict[str, QueueTile] = {}
-        self._pending: tuple[tuple[Queue, ...], Thresholds, bool] | None = None
-        self._mounted = False
+        self._pending: list[QueueTile] = []  # created, waiting for their turn to mount
+        self._wanted: list[str] = []
+        self._latest: tuple[tuple[Queue, ...], Thresholds, bool] | None = None
+        self._empty: Static | None = None
 
     def set_queues(self, queues: tuple[Queue, ...], thresholds: Thresholds, stale: bool) -> None:
-        """Show ``queues``: update tiles in place, add and remove tiles as queues come and go."""
-        self._pending = (queues, thresholds, stale)
-        if self._mounted:
-            self._apply()
+        """Show ``queues``; while the queues tab is hidden, only remember them (a hidden
+        board costs nothing) and catch up when it is shown (:meth:`catch_up`)."""
+        self._latest = (queues, thresholds, stale)
+        if self._on_screen():
+            self._apply(queues, thresholds, stale)
 
-    def on_mount(self) -> None:
-        self._mounted = True
-        if self._pending is not None:
-            self._apply()
+    def catch_up(self) -> None:
+        if self._latest is not None and self._on_screen():
+            self._apply(*self._latest)
 
-    def _apply(self) -> None:
+    def _on_screen(self) -> bool:
+        node = self
+        while node is not None and hasattr(node, "display"):
+            if not node.display:
+                return False
+            node = node.parent
+        return True
+
+    def _apply(self, queues: tuple[Queue, ...], thresholds: Thresholds, stale: bool) -> None:
         if not self.is_attached:  # the app is closing
             return
-        queues, thresholds, stale = self._pending
         ordered = sorted(queues, key=lambda q: (q.name.casefold() or q.queue_id, q.queue_id))
         wanted = [queue.queue_id for queue in ordered]
-        for queue_id in [key for key in self.tiles if key not in wanted]:
-            self.tiles.pop(queue_id).remove()
-        empty = self.query(".empty")
-        if not ordered and not empty:
-            self.mount(Static(Content("No queues reported yet."), classes="empty"))
-        elif ordered and empty:
-            empty.remove()
-        # New tiles go in name order before the next tile that already exists, so the
-        # grid stays sorted without moving mounted widgets around.
-        batch: list[QueueTile] = []
+        keep = set(wanted)
+        for queue_id in [key for key in self.tiles if key not in keep]:
+            tile = self.tiles.pop(queue_id)
+            if tile in self._pending:
+                self._pending.remove(tile)
+            else:
+                tile.remove()
+        if not ordered and self._empty is None:
+            self._empty = Static(Content("No queues reported yet."), classes="empty")
+            self.mount(self._empty)
+        elif ordered and self._empty is not None:
+            self._empty.remove()
+            self._empty = None
+        new_tiles = []
         for queue in ordered:
             text = queue_text(queue, thresholds)
             tile = self.tiles.get(queue.queue_id)
             if tile is None:
                 tile = QueueTile(queue.queue_id, text)
                 self.tiles[queue.queue_id] = tile
-                batch.append(tile)
-                continue
-            if batch:
-                self.mount(*batch, before=tile)
-                batch = []
-            tile.show(text, stale)
+                new_tiles.append(tile)
+            else:
+                tile.show(text, stale)
+        self._wanted = wanted
+        if new_tiles:
+            start = not self._pending
+            self._pending.extend(new_tiles)
+            if start:
+                self._mount_batch()
+        elif not self._pending:
+            self._keep_order()
+
+    def _mount_batch(self) -> None:
+        """Mount a few waiting tiles, then let a frame through before the next few."""
+        if not self.is_attached:
+            return
+        batch, self._pending = self._pending[:MOUNT_BATCH], self._pending[MOUNT_BATCH:]
         if batch:
             self.mount(*batch)
+        if self._pending:
+            self.call_after_refresh(self._mount_batch)
+        else:
+            self.call_after_refresh(self._keep_order)
+
+    def _keep_order(self) -> None:
+        wanted = [key for key in self._wanted if key in self.tiles]
+        current = [tile.queue_id for tile in self.ordered_tiles()]
+        if not self.is_attached or any(self.tiles[key].parent is not self for key in wanted):
+            return
+        if current != wanted and len(current) == len(wanted):
+            for queue_id in wanted:  # keep the tiles in name order
+                self.move_child(self.tiles[queue_id], after=len(self.children) - 1)
 
     def ordered_tiles(self) -> list[QueueTile]:
-        return list(self.query(QueueTile))
+        return [child for child in self.children if isinstance(child, QueueTile)]
 
     def focus_tile(self, queue_id: str | None = None) -> None:
         tiles = self.ordered_tiles()
         if not tiles:
+            if self._pending:  # just shown: the first tiles are on their way
+                self.call_after_refresh(self.focus_tile, queue_id)
             return
         target = next((t for t in tiles if t.queue_id == queue_id), tiles[0])
         target.focus()

@@ -78,6 +78,8 @@ class QueueTile(Vertical, can_focus=True):
         self._labels = {name: Label(markup=False, classes=name) for name in LABELS}
         self._labels["sla-caption"].add_class("caption")
         self._shown: dict[str, str] = {}
+        self._stale = False
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top"):
@@ -97,10 +99,13 @@ class QueueTile(Vertical, can_focus=True):
             yield self._labels[name]
 
     def on_mount(self) -> None:
-        self.show(self._text, force=True)
+        self._ready = True
+        self.show(self._text, self._stale, force=True)
 
     def show(self, text: QueueText, stale: bool = False, force: bool = False) -> None:
-        previous, self._text = self._text, text
+        if not force and self._ready and text == self._text and stale == self._stale:
+            return  # nothing to do: most queues, most refreshes
+        previous, self._text, self._stale = self._text, text, stale
         self.set_class(stale, "-stale")
         if force or text.title != previous.title:
             self.border_title = Content(text.title)
@@ -133,7 +138,7 @@ class QueueTile(Vertical, can_focus=True):
         label = self._labels[name]
         if self._shown.get(name) != value:
             self._shown[name] = value
-            label.update(Content(value))
+            label.update(Content(value), layout=False)  # one line of fixed width: no relayout
         _mark(label, level)
 
     def on_key(self, event) -> None:

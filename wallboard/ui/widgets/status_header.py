@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
+from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Static
 
 from wallboard.core.codes import AGENT_STATUS
@@ -25,8 +28,12 @@ PART_STYLES = {
 }
 
 
-class StatusHeader(Static):
-    """Tenant, clock, data time, connection state and totals, fitted to the width."""
+class StatusHeader(Widget):
+    """Tenant, clock, data time, connection state and totals, fitted to the width.
+
+    It changes every second (the clock, the data's age), usually in a few cells: only
+    the cells from the first to the last that differ are repainted.
+    """
 
     DEFAULT_CSS = """
     StatusHeader {
@@ -41,9 +48,12 @@ class StatusHeader(Static):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id, markup=False)
+        super().__init__(id=id)
         self._parts: list[Part] = []
-        self._shown: Content | None = None
+        self._shown: Content = Content("")
+
+    def render(self) -> Content:
+        return self._shown
 
     def show(self, parts: list[Part], stale: bool, refused: bool) -> None:
         self._parts = parts
@@ -66,8 +76,33 @@ class StatusHeader(Static):
                 pieces.append((part.text, PART_STYLES.get(part.style, "")))
         content = Content.assemble(*pieces)
         if content != self._shown:
-            self._shown = content
-            self.update(content)
+            previous, self._shown = self._shown, content
+            span = changed_cells(previous, content)
+            if span is not None:  # regions are relative to the content area (inside the padding)
+                self.refresh(Region(span[0], 0, span[1] - span[0], 1))
+
+
+def _cells(content: Content) -> list[tuple[str, object]]:
+    """(character, style) for each character of ``content``."""
+    styles: list[object] = [None] * len(content.plain)
+    for span in content.spans:
+        for i in range(span.start, min(span.end, len(styles))):
+            styles[i] = (styles[i], span.style)
+    return list(zip(content.plain, styles))
+
+
+def changed_cells(before: Content, after: Content) -> tuple[int, int] | None:
+    """The cell range [start, end) that differs between two one-line contents."""
+    old, new = _cells(before), _cells(after)
+    if old == new:
+        return None
+    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    tail = 0
+    while tail < min(len(old), len(new)) - first and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    start = cell_len(after.plain[:first])
+    end = max(cell_len(before.plain[: len(old) - tail]), cell_len(after.plain[: len(new) - tail]))
+    return start, max(end, start + 1)
 
 
 def _state_pieces(text: str) -> list[str | tuple[str, str]]:

@@ -1,0 +1,166 @@
+"""``python -m wallboard.bench``: print the performance and freshness figures.
+
+Sections (all by default): ``parse``, ``apply``, ``board``, ``freshness``. The board
+section starts the simulator and the board in separate processes and runs about two
+minutes per tenant size (learning the cache phase, then six 10 s windows); freshness
+runs four minutes. ``--quick`` shortens both (fewer windows, a 2 s cache cycle for
+freshness) for a look while working; the figures in PERFORMANCE.md come from a full run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+
+from wallboard.bench import apply as apply_bench
+from wallboard.bench import board as board_bench
+from wallboard.bench import freshness as freshness_bench
+from wallboard.bench import parse as parse_bench
+from wallboard.bench.data import SIZES, machine, queues_for
+
+SECTIONS = ("parse", "apply", "board", "freshness")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def _kb(size: float) -> str:
+    return f"{size / 1024:,.1f} KB"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = lambda cells: "| " + " | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)])
+
+
+def _print(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def run_parse(sizes) -> None:
+    _print("## Parsing one /agents payload (CPU, median)\n")
+    rows = []
+    for n in sizes:
+        f = parse_bench.measure(n)
+        rows.append([f"{n:,}", _kb(f.json_bytes), _ms(f.json_seconds), _kb(f.xml_bytes), _ms(f.xml_seconds)])
+    _print(_table(["agents", "JSON size", "JSON parse", "XML size", "XML parse"], rows))
+    _print()
+
+
+def run_apply(sizes, rounds: int) -> dict[int, apply_bench.ApplyFigures]:
+    _print("## Applying one refresh with 10 % of agents changed (CPU to the painted frame, median)\n")
+    _print("Headless at 160x45 on the counting driver; naive = a DataTable of the same rows, cleared and refilled.\n")
+    rows, figures = [], {}
+    for n in sizes:
+        f = asyncio.run(apply_bench.measure(n, rounds))
+        figures[n] = f
+        rows.append([f"{n:,}", _ms(f.board_seconds), _ms(f.naive_seconds), f"{f.ratio:.3f}", _kb(f.board_bytes), _kb(f.naive_bytes)])
+    _print(_table(["agents", "board", "naive rebuild", "ratio", "board frame", "naive frame"], rows))
+    _print()
+    return figures
+
+
+def run_board(sizes, windows: int, warmup: float, size: str) -> dict[int, board_bench.BoardFigures]:
+    _print(f"## The board at steady state, {size}, against the simulator in another process\n")
+    _print(
+        f"CPU and bytes: median of {windows} windows of one 10 s cache cycle, times 6. "
+        "Full repaint: one forced repaint of the whole screen. Startup: process start to the first frame showing agents, median of 3 processes.\n"
+    )
+    rows, figures = [], {}
+    for n in sizes:
+        f = board_bench.measure(n, windows=windows, warmup=warmup, size=size)
+        figures[n] = f
+        per_second = f.bytes_per_minute / 60
+        rows.append([
+            f"{n:,}", f"{queues_for(n):,}", f"{f.cpu_per_minute:.2f} s", f"{f.cpu_per_minute / 60 * 100:.1f} %",
+            _kb(f.bytes_per_minute), _kb(f.full_repaint_bytes), f"{per_second / f.full_repaint_bytes * 100:.1f} %",
+            f"{f.peak_rss_mb:.0f} MB", f"{f.startup_seconds:.2f} s", "yes" if f.locked else "no",
+        ])
+    _print(_table(
+        ["agents", "queues", "CPU/min", "of a core", "bytes/min", "full repaint", "bytes/s ÷ repaint", "peak RSS", "startup", "phase locked"],
+        rows,
+    ))
+    _print()
+    return figures
+
+
+def run_freshness(cycle: float, seconds: float, warmup: float) -> list[freshness_bench.FreshnessResult]:
+    _print(f"## Freshness: fixed-period against phase-locked polling ({cycle:g} s cache cycle, same run)\n")
+    _print(
+        "lag = arrival of new data minus the cache refresh that produced it; age = sampled every 0.1 s, "
+        f"now minus the refresh of the data shown (at best half a cycle, {cycle / 2:g} s, for any poller). "
+        f"Measured from {warmup:g} s to {seconds:g} s; 4 fixed boards started at spread moments stand for a random start.\n"
+    )
+    results = asyncio.run(freshness_bench.compare(cycle=cycle, seconds=seconds, warmup=warmup))
+    rows = [
+        [r.name, f"{r.lag_median:.2f} s", f"{r.lag_p95:.2f} s", f"{r.age_median:.2f} s", f"{r.age_p95:.2f} s",
+         f"{r.requests_per_minute:.2f}", "—" if r.locked_after is None else f"{r.locked_after:.0f} s"]
+        for r in results
+    ]
+    _print(_table(["polling", "lag median", "lag p95", "age median", "age p95", "requests/min/endpoint", "locked after"], rows))
+    _print()
+    return results
+
+
+def _check(label: str, ok: bool, detail: str) -> None:
+    _print(f"- [{'x' if ok else ' '}] {label}: {detail}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m wallboard.bench", description=__doc__)
+    parser.add_argument("sections", nargs="*", metavar="SECTION", help=f"any of {', '.join(SECTIONS)} (default: all)")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="agent counts (default 50,500,2000,5000)")
+    parser.add_argument("--quick", action="store_true", help="shorter runs, for a look while working")
+    parser.add_argument("--size", default="160x45", help="terminal size for the board section (default 160x45)")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.sections if name not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section {unknown[0]!r}: choose from {', '.join(SECTIONS)}")
+    sections = args.sections or list(SECTIONS)
+    sizes = [int(n) for n in args.sizes.split(",") if n]
+    _print("# wallboard benchmark\n")
+    for key, value in machine().items():
+        _print(f"- {key}: {value}")
+    _print("- CPU figures are process CPU time (user + system), not wall time; the medians of repeated runs.\n")
+    started = time.monotonic()
+    apply_figures = board_figures = None
+    fresh = None
+    if "parse" in sections:
+        run_parse(sizes)
+    if "apply" in sections:
+        apply_figures = run_apply(sizes, rounds=5 if args.quick else 9)
+    if "board" in sections:
+        board_figures = run_board(sizes, windows=3 if args.quick else 6, warmup=30 if args.quick else 90, size=args.size)
+    if "freshness" in sections:
+        fresh = run_freshness(2.0, 60.0, 25.0) if args.quick else run_freshness(10.0, 240.0, 90.0)
+    _print("## Targets\n")
+    if apply_figures and 2000 in apply_figures:
+        ratio = apply_figures[2000].ratio
+        _check("refresh apply ≤ 0.2× the naive rebuild at 2,000 agents", ratio <= 0.2, f"{ratio:.3f}×")
+    if board_figures and 50 in board_figures and 2000 in board_figures:
+        small, big = board_figures[50].cpu_per_minute, board_figures[2000].cpu_per_minute
+        _check("board CPU at 2,000 agents ≤ 3× that at 50", big <= 3 * small, f"{big:.2f} s vs {small:.2f} s per minute ({big / small:.2f}×)")
+    if board_figures:
+        worst = max(f.bytes_per_minute / 60 / f.full_repaint_bytes for f in board_figures.values())
+        _check("terminal output per second ≤ 10 % of a full repaint", worst <= 0.10, f"worst {worst * 100:.1f} %")
+        for n, f in sorted(board_figures.items()):
+            _check(f"startup to first painted data ≤ 1.5 s at {n:,} agents", f.startup_seconds <= 1.5, f"{f.startup_seconds:.2f} s (median of 3)")
+    if fresh:
+        locked = next(r for r in fresh if r.name == "phase-locked")
+        fixed = next(r for r in fresh if r.name == "fixed")
+        _check("median data lag ≤ 1.5 s with phase-locked polling", locked.lag_median <= 1.5, f"{locked.lag_median:.2f} s (fixed: {fixed.lag_median:.2f} s)")
+        _check(
+            "about one request per cache cycle per endpoint",
+            locked.requests_per_minute <= 1.25 * 60 / (2.0 if args.quick else 10.0),
+            f"{locked.requests_per_minute:.2f}/min (fixed: {fixed.requests_per_minute:.2f}/min)",
+        )
+    _print(f"\n(ran for {time.monotonic() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
