@@ -67,3 +67,13 @@ def test_no_control_character_survives_any_input():
 def test_an_unterminated_osc_hides_its_payload_up_to_the_next_control():
     assert clean_text("Eve\x1b]0;rest of title") == "Eve"
     assert clean_text("Eve\x1b]0;title\nBob") == "Eve Bob"
+
+
+def test_lone_surrogates_are_removed():
+    # JSON can carry "\ud800" escapes; a terminal cannot print the result
+    assert clean_text("Ann\ud800 Lee\udfff") == "Ann Lee"
+    assert clean_text("😀 ok") == "😀 ok"
+
+
+def test_unicode_line_and_paragraph_separators_become_spaces():
+    assert clean_text("two\u2028lines\u2029and more") == "two lines and more"
