@@ -17,6 +17,7 @@ import asyncio
 import time
 from typing import Awaitable, Callable, Protocol
 
+from wallboard import clock
 from wallboard.clients.rtstats import Fetched
 from wallboard.core.backoff import Backoff
 from wallboard.core.snapshot import Feed, Snapshot
@@ -51,7 +52,7 @@ class Poller:
         on_snapshot: Callable[[Snapshot], None],
         *,
         wall: Callable[[], float] = time.time,
-        mono: Callable[[], float] = time.monotonic,
+        mono: Callable[[], float] = clock.monotonic,
         backoff: Backoff | None = None,
         schedule: Schedule | None = None,
     ) -> None:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input, Static, TabbedContent
 
+from wallboard import clock
 from wallboard.config import Settings, user_themes_dir
 from wallboard.core.agent_view import (
     SORT_LABELS,
@@ -114,7 +115,7 @@ class WallboardApp(App):
         source: Source | None = None,
         snapshot: Snapshot | None = None,
         wall: Callable[[], float] = time.time,
-        mono: Callable[[], float] = time.monotonic,
+        mono: Callable[[], float] = clock.monotonic,
         theme_dirs: Iterable[Path] | None = None,
     ) -> None:
         super().__init__()
