@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -84,7 +85,7 @@ class SimServer:
     def start(self) -> str:
         """Start serving in a background thread; returns ``http://host:port``."""
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        server_class = type("_Server", (ThreadingHTTPServer,), {"address_family": family})
+        server_class = type("_Server", (ThreadingHTTPServer,), {"address_family": family, "handle_error": _handle_error})
         server_class.daemon_threads = True
         server_class.block_on_close = False
         self._httpd = server_class((self.host, self.port), _make_handler(self))
@@ -170,6 +171,13 @@ class SimServer:
                     return route, match
                 path_matched = True
         return None, path_matched
+
+
+def _handle_error(self: ThreadingHTTPServer, request: object, client_address: object) -> None:
+    """Stay quiet when a client hangs up (clients under test do it on purpose); report the rest."""
+    if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+        return
+    ThreadingHTTPServer.handle_error(self, request, client_address)
 
 
 def _make_handler(server: SimServer) -> type[BaseHTTPRequestHandler]:

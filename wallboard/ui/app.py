@@ -185,14 +185,16 @@ class WallboardApp(App):
     # --- data ---------------------------------------------------------------------------
 
     def _receive(self, snapshot: Snapshot) -> None:
+        if not self.is_running:
+            return  # shutting down: the poller may still answer while the screens are removed
         self.snapshot = snapshot
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         self.apply_snapshot()
 
     def apply_snapshot(self) -> None:
-        """Push the current snapshot into the board's widgets (once they exist)."""
-        if not self.board.ready:
+        """Push the current snapshot into the board's widgets (once they exist, while they do)."""
+        if not self.board.ready or not self.is_running:
             return
         snapshot = self.snapshot
         now = self.mono()
@@ -250,7 +252,7 @@ class WallboardApp(App):
         snapshot = self.snapshot
         now = self.mono()
         stale = (snapshot.is_stale(snapshot.agents, now), snapshot.is_stale(snapshot.queues, now))
-        if not self.board.ready:
+        if not self.board.ready or not self.is_running:
             return
         if stale != self._stale_state:
             self.apply_snapshot()  # staleness changed: redraw the feeds as stale or fresh

@@ -77,3 +77,6 @@ class BoardScreen(Screen):
         self.ready = True  # children exist from here on (is_mounted turns true only later)
         self.app.apply_snapshot()  # type: ignore[attr-defined]
         self.call_after_refresh(self.app.focus_tab_content)  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        self.ready = False  # the app stops pushing data into widgets that are going away

@@ -57,11 +57,13 @@ class QueueTile(Vertical, can_focus=True):
             super().__init__()
             self.queue_id = queue_id
 
-    def __init__(self, queue_id: str, text: QueueText, *, id: str | None = None) -> None:
+    def __init__(self, queue_id: str, text: QueueText, *, stale: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.queue_id = queue_id
         self._text = text
+        self._stale = stale
         self._ready = False
+        self.set_class(stale, "-stale")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top"):
@@ -87,10 +89,11 @@ class QueueTile(Vertical, can_focus=True):
 
     def on_mount(self) -> None:
         self._ready = True
-        self.show(self._text, force=True)
+        # the data may have turned stale between creating the tile and mounting it
+        self.show(self._text, self._stale, force=True)
 
     def show(self, text: QueueText, stale: bool = False, force: bool = False) -> None:
-        previous, self._text = self._text, text
+        previous, self._text, self._stale = self._text, text, stale
         self.set_class(stale, "-stale")
         if not self._ready:
             return
