@@ -119,7 +119,7 @@ async def test_steady_pace_and_one_request_in_flight_even_when_r_is_hammered(sim
         task = asyncio.create_task(poller.run())
         await asyncio.sleep(1.0)
         for _ in range(20):  # a supervisor leaning on r: each press may poll at once, never twice at once
-            recorder.user_refreshed()
+            recorder.allow_early()
             poller.refresh_now()
             await asyncio.sleep(0.02)
         await asyncio.sleep(1.0)

