@@ -56,7 +56,9 @@ class Attempt:
 class _Last:
     started: float
     ended: float
-    error: BaseException | None
+    error: str | None  # the error's class name; the exception itself is not kept (its
+    retry_after: float | None  # traceback can hold a whole refused answer)
+    refused: bool
     failures: int  # consecutive failures including this attempt
 
 
@@ -103,28 +105,31 @@ class Recorder:
             previous = self._last.get(feed)
             failed = error is not None and not isinstance(error, asyncio.CancelledError)
             failures = (previous.failures if previous and previous.error else 0) + 1 if failed else 0
-            self._last[feed] = _Last(started, self.clock(), error if failed else None, failures)
             outcome = type(error).__name__ if failed else "ok"
+            retry_after = error.retry_after if isinstance(error, ApiError) else None
+            self._last[feed] = _Last(
+                started, self.clock(), outcome if failed else None, retry_after, isinstance(error, AuthError), failures
+            )
             self.outcomes[(feed, outcome)] += 1
             self.log.append(Attempt(feed, started, self.clock(), outcome))
             if failed and len(self.messages[feed]) < 100:
                 self.messages[feed].add(str(error))
+            error = None
 
     def _check_pacing(self, feed: str, started: float) -> None:
         previous = self._last.get(feed)
         if previous is None:
             return
         self.longest_gap[feed] = max(self.longest_gap[feed], started - previous.started)
-        if feed in self._exempt or isinstance(previous.error, AuthError):
+        if feed in self._exempt or previous.refused:
             self._exempt.discard(feed)
             return
         if previous.error is None:
             gap, needed, rule = started - previous.started, self.interval, "one interval after the last start"
         else:
-            retry_after = previous.error.retry_after if isinstance(previous.error, ApiError) else None
             gap = started - previous.ended
-            needed = smallest_backoff(self.interval, previous.failures, retry_after)
-            rule = f"back-off after {previous.failures} failure(s) ({type(previous.error).__name__})"
+            needed = smallest_backoff(self.interval, previous.failures, previous.retry_after)
+            rule = f"back-off after {previous.failures} failure(s) ({previous.error})"
         if gap < needed - TOLERANCE:
             self._violation(f"{feed}: next request after {gap:.3f}s; {rule} needs {needed:.3f}s")
 

@@ -159,3 +159,26 @@ async def test_a_bug_in_a_source_is_reported_backed_off_and_contained(sim):
     assert agents.error == "unexpected error while fetching agents (KeyError); retrying"
     assert 2 <= broken.calls <= 3, "backing off: 0.2 s, then at least 0.3 s, then at least 0.6 s"
     assert poller.snapshot.queues.health is Health.LIVE and len(poller.snapshot.queues.records) == 6
+
+
+async def test_a_refused_huge_answer_is_not_kept_in_memory_through_the_back_off(sim):
+    import gc
+    import tracemalloc
+
+    sim.faults = "huge=1@agents"
+    async with RealtimeClient(sim.realtime_url, "demo", "demo", timeouts=Timeouts(1, 2, 4), max_body=8 * 1024 * 1024) as client:
+        poller = Poller(client, 3.0, lambda snapshot: None)  # the first back-off is 3 s
+        tracemalloc.start()
+        try:
+            task = asyncio.create_task(poller.run())
+            while poller.snapshot.agents.failures == 0:
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)  # the agents loop is now in its back-off
+            gc.collect()
+            held = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+            poller.stop()
+            await asyncio.wait_for(task, 5)
+    assert "larger than 8 MiB" in poller.snapshot.agents.error
+    assert held < 2 * 1024 * 1024, f"{held / 2**20:.1f} MiB still held while backing off"
