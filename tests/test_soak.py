@@ -210,6 +210,16 @@ async def soak(simulator: SimulatorProcess) -> None:
                 samples.append(tracemalloc.get_traced_memory()[0])
             ran = time.monotonic() - started
 
+            # measure with no faulty answer still being read: faults off, and every request
+            # made under them finished (a 'huge' one holds up to 32 MiB while it is read)
+            await asyncio.to_thread(simulator.set_faults, "")
+            settled = time.monotonic()
+            await until(
+                pilot,
+                lambda: not any(recorder.in_flight.values()) and all(recorder.since(settled, f) for f in FEEDS),
+                timeout=65,  # the longest back-off is a minute
+                app=app,
+            )
             gc.collect()
             end_memory, peak_memory = tracemalloc.get_traced_memory()
             growth = tracemalloc.take_snapshot().compare_to(baseline, "lineno")[:5]
