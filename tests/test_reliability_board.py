@@ -192,7 +192,7 @@ async def test_connection_refused_says_so_and_recovers_when_the_server_starts():
         )
         assert "↻ both retrying" in header(app)
         assert agent_rows(app) == [] and tiles(app) == []
-        await pilot.pause(1.0)
+        await pilot.pause(0.6)
         tries = recorder.attempts["agents"]
         assert tries <= 1 + max_tries(time.monotonic() - started, None), tries
         with Simulator(seed=7, agents=AGENTS, queues=QUEUES, port=port, cycle=INTERVAL):
@@ -222,7 +222,7 @@ async def test_dns_failure_says_so_and_does_not_storm(monkeypatch):
             "⚠ NO DATA YET (agents and queues) — cannot resolve the host for agents from "
             "wallboard-test.invalid: check the URL and this machine's DNS"
         )
-        await pilot.pause(1.0)
+        await pilot.pause(0.6)
         assert recorder.attempts["agents"] <= 1 + max_tries(time.monotonic() - started, None)
     assert set(asked) == {"wallboard-test.invalid"}
     assert len(asked) == sum(recorder.attempts.values())
@@ -250,7 +250,7 @@ async def test_refused_credentials_stop_polling_until_r_and_keep_the_data(sim):
         before = dict(sim.requests)
         await pilot.press("r")  # still refused: exactly one more try per endpoint
         await until(pilot, lambda: sim.requests["agents"] == before["agents"] + 1, app=app)
-        await pilot.pause(0.6)
+        await pilot.pause(0.4)
         assert (sim.requests["agents"], sim.requests["queues"]) == (before["agents"] + 1, before["queues"] + 1)
         assert app.snapshot.refused is not None
 
