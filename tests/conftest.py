@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: a moderate number of examples by default so the suite stays fast;
+# WALLBOARD_HYPOTHESIS_PROFILE=thorough for a long local run.
+settings.register_profile("wallboard", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("WALLBOARD_HYPOTHESIS_PROFILE", "wallboard"))
 
 from tests.keyring_memory import MEMORY, MemoryKeyring, use_keyring
 from wallboard.secrets import ENV_VARS, forget_keyring

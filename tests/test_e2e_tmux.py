@@ -1,11 +1,14 @@
 """The real `wallboard demo` in a real terminal (tmux): start, switch tabs, drill in and out, quit."""
 
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -16,25 +19,42 @@ pytestmark = [
 
 
 class Tmux:
-    def __init__(self, width: int, height: int, command: str) -> None:
+    """One tmux session on a tmux server of its own (``-L``), so server options set here
+    (set-clipboard) never touch the tmux of the person running the tests."""
+
+    def __init__(self, width: int, height: int, command: str, record: Path | None = None) -> None:
         self.name = f"wallboard-e2e-{uuid.uuid4().hex[:8]}"
+        self.server = ["tmux", "-L", self.name]
         env = {**os.environ, "TERM": "xterm-256color", "WALLBOARD_CONFIG": "", "XDG_CONFIG_HOME": "/nonexistent-wallboard"}
+        env.pop("TMUX", None)
+        go = None
+        if record is not None:  # hold the command until every byte it writes can be recorded
+            go = record.with_suffix(".go")
+            command = f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.05; done; exec {command}"
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command],
+            [*self.server, "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command],
             check=True,
             env=env,
         )
+        if record is not None:
+            self.tmux("set-option", "-s", "set-clipboard", "on")  # OSC 52 from the app would make a buffer
+            self.tmux("pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(record))}")
+            go.touch()
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run([*self.server, *args], capture_output=True, text=True).stdout
 
     def screen(self) -> str:
-        result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
-        return result.stdout
+        return self.tmux("capture-pane", "-p", "-t", self.name)
 
     def title(self) -> str:
-        result = subprocess.run(["tmux", "display-message", "-p", "-t", self.name, "#{pane_title}"], capture_output=True, text=True)
-        return result.stdout.strip()
+        return self.tmux("display-message", "-p", "-t", self.name, "#{pane_title}").strip()
+
+    def buffers(self) -> str:
+        return self.tmux("list-buffers")
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.server, "send-keys", "-t", self.name, *keys], check=True)
 
     def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -47,19 +67,19 @@ class Tmux:
         raise AssertionError(f"{texts!r} did not all appear; the screen was:\n{screen}")
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+        return subprocess.run([*self.server, "has-session", "-t", self.name], capture_output=True).returncode == 0
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.server, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
 def demo():
     sessions = []
 
-    def start(width=160, height=45, *args):
+    def start(width=160, height=45, *args, record=None):
         command = " ".join([sys.executable, "-m", "wallboard", "demo", "--seed", "3", *args])
-        session = Tmux(width, height, command)
+        session = Tmux(width, height, command, record)
         sessions.append(session)
         return session
 
@@ -131,9 +151,28 @@ def test_demo_reads_at_80x24(demo):
     tmux.wait_for("Keys")
 
 
-def test_hostile_names_cannot_retitle_the_terminal(demo):
-    tmux = demo(160, 45, "--hostile-names")
+def test_hostile_names_cannot_retitle_the_terminal(demo, tmp_path):
+    """Names carrying OSC title and clipboard sequences, CSI colours, C1 and bidi controls:
+    the terminal's title, colours and clipboard stay as they were, because not one byte of
+    those sequences is ever written to it (every byte the board writes is recorded)."""
+    written = tmp_path / "pane.bytes"
+    tmux = demo(160, 45, "--hostile-names", record=written)
     before = tmux.title()
-    screen = tmux.wait_for("● live", "[b red]Mallory[/]", "Unknown (7)")
+    screen = tmux.wait_for("● live", "[b red]Mallory[/]", "Unknown (7)", "Eve Osc", "Red Trudy", "C1 Carol")
+    assert "Bidi evil Bob" in screen
+    tmux.keys("2")  # the queue whose name carries an OSC 52 clipboard write
+    tmux.wait_for("[reverse]Fraud[/] Queue")
     time.sleep(1.5)
-    assert "pwned" not in tmux.title(), f"the pane title was {before!r} and is now {tmux.title()!r}"
+    assert tmux.title() == before, f"the pane title was {before!r} and is now {tmux.title()!r}"
+    assert tmux.buffers() == "", "nothing reached the clipboard"
+    tmux.keys("q")
+    deadline = time.monotonic() + 10
+    while tmux.alive() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    output = written.read_bytes()
+
+    assert b"Eve Osc" in output and b"Fraud" in output, "the hostile names were drawn"
+    for payload in (b"pwned", b"aGk=", b"\x1b[31;1mRed", b"\x9b2J", b"\xc2\x9b", "\u202e".encode()):
+        assert payload not in output, payload
+    # the only OSC sequences the board writes are Textual's own (pointer shape, links)
+    assert set(re.findall(rb"\x1b\](\d*)", output)) <= {b"22", b"8"}, set(re.findall(rb"\x1b\](\d*)", output))

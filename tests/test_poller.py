@@ -107,3 +107,78 @@ async def test_refresh_now_polls_at_once(sim):
         assert sim.requests["agents"] == before + 1
 
     await run_for(sim, 0.35, interval=5.0, between=refresh)
+
+
+async def test_steady_pace_and_one_request_in_flight_even_when_r_is_hammered(sim):
+    from tests.reliability import Recorder
+
+    sim.faults = "slow=0.3,slow-seconds=0.6"  # some answers take longer than the interval
+    async with RealtimeClient(sim.realtime_url, "demo", "demo", timeouts=Timeouts(1, 1, 2)) as client:
+        recorder = Recorder(client, INTERVAL)
+        poller = Poller(recorder, INTERVAL, lambda snapshot: None)
+        task = asyncio.create_task(poller.run())
+        await asyncio.sleep(1.0)
+        for _ in range(20):  # a supervisor leaning on r: each press may poll at once, never twice at once
+            recorder.allow_early()
+            poller.refresh_now()
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(1.0)
+        poller.stop()
+        await asyncio.wait_for(task, 5)
+    assert dict(recorder.max_in_flight) == {"agents": 1, "queues": 1}
+    assert recorder.violations == []
+    assert dict(recorder.attempts) == {feed: sim.requests[feed] for feed in ("agents", "queues")}
+    assert poller.requests == dict(recorder.attempts)
+
+
+class Broken:
+    """A source with a bug: the poller must say so, back off, and keep the other feed going."""
+
+    def __init__(self, good):
+        self.good = good
+        self.calls = 0
+
+    async def agents(self):
+        self.calls += 1
+        raise KeyError("agent-id")
+
+    async def queues(self):
+        return await self.good.queues()
+
+
+async def test_a_bug_in_a_source_is_reported_backed_off_and_contained(sim):
+    async with RealtimeClient(sim.realtime_url, "demo", "demo", timeouts=Timeouts(1, 1, 2)) as client:
+        broken = Broken(client)
+        poller = Poller(broken, INTERVAL, lambda snapshot: None)
+        task = asyncio.create_task(poller.run())
+        await asyncio.sleep(1.0)
+        poller.stop()
+        await asyncio.wait_for(task, 5)
+    agents = poller.snapshot.agents
+    assert agents.health is Health.RETRYING
+    assert agents.error == "unexpected error while fetching agents (KeyError); retrying"
+    assert 2 <= broken.calls <= 3, "backing off: 0.2 s, then at least 0.3 s, then at least 0.6 s"
+    assert poller.snapshot.queues.health is Health.LIVE and len(poller.snapshot.queues.records) == 6
+
+
+async def test_a_refused_huge_answer_is_not_kept_in_memory_through_the_back_off(sim):
+    import gc
+    import tracemalloc
+
+    sim.faults = "huge=1@agents"
+    async with RealtimeClient(sim.realtime_url, "demo", "demo", timeouts=Timeouts(1, 2, 4), max_body=8 * 1024 * 1024) as client:
+        poller = Poller(client, 3.0, lambda snapshot: None)  # the first back-off is 3 s
+        tracemalloc.start()
+        try:
+            task = asyncio.create_task(poller.run())
+            while poller.snapshot.agents.failures == 0:
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)  # the agents loop is now in its back-off
+            gc.collect()
+            held = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+            poller.stop()
+            await asyncio.wait_for(task, 5)
+    assert "larger than 8 MiB" in poller.snapshot.agents.error
+    assert held < 2 * 1024 * 1024, f"{held / 2**20:.1f} MiB still held while backing off"

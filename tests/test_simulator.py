@@ -202,3 +202,14 @@ def test_fault_draws_follow_the_rates():
     assert 0.2 < queues.count("500") / 4000 < 0.3
     assert plan.describe() == "503=0.25, 500=0.25@queues"
     assert FaultPlan.parse("").draw("agents") is None
+
+
+def test_changing_faults_over_http_does_not_replay_the_same_draws():
+    # a soak that switches between fault mixes must not see the same few faults every time
+    with Simulator(seed=3, agents=2, queues=1, clock=FakeClock()) as sim:
+        patterns = []
+        for _ in range(2):
+            assert httpx.post(f"{sim.server.url}/_sim/faults", content="503=0.5").status_code == 200
+            patterns.append([sim.server.faults.draw("agents") for _ in range(32)])
+        assert patterns[0] != patterns[1]
+        assert {kind for pattern in patterns for kind in pattern} == {"503", None}

@@ -128,15 +128,37 @@ def test_backoff_jitter_spreads_boards():
     assert len(delays) > 10
 
 
-def test_banner_when_a_feed_never_answered():
-    snapshot = Snapshot(Feed().failed("the server is busy (HTTP 503) answering agents from h; retrying in 9s", False, 9.0), live(QUEUES))
-    assert banner(snapshot, 1.0) == "⚠ NO DATA YET — agents: the server is busy (HTTP 503) answering agents from h; retrying in 9s"
+def test_banner_without_any_data_says_why_nothing_is_shown():
+    refused_connection = "connection refused for agents from h:9: is the server running, and is the URL right?"
+    snapshot = Snapshot(Feed().failed(refused_connection, False, 110.0), Feed().failed("x", False, 110.0), interval=10)
+    assert banner(snapshot, 100.0) == f"⚠ NO DATA YET (agents and queues) — {refused_connection}"
+    one = Snapshot(live(AGENTS, mono=95.0), Feed().failed("cannot resolve the host for queues", False, 110.0), interval=10)
+    assert banner(one, 100.0) == "⚠ NO DATA YET (queues) — cannot resolve the host for queues"
+    assert banner(Snapshot(), 100.0) is None, "still connecting: nothing has failed yet"
 
 
-def test_empty_grid_says_why():
-    from wallboard.core.status import empty_grid_text
+def test_failure_messages_are_cleaned_before_they_reach_the_screen():
+    feed = Feed().failed("the JSON response has no 'agent' list (keys: \x1b]0;pwned\x07x\u202e\ud800)" + "!" * 1000, False, 1.0)
+    assert feed.error.startswith("the JSON response has no 'agent' list (keys: x)")
+    assert len(feed.error) == 400 and feed.error.endswith("…")
 
-    assert empty_grid_text(Feed(), False) == "Waiting for the first answer from the server…"
-    assert empty_grid_text(Feed().failed("connection refused for agents", False, 1.0), False) == "No agents data yet: connection refused for agents"
-    assert empty_grid_text(live(()), False) == "The server reports no agents."
-    assert empty_grid_text(live(AGENTS), True) == "No agent matches the search or filter. Escape clears them."
+
+def test_as_of_follows_the_clock_when_the_wall_clock_jumps():
+    snapshot = Snapshot(live(AGENTS, mono=100.0, wall=1_700_000_000.0), live(QUEUES, mono=100.0), interval=10)
+
+    def texts(wall, mono):
+        return [p.text for p in header_parts("acme", snapshot, totals((), ()), wall, mono, UTC)][1:4]
+
+    assert texts(1_700_000_005.0, 105.0) == ["22:13:25", "as of 22:13:20 (5.0s)", "● live"]
+    # NTP steps the clock back an hour, then forward a day: "as of" is always the clock
+    # minus the data's (monotonic) age, never after the clock, and nothing turns stale
+    assert texts(1_700_000_005.0 - 3600, 106.0) == ["21:13:25", "as of 21:13:19 (6.0s)", "● live"]
+    assert texts(1_700_000_005.0 + 86400, 107.0) == ["22:13:25", "as of 22:13:18 (7.0s)", "● live"]
+
+
+def test_a_suspend_makes_the_data_stale_with_its_real_age():
+    snapshot = Snapshot(live(AGENTS, mono=100.0), live(QUEUES, mono=100.0), interval=10)
+    eight_hours = 100.0 + 8 * 3600
+    parts = [p.text for p in header_parts("acme", snapshot, totals((), ()), 1_700_000_000.0 + 8 * 3600, eight_hours, UTC)]
+    assert "STALE 8h 00m" in parts and "as of 22:13:20 (8h 00m)" in parts
+    assert banner(snapshot, eight_hours) == "⚠ STALE — agents and queues data is 8h 00m old"

@@ -74,3 +74,13 @@ def test_an_unterminated_osc_hides_its_payload_up_to_the_next_control():
 @pytest.mark.parametrize("value, expected", [("plain-token_1.2", False), ("a\nb", True), ("a\x1b[31mb", True), ("a\u202eb", True), ("a\x85b", True), ("é ü 漢", False)])
 def test_has_controls(value, expected):
     assert has_controls(value) is expected
+
+
+def test_lone_surrogates_are_removed():
+    # JSON can carry "\ud800" escapes; a terminal cannot print the result
+    assert clean_text("Ann\ud800 Lee\udfff") == "Ann Lee"
+    assert clean_text("😀 ok") == "😀 ok"
+
+
+def test_unicode_line_and_paragraph_separators_become_spaces():
+    assert clean_text("two\u2028lines\u2029and more") == "two lines and more"

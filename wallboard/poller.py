@@ -17,6 +17,7 @@ import asyncio
 import time
 from typing import Awaitable, Callable, Protocol
 
+from wallboard import clock
 from wallboard.clients.rtstats import Fetched
 from wallboard.core.backoff import Backoff
 from wallboard.core.snapshot import Feed, Snapshot
@@ -54,7 +55,7 @@ class Poller:
         on_snapshot: Callable[[Snapshot], None],
         *,
         wall: Callable[[], float] = time.time,
-        mono: Callable[[], float] = time.monotonic,
+        mono: Callable[[], float] = clock.monotonic,
         backoff: Backoff | None = None,
         schedule: Schedule | None = None,
     ) -> None:
@@ -109,35 +110,42 @@ class Poller:
                 await self._resumed.wait()
                 self._resumed.clear()
                 continue
-            started = self.mono()
-            self.requests[name] += 1
-            try:
-                fetched = await fetch()
-            except AuthError as error:
-                self._refused = True
-                self._publish(name, self._feed(name).failed(str(error), True, None))
-                continue
-            except ApiError as error:
-                delay = self._failure_delay(name, error.retry_after)
-                self._publish(name, self._feed(name).failed(str(error), False, self.mono() + delay))
+            delay = await self._poll(name, fetch)
+            if delay is not None:
+                # Sleep here, not inside an except block: a failure's traceback holds the frames
+                # that read the answer (up to 32 MiB of it) and would keep them alive all through
+                # the back-off.
                 await self._sleep(name, delay)
-                continue
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # a bug must not stop the board; say so and back off
-                delay = self._failure_delay(name, None)
-                message = f"unexpected error while fetching {name} ({type(error).__name__}); retrying"
-                self._publish(name, self._feed(name).failed(message, False, self.mono() + delay))
-                await self._sleep(name, delay)
-                continue
-            previous = self._feed(name)
-            feed = previous.succeeded(
-                fetched.result.records, self.wall(), self.mono(), fetched.result.problems, fetched.result.skipped
-            )
-            self._publish(name, feed)
-            changed = feed.version != previous.version
-            answered = started + fetched.elapsed
-            await self._sleep(name, self.schedule.next_delay(name, started, self.mono(), changed, answered))
+
+    async def _poll(self, name: str, fetch: Callable[[], Awaitable[Fetched]]) -> float | None:
+        """One request: publish what came of it; return the wait before the next (None: refused)."""
+        started = self.mono()
+        self.requests[name] += 1
+        try:
+            fetched = await fetch()
+        except AuthError as error:
+            self._refused = True
+            self._publish(name, self._feed(name).failed(str(error), True, None))
+            return None
+        except ApiError as error:
+            delay = self._failure_delay(name, error.retry_after)
+            self._publish(name, self._feed(name).failed(str(error), False, self.mono() + delay))
+            return delay
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a bug must not stop the board; say so and back off
+            delay = self._failure_delay(name, None)
+            message = f"unexpected error while fetching {name} ({type(error).__name__}); retrying"
+            self._publish(name, self._feed(name).failed(message, False, self.mono() + delay))
+            return delay
+        previous = self._feed(name)
+        feed = previous.succeeded(
+            fetched.result.records, self.wall(), self.mono(), fetched.result.problems, fetched.result.skipped
+        )
+        self._publish(name, feed)
+        changed = feed.version != previous.version
+        answered = started + fetched.elapsed
+        return self.schedule.next_delay(name, started, self.mono(), changed, answered)
 
     def _failure_delay(self, name: str, retry_after: float | None) -> float:
         return self.backoff.delay(self._feed(name).failures + 1, retry_after)

@@ -121,7 +121,7 @@ def _json_items(text: str, shape: _Shape) -> list[Any]:
             return _as_list(inner)
         if _looks_like_record(document, shape):
             return [document]
-        keys = ", ".join(sorted(map(str, document))[:3])
+        keys = ", ".join(_short(key, 30) for key in sorted(map(str, document))[:3])
         raise ParseError(f"the JSON response has no {shape.item_tag!r} list (keys: {keys})")
     raise ParseError(f"the JSON response is a {type(document).__name__}, not an object")
 
@@ -155,36 +155,57 @@ def _xml_items(text: str, shape: _Shape) -> tuple[list[Any], bool]:
     raise ParseError(f"the XML response is <{_short(root)}>, expected <{shape.list_tag}>")
 
 
+# Every pattern below is linear in the body's length: no two adjacent quantifiers can
+# match the same characters, and no lazy ``.*?`` scans on to the end of the body once per
+# opening tag. The repair runs on bodies of up to 32 MiB, so a quadratic pattern would
+# let a hostile or broken server freeze the board.
+_NAME = r"[A-Za-z_][\w.\-]*"
 _LEAF = re.compile(
-    r"<([A-Za-z_][\w.\-]*)[^<>]*?/>"  # <empty-element/>
-    r"|<([A-Za-z_][\w.\-]*)[^<>]*>([^<]*)</[A-Za-z_][\w.\-]*\s*>",  # <a>text</any-name>
+    rf"<({_NAME})(?:\s[^<>]*)?/>"  # <empty-element/>
+    rf"|<({_NAME})(?:\s[^<>]*)?>([^<]*)</{_NAME}\s*>",  # <a>text</any-name>
 )
 
 
 def _repair_xml(text: str, shape: _Shape) -> list[Any]:
     """Read flat records by their opening tags, tolerating wrong closing tag names."""
-    list_open = re.search(rf"<{shape.list_tag}(\s[^<>]*)?>", text)
+    list_open = re.search(rf"<{shape.list_tag}(?:\s[^<>]*)?>", text)
     if list_open:
         close = text.rfind(f"</{shape.list_tag}>")
         if close < list_open.end():
             raise ParseError(f"the XML response was cut short (no closing </{shape.list_tag}>)")
-        body = text[list_open.end() : close]
-        blocks = re.findall(
-            rf"<{shape.item_tag}(?:\s[^<>]*)?>(.*?)</{shape.item_tag}\s*>", body, re.DOTALL
-        )
-        leftovers = re.sub(
-            rf"<{shape.item_tag}(?:\s[^<>]*)?>.*?</{shape.item_tag}\s*>", "", body, flags=re.DOTALL
-        )
-        if f"<{shape.item_tag}" in leftovers:
-            raise ParseError(f"the XML response has an unclosed <{shape.item_tag}> record")
-        return [_leaves(block) for block in blocks]
-    item_open = re.search(rf"<{shape.item_tag}(\s[^<>]*)?>", text)
+        return [_leaves(block) for block in _blocks(text, list_open.end(), close, shape.item_tag)]
+    item_open = re.search(rf"<{shape.item_tag}(?:\s[^<>]*)?>", text)
     if item_open:
         close = text.rfind(f"</{shape.item_tag}>")
         if close < item_open.end():
             raise ParseError(f"the XML response was cut short (no closing </{shape.item_tag}>)")
         return [_leaves(text[item_open.end() : close])]
     raise ParseError(f"the response is not XML with <{shape.list_tag}> records")
+
+
+def _blocks(text: str, start: int, end: int, tag: str) -> list[str]:
+    """The contents of each ``<tag>...</tag>`` between ``start`` and ``end``, in one pass.
+
+    Opening and closing tags must alternate: an opening tag met while a record is still
+    open means a record was never closed, which is an error rather than a merged record.
+    Stray closing tags are ignored.
+    """
+    opens = re.compile(rf"<{tag}(?:\s[^<>]*)?>").finditer(text, start, end)
+    closes = re.compile(rf"</{tag}\s*>").finditer(text, start, end)
+    tags = sorted([(m.start(), m.end(), True) for m in opens] + [(m.start(), m.end(), False) for m in closes])
+    blocks: list[str] = []
+    content_from: int | None = None
+    for tag_start, tag_end, opening in tags:
+        if opening:
+            if content_from is not None:
+                raise ParseError(f"the XML response has an unclosed <{tag}> record")
+            content_from = tag_end
+        elif content_from is not None:
+            blocks.append(text[content_from:tag_start])
+            content_from = None
+    if content_from is not None:
+        raise ParseError(f"the XML response has an unclosed <{tag}> record")
+    return blocks
 
 
 def _leaves(block: str) -> dict[str, str | None]:

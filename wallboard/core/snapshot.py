@@ -13,6 +13,10 @@ from enum import Enum
 from typing import Generic, TypeVar
 
 from wallboard.core.models import Agent, Queue
+from wallboard.core.text import clean_text
+
+MAX_ERROR_LENGTH = 400
+"""Longest failure message kept; it is shown on one banner line."""
 
 T = TypeVar("T", Agent, Queue)
 
@@ -52,10 +56,15 @@ class Feed(Generic[T]):
         return Feed(records, wall, mono, Health.LIVE, None, 0, None, problems, skipped, version)
 
     def failed(self, message: str, refused: bool, retry_at_mono: float | None) -> "Feed[T]":
+        """This feed after a failed attempt: same records, the failure's message, one more failure.
+
+        The message is cleaned here as well as where it was made: parts of it may have come
+        from the server (an unreadable payload's keys), and it goes straight to the screen.
+        """
         return replace(
             self,
             health=Health.REFUSED if refused else Health.RETRYING,
-            error=message,
+            error=clean_text(message, MAX_ERROR_LENGTH),
             failures=self.failures + 1,
             retry_at_mono=retry_at_mono,
         )

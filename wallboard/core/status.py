@@ -3,6 +3,11 @@
 Parts carry a priority so the header can drop the least important ones on a narrow
 terminal (80 columns over SSH) and still say the essentials: who, when, and whether the
 data can be trusted.
+
+Only the clock reads the wall clock. Every age, and the "as of" time (the clock minus the
+data's age), comes from the monotonic clock, so an NTP correction or a clock changed by
+hand moves the clock and "as of" together and never makes data look fresher, older or
+newer than the clock.
 """
 
 from __future__ import annotations
@@ -130,21 +135,21 @@ def fit_parts(parts: list[Part], width: int, separator: str = " │ ") -> list[P
 
 
 def banner(snapshot: Snapshot, now_mono: float) -> str | None:
-    """The STALE / refused / no-data banner text, or ``None`` when the data can be trusted."""
+    """The STALE / refused / no-data banner text, or ``None`` when the data can be trusted.
+
+    Before the first good answer there is nothing to call stale, but a board that cannot
+    reach its server must still say why (a wrong URL, DNS, a refused connection), so a
+    failing feed without data gets a NO DATA YET banner with the failure's message.
+    """
     if snapshot.refused:
         return f"✖ CREDENTIALS REFUSED — {snapshot.refused}. Polling has stopped: fix it, then press r."
-    never = [
-        (name, feed)
-        for name, feed in (("agents", snapshot.agents), ("queues", snapshot.queues))
-        if feed.received_mono is None and feed.health is Health.RETRYING
-    ]
-    if never:
-        which = " and ".join(name for name, _ in never)
-        return f"⚠ NO DATA YET — {which}: {never[0][1].error}"
+    feeds = {"agents": snapshot.agents, "queues": snapshot.queues}
     stale = snapshot.stale_feeds(now_mono)
     if not stale:
-        return None
-    feeds = {"agents": snapshot.agents, "queues": snapshot.queues}
+        empty = [name for name, feed in feeds.items() if feed.received_mono is None and feed.health is Health.RETRYING]
+        if not empty:
+            return None
+        return f"⚠ NO DATA YET ({' and '.join(empty)}) — {feeds[empty[0]].error}"
     which = " and ".join(stale)
     age = max(feeds[name].age(now_mono) or 0.0 for name in stale)
     reasons = [feeds[name].error for name in stale if feeds[name].error]

@@ -3,7 +3,9 @@
 Every string from a server passes through :func:`clean_text` at the parsing boundary.
 Whole escape sequences (CSI, OSC, DCS, ...) are removed first, so an OSC title sequence
 does not leave its payload behind as visible junk; then any remaining C0/C1 control,
-DEL and bidirectional-override character is dropped. Tabs and newlines become spaces.
+DEL and bidirectional-override character is dropped, as are lone UTF-16 surrogates (JSON
+can carry them as ``\\ud800`` escapes; a terminal cannot print them). Tabs, newlines and
+the Unicode line and paragraph separators become spaces, so a name stays on one line.
 Console-markup safety is not handled here: the UI renders names as plain text.
 """
 
@@ -23,7 +25,7 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE,
 )
-_WHITESPACE_CONTROLS = re.compile(r"[\t\n\r\v\f]+")
+_WHITESPACE_CONTROLS = re.compile("[\t\n\r\v\f\u2028\u2029]+")
 _CONTROLS = re.compile(
     "["
     "\x00-\x1f\x7f-\x9f"  # C0, DEL, C1
@@ -31,6 +33,7 @@ _CONTROLS = re.compile(
     "\u202a-\u202e"  # bidi embeddings and overrides
     "\u2066-\u2069"  # bidi isolates
     "\ufff9-\ufffb"  # interlinear annotation controls
+    "\ud800-\udfff"  # lone surrogates (a valid pair never survives JSON decoding as two)
     "]"
 )
 

@@ -115,6 +115,12 @@ class FaultPlan:
                 return rule.kind
         return None
 
+    def next_seed(self) -> int:
+        """A seed for the plan that replaces this one, drawn from this plan's stream, so a
+        simulator whose faults are changed again and again does not replay the same draws."""
+        with self._lock:
+            return self._rng.randrange(2**32)
+
     def describe(self) -> str:
         if not self.rules:
             return "none"

@@ -157,7 +157,7 @@ class SimServer:
 
     def _set_faults(self, request: Request) -> Response:
         try:
-            self.faults = FaultPlan.parse(request.body.decode("utf-8", "replace"), seed=self.faults.seed)
+            self.faults = FaultPlan.parse(request.body.decode("utf-8", "replace"), seed=self.faults.next_seed())
         except FaultSpecError as error:
             return Response(400, str(error).encode(), "text/plain")
         return Response(200, self.faults.describe().encode(), "text/plain")

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input, Static, TabbedContent
 
+from wallboard import clock
 from wallboard.config import Settings, default_config_path, user_themes_dir
 from wallboard.core.agent_view import (
     SORT_LABELS,
@@ -136,7 +137,7 @@ class WallboardApp(App):
         connector: Connector | None = None,
         snapshot: Snapshot | None = None,
         wall: Callable[[], float] = time.time,
-        mono: Callable[[], float] = time.monotonic,
+        mono: Callable[[], float] = clock.monotonic,
         theme_dirs: Iterable[Path] | None = None,
         analytics_secrets: Mapping[str, Secret] | None = None,
         analytics_connector: AnalyticsConnector = analytics_client,
@@ -267,6 +268,8 @@ class WallboardApp(App):
         return self.board.ready and self.board.is_attached and bool(self.screen_stack)
 
     def _receive(self, snapshot: Snapshot) -> None:
+        if not self.is_running:
+            return  # shutting down: the poller may still answer while the screens are removed
         self.snapshot = snapshot
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
@@ -281,12 +284,16 @@ class WallboardApp(App):
         """
         return self.board.ready and self._running
 
-    def apply_snapshot(self) -> None:
-        """Push the current snapshot into the board's widgets (once they exist)."""
+    def apply_snapshot(self, now: float | None = None) -> None:
+        """Push the current snapshot into the board's widgets (once they exist, while they do).
+
+        One reading of the clock serves the widgets and the header, so the banner never says
+        STALE while the grid and tiles are still drawn as fresh.
+        """
         if not self.board_live:
             return
         snapshot = self.snapshot
-        now = self.mono()
+        now = self.mono() if now is None else now
         stale_agents = snapshot.is_stale(snapshot.agents, now)
         stale_queues = snapshot.is_stale(snapshot.queues, now)
         if snapshot.agents.version != self._agents_version:
@@ -300,7 +307,7 @@ class WallboardApp(App):
         self.board.grid.set_stale(stale_agents)
         self.board.grid.set_empty_text(empty_grid_text(snapshot.agents, self._filtered()))
         self._check_alerts(snapshot)
-        self.refresh_header(self.screen)
+        self.refresh_header(self.screen, now)
 
     def _show_agents(self) -> None:
         snapshot = self.snapshot
@@ -315,7 +322,7 @@ class WallboardApp(App):
         if str(agents_bar.content) != bar:
             agents_bar.update(Content(bar), layout=False)  # one line, fixed height: no relayout
 
-    def refresh_header(self, screen: Screen | None = None) -> None:
+    def refresh_header(self, screen: Screen | None = None, now: float | None = None) -> None:
         """Redraw the header and banner of ``screen`` (the visible one by default)."""
         if not self.screen_stack:
             return
@@ -326,7 +333,7 @@ class WallboardApp(App):
         except Exception:
             return
         snapshot = self.snapshot
-        now_mono = self.mono()
+        now_mono = self.mono() if now is None else now
         syncs = None
         if self.poller is not None and isinstance(self.schedule, PhaseLockedSchedule):
             syncs = self.schedule.syncs()
@@ -354,10 +361,10 @@ class WallboardApp(App):
         if not self.board_live:
             return
         if stale != self._stale_state:
-            self.apply_snapshot()  # staleness changed: redraw the feeds as stale or fresh
+            self.apply_snapshot(now)  # staleness changed: redraw the feeds as stale or fresh
         else:
             self.board.grid.tick()
-            self.refresh_header(self.screen)
+            self.refresh_header(self.screen, now)
 
     def _check_alerts(self, snapshot: Snapshot) -> None:
         if not self.settings.bell:

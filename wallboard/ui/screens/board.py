@@ -87,3 +87,6 @@ class BoardScreen(Screen):
         if self.app.active_tab == "agents":  # type: ignore[attr-defined]
             self.set_focus(self.grid)  # at once: keys may come before the first frame
         self.app.focus_tab_content()  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        self.ready = False  # the app stops pushing data into widgets that are going away

@@ -96,7 +96,7 @@ class QueueBoard(VerticalScroll, can_focus=False):
             text = queue_text(queue, thresholds)
             tile = self.tiles.get(queue.queue_id)
             if tile is None:
-                tile = QueueTile(queue.queue_id, text)
+                tile = QueueTile(queue.queue_id, text, stale=stale)
                 self.tiles[queue.queue_id] = tile
                 new_tiles.append(tile)
             else:

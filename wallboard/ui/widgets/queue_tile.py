@@ -68,7 +68,7 @@ class QueueTile(Vertical, can_focus=True):
             super().__init__()
             self.queue_id = queue_id
 
-    def __init__(self, queue_id: str, text: QueueText, *, id: str | None = None) -> None:
+    def __init__(self, queue_id: str, text: QueueText, *, stale: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.queue_id = queue_id
         self._text = text
@@ -78,8 +78,9 @@ class QueueTile(Vertical, can_focus=True):
         self._labels = {name: Label(markup=False, classes=name) for name in LABELS}
         self._labels["sla-caption"].add_class("caption")
         self._shown: dict[str, str] = {}
-        self._stale = False
+        self._stale = stale
         self._ready = False
+        self.set_class(stale, "-stale")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top"):
@@ -100,6 +101,7 @@ class QueueTile(Vertical, can_focus=True):
 
     def on_mount(self) -> None:
         self._ready = True
+        # the data may have turned stale between creating the tile and mounting it
         self.show(self._text, self._stale, force=True)
 
     def show(self, text: QueueText, stale: bool = False, force: bool = False) -> None:

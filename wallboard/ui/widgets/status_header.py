@@ -77,9 +77,9 @@ class StatusHeader(Widget):
         content = Content.assemble(*pieces)
         if content != self._shown:
             previous, self._shown = self._shown, content
-            span = changed_cells(previous, content)
-            if span is not None:  # regions are relative to the content area (inside the padding)
-                self.refresh(Region(span[0], 0, span[1] - span[0], 1))
+            # regions are relative to the content area (inside the padding)
+            for start, end in changed_runs(previous, content):
+                self.refresh(Region(start, 0, end - start, 1))
 
 
 def _cells(content: Content) -> list[tuple[str, object]]:
@@ -89,6 +89,34 @@ def _cells(content: Content) -> list[tuple[str, object]]:
         for i in range(span.start, min(span.end, len(styles))):
             styles[i] = (styles[i], span.style)
     return list(zip(content.plain, styles))
+
+
+MERGE_GAP = 4
+"""Unchanged cells between two changes that are cheaper to resend than to skip."""
+
+
+def changed_runs(before: Content, after: Content) -> list[tuple[int, int]]:
+    """The cell ranges [start, end) that differ between two one-line contents.
+
+    When the text keeps its length (a ticking clock and age), each changed run is its own
+    range, so the clock and the age are sent without the text between them; otherwise
+    one range from the first change to the last.
+    """
+    old, new = _cells(before), _cells(after)
+    if old == new:
+        return []
+    if len(old) != len(new) or cell_len(before.plain) != len(old) or cell_len(after.plain) != len(new):
+        span = changed_cells(before, after)
+        return [span] if span is not None else []
+    runs: list[tuple[int, int]] = []
+    for i, (a, b) in enumerate(zip(old, new)):
+        if a == b:
+            continue
+        if runs and i - runs[-1][1] <= MERGE_GAP:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 def changed_cells(before: Content, after: Content) -> tuple[int, int] | None:
