@@ -1,35 +1,149 @@
-"""Phase-locked polling against the simulator over loopback, on a short cache cycle.
+"""Phase-locked polling: the real poller against the simulator's cache model.
 
-No timing is asserted as a speed: the figures compared are ages of data relative to the
-simulator's own cache refreshes, and request counts.
+The figures (how late news reaches the screen, requests per cycle) are asserted on a
+virtual clock (:mod:`tests.virtual_time`): the poller, its schedule, the simulator's
+scenario and the parser run unchanged, but every moment is exact, so no assertion here
+depends on how busy the machine is. The same comparison on real time over loopback is
+``python -m wallboard.bench``'s freshness section, which prints figures.
+The loopback test below checks only what holds at any speed: the board locks and says so.
 """
 
 import asyncio
+import statistics
+
+import pytest
 
 from tests.board_data import fixed_settings
-from wallboard.bench.freshness import compare
+from tests.conftest import EPOCH
+from tests.virtual_time import run_virtual
+from wallboard.bench.freshness import RecordingScenario
+from wallboard.clients.rtstats import Fetched
+from wallboard.core.parse import parse_agents, parse_queues
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.freshness import PhaseLockedSchedule, schedule_for
-from wallboard.poller import Schedule
+from wallboard.poller import FEEDS, Poller, Schedule
+from wallboard.sim import render
 from wallboard.sim.simulator import Simulator
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets.status_header import StatusHeader
 
 CYCLE = 0.5
+PERIOD = 10.0
 
 
-async def test_phase_locked_polling_brings_news_much_sooner_at_about_one_request_per_cycle():
-    locked, fixed = await compare(cycle=CYCLE, seconds=8.0, warmup=4.5, agents=30, queues=4, fixed_boards=4, phase=0.1)
-    assert (locked.name, fixed.name) == ("phase-locked", "fixed")
-    assert len(locked.lags) >= 6 and len(fixed.lags) >= 24
-    assert locked.lag_median < CYCLE / 2  # loose: a loaded machine delays every poll a little
-    assert fixed.lag_median > 2 * locked.lag_median
-    assert locked.age_median < fixed.age_median
-    per_cycle = 60 / CYCLE
-    assert fixed.requests_per_minute <= 1.05 * per_cycle
-    assert locked.requests_per_minute <= 1.3 * per_cycle
+class CacheSource:
+    """The simulator's scenario as the poller's source, on the virtual clock.
+
+    Each request takes ``latency`` and is answered half-way, from the scenario's cache as it
+    is then, rendered to the real JSON and parsed as the client parses it. Every answer is
+    logged as (sent, arrived, refresh moment of the data in it).
+    """
+
+    def __init__(self, scenario: RecordingScenario, loop, latency: float) -> None:
+        self.scenario = scenario
+        self.loop = loop
+        self.latency = latency
+        self.answers: dict[str, list[tuple[float, float, float]]] = {name: [] for name in FEEDS}
+
+    async def agents(self) -> Fetched:
+        return await self._fetch("agents", "agent", self.scenario.agents_wire, parse_agents)
+
+    async def queues(self) -> Fetched:
+        return await self._fetch("queues", "queue", self.scenario.queues_wire, parse_queues)
+
+    async def _fetch(self, feed, tag, wire, parse) -> Fetched:
+        sent = self.loop.time()
+        await asyncio.sleep(self.latency / 2)
+        _, refreshed = self.scenario.view()
+        body = render.json_list(tag, wire())
+        await asyncio.sleep(self.latency / 2)
+        arrived = self.loop.time()
+        self.answers[feed].append((sent, arrived, refreshed - EPOCH))
+        return Fetched(parse(body, "json"), arrived, arrived - sent, len(body))
+
+
+def poll(schedule, *, seconds, start=0.0, latency=0.05, phase=3.3, jump=None):
+    """Run the real poller against the cache for ``seconds`` of virtual time; its answers.
+
+    ``jump`` = (moment, seconds): the service restarts then with its phase moved.
+    """
+
+    async def main(loop):
+        scenario = RecordingScenario(5, 20, 3, cycle=PERIOD, phase=phase, clock=lambda: EPOCH + loop.time())
+        source = CacheSource(scenario, loop, latency)
+        poller = Poller(source, PERIOD, lambda snapshot: None, wall=lambda: EPOCH + loop.time(), mono=loop.time, schedule=schedule)
+        await asyncio.sleep(start)
+        task = asyncio.create_task(poller.run())
+        if jump is not None:
+            await asyncio.sleep(jump[0] - loop.time())
+            scenario.jump(scenario.phase + jump[1])
+        await asyncio.sleep(start + seconds - loop.time())
+        poller.stop()
+        await task
+        return source.answers
+
+    return run_virtual(main)
+
+
+def news(answers, since=0.0):
+    """(sent, lag) of each answer that brought a newer cache refresh, sent at or after ``since``."""
+    found, previous = [], None
+    for sent, arrived, refreshed in answers:
+        if refreshed != previous and previous is not None and sent >= since:
+            found.append((sent, arrived - refreshed))
+        previous = refreshed
+    return found
+
+
+def requests_between(answers, start, end):
+    return sum(1 for sent, _, _ in answers if start <= sent < end)
+
+
+@pytest.mark.parametrize("start", [0.0, 2.5, 5.0, 7.5])
+def test_fixed_period_polling_brings_news_as_late_as_its_start_happens_to_fall(start):
+    answers = poll(Schedule(PERIOD), start=start, seconds=300)
+    for feed in FEEDS:
+        # the refresh is at 3.3 s past each ten; a request sent at ``start`` is back 50 ms later
+        expected = round((start + 0.05 - 3.3) % PERIOD, 6)
+        assert {round(lag, 6) for _, lag in news(answers[feed])} == {expected}
+        assert len(answers[feed]) == 30  # one request per cycle, exactly
+
+
+@pytest.mark.parametrize("phase", [0.0, 3.3, 9.95])
+@pytest.mark.parametrize("latency", [0.02, 0.4])
+def test_phase_locked_polling_brings_news_within_a_fraction_of_a_second_at_one_request_per_cycle(phase, latency):
+    schedule = PhaseLockedSchedule(PERIOD, PERIOD)
+    answers = poll(schedule, seconds=600, latency=latency, phase=phase)
+    settled = 15 * PERIOD  # learning takes a handful of cycles
+    for feed in FEEDS:
+        tracker = schedule.trackers[feed]
+        assert tracker.locked and tracker.relearns == 0
+        lags = [lag for _, lag in news(answers[feed], since=settled)]
+        assert len(lags) == 45  # every cycle's news, none missed
+        # news arrives a margin after the refresh, give or take what the bisection could narrow
+        assert max(lags) <= tracker.margin + tracker.good_width + latency
+        assert statistics.median(lags) <= 1.5  # the issue's target for the median age on arrival
+        # learning costs a few extra requests; then one per cycle, a drift check every tenth,
+        # and for quiet queues a follow-up now and then (agents change at every refresh)
+        assert requests_between(answers[feed], 0, settled) <= 1.6 * 15
+        assert requests_between(answers[feed], settled, 600) <= 45 + 5 + (1 if feed == "agents" else 10)
+
+
+@pytest.mark.parametrize("moved_by", [3.0, -3.0, 0.3])
+def test_after_the_cache_moves_its_phase_the_poller_learns_it_again(moved_by):
+    schedule = PhaseLockedSchedule(PERIOD, PERIOD)
+    answers = poll(schedule, seconds=800, jump=(300.0, moved_by))
+    for feed in FEEDS:
+        tracker = schedule.trackers[feed]
+        assert tracker.relearns >= 1, "the move was noticed"
+        assert tracker.locked
+        before = [lag for sent, lag in news(answers[feed], since=150) if sent < 300]
+        after = [lag for _, lag in news(answers[feed], since=300 + 25 * PERIOD)]
+        bound = tracker.margin + tracker.precision + 0.05
+        assert before and after and max(before) <= bound and max(after) <= bound
+        assert requests_between(answers[feed], 300, 800) <= 1.3 * 50
 
 
 def test_the_board_locks_only_when_it_polls_at_most_once_per_cycle():
@@ -46,7 +160,7 @@ async def test_the_header_shows_the_data_age_and_the_learnt_phase():
             app = WallboardApp(settings, source=client, theme_dirs=[bundled_themes_dir()], cache_period=CYCLE)
             async with app.run_test(size=(160, 30)) as pilot:
                 header = app.board.query_one(StatusHeader)
-                for _ in range(100):
+                for _ in range(300):  # a deadline, not a timing: it ends as soon as the header says so
                     await pilot.pause(0.1)
                     if "synced :" in str(header.render()):
                         break
@@ -54,12 +168,3 @@ async def test_the_header_shows_the_data_age_and_the_learnt_phase():
                 assert "synced :" in text and "as of " in text
                 assert isinstance(app.schedule, PhaseLockedSchedule)
                 assert any(sync is not None and sync.locked for sync in app.schedule.syncs().values())
-
-
-async def test_after_the_cache_moves_its_phase_the_board_learns_it_again():
-    locked, _ = await compare(
-        cycle=CYCLE, seconds=11.0, warmup=9.0, agents=30, queues=4, fixed_boards=1, phase=0.1, jump_at=5.0, jump_by=0.2
-    )
-    assert locked.relearns >= 1, "the move was noticed"
-    assert locked.relocked_after_jump is not None
-    assert locked.lags and sorted(locked.lags)[len(locked.lags) // 2] < CYCLE / 4

@@ -49,6 +49,8 @@ class Run:
         self.served: float | None = None  # refresh moment of the data last served
         self.polls: list[tuple[float, bool, float, Plan]] = []  # (sent, changed, lag, plan that sent it)
         self.plan = Plan.LEARN
+        self.told = False  # tell the tracker when quiet data hides a refresh (another endpoint saw it)
+        self.refresh_seen: float | None = None  # the latest refresh any request came after
 
     def until(self, end: float) -> "Run":
         while self.now < end:
@@ -62,11 +64,13 @@ class Run:
         refresh = cache.refresh_before(served_at)
         changed = self.served is None or refresh != self.served
         if cache.quiet and cache.quiet[0] <= sent < cache.quiet[1] and self.served is not None:
-            changed = False
-        if changed:
-            self.served = refresh
+            changed = False  # refreshed, to the same content: later answers compare with this one
+        self.served = refresh
         answered = sent + cache.latency
-        self.tracker.observe(sent, answered, changed)
+        # what another endpoint would know: a refresh came before this request was sent
+        refreshed = self.told and not changed and cache.refresh_before(sent) != self.refresh_seen
+        self.refresh_seen = refresh
+        self.tracker.observe(sent, answered, changed, refreshed)
         self.polls.append((sent, changed, answered - refresh, self.plan))
         following = self.tracker.next_poll()
         assert following >= answered
@@ -164,6 +168,21 @@ def test_a_period_that_is_not_the_assumed_one_falls_back_to_the_fixed_interval()
     fixed = [poll for poll in run.polls if poll[3] is Plan.FIXED]
     gaps = {round(b[0] - a[0], 6) for a, b in zip(fixed, fixed[1:])}
     assert gaps == {10.0}
+
+
+def test_quiet_data_known_to_be_quiet_costs_no_follow_ups_and_no_misses():
+    # a small tenant's queues, one refresh in two changing nothing, while the agents did change
+    cache = Cache(phase=3.7)
+    run = Run(PhaseTracker(10.0), cache).until(100)
+    run.told = True
+    for cycle in range(10, 60):
+        cache.quiet = (cycle * 10 + 3.0, cycle * 10 + 9.5) if cycle % 2 == 0 else None
+        run.until((cycle + 1) * 10)
+    tracker = run.tracker
+    assert tracker.misses == 0 and tracker.relearns == 0 and tracker.locked
+    assert not [poll for poll in run.polls if poll[3] is Plan.FOLLOW]
+    assert len(run.between(100, 600)) == 50 + 5  # one per cycle and a drift check every tenth
+    assert max(lags(run.between(100, 600))) < 0.4
 
 
 def test_a_cache_faster_than_assumed_still_gives_fresh_data_once_per_period():

@@ -24,8 +24,25 @@ class PhaseLockedSchedule(Schedule):
 
     def next_delay(self, feed: str, started: float, finished: float, changed: bool, answered: float | None = None) -> float:
         tracker = self.trackers[feed]
-        tracker.observe(started, finished if answered is None else answered, changed)
+        refreshed = not changed and self._refreshed_elsewhere(feed, started)
+        tracker.observe(started, finished if answered is None else answered, changed, refreshed)
         return max(0.0, tracker.next_poll() - finished)
+
+    def _refreshed_elsewhere(self, feed: str, sent: float) -> bool:
+        """Did another endpoint of the same cache see this cycle's refresh before ``sent``?
+
+        Agents and queues come from one cache. When the agents changed after the predicted
+        refresh and before the queues request went out, unchanged queues are quiet, not late.
+        """
+        sync = self.trackers[feed].sync()
+        if sync is None or not sync.locked:
+            return False
+        refresh = sync.last_refresh(sent)
+        for name, other in self.trackers.items():
+            change = other.last_change
+            if name != feed and other.locked and change is not None and refresh - self.period / 2 < change <= sent:
+                return True
+        return False
 
     def sync(self, feed: str) -> CacheSync | None:
         """What is known of ``feed``'s cache phase (``None`` until a first bracket)."""

@@ -23,6 +23,10 @@ margin after the predicted refresh:
   one request goes just *before* the predicted refresh; a changed answer there
   contradicts the estimate in the same way. Contradicted evidence is dropped, newest
   first wins, and bisection starts again.
+* **Quiet data.** An unchanged answer where a refresh was expected is not a miss when
+  the caller knows the refresh did happen (another endpoint served by the same cache
+  changed before this request went out): a small tenant's queues often stay the same for
+  a cycle, and that costs no follow-ups and no suspicion of the rhythm.
 * **Period check.** The period is assumed (10 s, or what the caller knows). If estimates
   keep being contradicted (``unsteady_after`` times within ``unsteady_window`` cycles),
   the period or phase is not steady enough to lock to: the tracker falls back to the
@@ -90,6 +94,7 @@ class _Answer:
     sent: float
     answered: float
     changed: bool
+    refreshed: bool = False  # unchanged, but a refresh is known to have happened before it was sent
 
 
 class PhaseTracker:
@@ -127,6 +132,7 @@ class PhaseTracker:
         self.misses = 0  # refreshes that did not come when expected (drift, or quiet data)
         self.requests = 0
         self._last: _Answer | None = None
+        self.last_change: float | None = None  # when the latest changed answer came back
         self._latencies: deque[float] = deque(maxlen=5)
         self._unchanged_run = 0
         self._follow = 0
@@ -138,13 +144,19 @@ class PhaseTracker:
 
     # --- evidence -----------------------------------------------------------------------
 
-    def observe(self, sent: float, answered: float, changed: bool) -> None:
-        """One good answer: sent at ``sent``, back at ``answered``; did the data change?"""
+    def observe(self, sent: float, answered: float, changed: bool, refreshed: bool = False) -> None:
+        """One good answer: sent at ``sent``, back at ``answered``; did the data change?
+
+        ``refreshed``: the data did not change, but the caller knows the cache refreshed
+        before the request went out (another endpoint of the same cache changed): quiet data.
+        """
         answered = max(answered, sent)
         self.requests += 1
         self._latencies.append(answered - sent)
         previous = self._last
-        self._last = _Answer(sent, answered, changed)
+        self._last = _Answer(sent, answered, changed, refreshed and not changed)
+        if changed:
+            self.last_change = answered
         if not changed:
             self._unchanged_run += 1
         else:
@@ -253,12 +265,14 @@ class PhaseTracker:
         if self.plan in (Plan.MIDDLE, Plan.EARLY):
             self.plan = Plan.REGULAR
             return max(estimate.until + k * self.period + self.margin, now + self.min_gap)
-        if self.plan in (Plan.REGULAR, Plan.FOLLOW) and not self._quiet and self._follow < self.follow_ups:
+        if last.refreshed:
+            pass  # quiet data, known to be so: nothing to follow up, nothing missed
+        elif self.plan in (Plan.REGULAR, Plan.FOLLOW) and not self._quiet and self._follow < self.follow_ups:
             step = self.period / 20 * 2**self._follow
             self._follow += 1
             self.plan = Plan.FOLLOW
             return now + step
-        if self.plan in (Plan.REGULAR, Plan.FOLLOW) and not self._quiet:
+        elif self.plan in (Plan.REGULAR, Plan.FOLLOW) and not self._quiet:
             self._quiet = True  # nothing changed after the refresh: quiet data, or a wrong period
             self.misses += 1
             self._misses.append(now)
