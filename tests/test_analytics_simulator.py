@@ -142,6 +142,17 @@ def test_wire_shapes_follow_the_vendor(simulator, token):
     assert get(simulator, "v2/rgsum-members", token).status_code == 400  # extId required
 
 
+def test_company_totals_add_up_as_in_the_vendor_example(simulator, token):
+    seed = {"inboundTotal": 2252, "outboundTotal": 750, "totalExtToExt": 213, "totalCall": 3215}  # company-summary.txt
+    assert seed["inboundTotal"] + seed["outboundTotal"] + seed["totalExtToExt"] == seed["totalCall"]
+    rows = get(simulator, "v1/compsum", token).json()
+    assert sum(row["totalExtToExt"] for row in rows) > 0 and all(row["inboundTotal"] > 0 for row in rows)
+    for row in rows:
+        assert row["inboundTotal"] + row["outboundTotal"] + row["totalExtToExt"] == row["totalCall"]
+        answered = row["inboundAnswered"] + row["outboundAnswered"] + row["totalExtToExtAnswered"]
+        assert answered == row["totalAnswered"]
+
+
 def test_faults_target_analytics_and_token(simulator, token):
     simulator.faults = "503=1@analytics"
     assert get(simulator, "v1/compsum", token).status_code == 503

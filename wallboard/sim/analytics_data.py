@@ -454,10 +454,8 @@ def aggregate(calls: Iterable[SimCall], data: AnalyticsData) -> Stats:
             _count(company, "externalOutbound", answered, abandoned)
             _count(company, "outbound", answered, abandoned)
         else:
-            _count(company, "internalOutbound", answered, abandoned)
-            _count(company, "outbound", answered, abandoned)
-            _count(company, "internalInbound", answered, abandoned, missed=True)
-            _count(company, "inbound", answered, abandoned, missed=True)
+            # As in the vendor's example: extension-to-extension calls are neither inbound nor
+            # outbound, so totalCall = inboundTotal + outboundTotal + totalExtToExt.
             _count(company, "totalExtToExt", answered, abandoned, missed=True, total_key="totalExtToExt")
             company["totalMissed"] += not answered
         _extension_stats(stats, call, answered, abandoned, voicemail)
