@@ -417,6 +417,8 @@ async def test_a_refused_login_is_one_line_and_the_next_fetch_asks_again(simulat
         assert "pw-Wr0ng-secret" not in app.export_screenshot()
         assert app.history.client is None, "refused credentials are not kept"
         assert state(app).levels == ()
+        await pilot.pause(0.5)
+        assert (simulator.requests["token"], simulator.requests["analytics"]) == (1, 0), "one try, no storm"
 
 
 # --- the board's keys ----------------------------------------------------------------------
