@@ -262,11 +262,6 @@ class WallboardApp(App):
 
     # --- data ---------------------------------------------------------------------------
 
-    @property
-    def board_live(self) -> bool:
-        """The board's widgets exist and the app is not shutting down."""
-        return self.board.ready and self.board.is_attached and bool(self.screen_stack)
-
     def _receive(self, snapshot: Snapshot) -> None:
         if not self.is_running:
             return  # shutting down: the poller may still answer while the screens are removed
