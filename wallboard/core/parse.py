@@ -20,6 +20,7 @@ Rules, in the order they apply:
 from __future__ import annotations
 
 import json
+from functools import cache
 import re
 from dataclasses import dataclass
 from typing import Any, Generic, Iterable, Literal, TypeVar
@@ -250,6 +251,8 @@ class _Problems:
 
 def _build(items: Iterable[Any], shape: _Shape, repaired: bool) -> ParseResult:
     specs = field_specs(shape.record_type)
+    plan = _plan(shape.record_type)
+    key_name, key_wire = specs[0].name, specs[0].wire_names[0]
     problems = _Problems()
     records = []
     skipped = 0
@@ -259,15 +262,43 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool) -> ParseResult:
             problems.add(f"{shape.label} #{index} is not a record; skipped")
             continue
         values: dict[str, Any] = {}
-        for spec in specs:
-            raw = _lookup(item, spec)
-            values[spec.name] = _convert(raw, spec, problems, shape.label, index)
-        if not values[specs[0].name]:
+        for name, first, spec, fast in plan:
+            raw = item.get(first, _MISSING)
+            # Fast paths for what servers send almost always, under the field's first name:
+            # a JSON integer in range, plain printable text. Anything else, and every XML
+            # value, takes the general rules of _convert.
+            raw_type = type(raw)
+            if raw_type is int and fast is not _TEXT and (0 <= raw <= MAX_NUMBER or (fast is _CODE and -MAX_NUMBER <= raw < 0)):
+                if fast is not None:
+                    values[name] = raw
+                    continue
+            elif raw_type is str and fast is _TEXT and raw.isascii() and raw.isprintable() and len(raw) <= MAX_TEXT_LENGTH:
+                values[name] = raw.strip()
+                continue
+            if raw is _MISSING or type(raw) is dict or type(raw) is list:
+                raw = _lookup(item, spec)
+            values[name] = _convert(raw, spec, problems, shape.label, index)
+        if not values[key_name]:
             skipped += 1
-            problems.add(f"{shape.label} #{index} has no {specs[0].wire_names[0]}; skipped")
+            problems.add(f"{shape.label} #{index} has no {key_wire}; skipped")
             continue
         records.append(shape.record_type(**values))
     return ParseResult(tuple(records), tuple(problems.items), skipped, repaired)
+
+
+_MISSING = object()
+
+
+_WHOLE, _CODE, _TEXT = "whole", "code", "text"
+_FAST = {Kind.ID: _WHOLE, Kind.COUNT: _WHOLE, Kind.SECONDS: _WHOLE, Kind.CODE: _CODE, Kind.TEXT: _TEXT}
+"""Which fast path a kind may take: an in-range non-negative integer as it came (codes may
+be negative too: -1 is a real code), or plain printable text, stripped."""
+
+
+@cache
+def _plan(record_type: type) -> tuple[tuple[str, str, FieldSpec, str | None], ...]:
+    """Per field, what the hot loop needs, worked out once: (name, first wire name, spec, fast path)."""
+    return tuple((spec.name, spec.wire_names[0], spec, _FAST.get(spec.kind)) for spec in field_specs(record_type))
 
 
 def _lookup(item: dict, spec: FieldSpec) -> Any:
