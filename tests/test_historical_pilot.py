@@ -17,6 +17,7 @@ from tests.conftest import EPOCH, FakeClock
 from tests.test_analytics_client import FAST
 from tests.test_board_pilot import board_ready
 from wallboard.clients.analytics import LOGIN_REFUSED, AnalyticsClient
+from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import AnalyticsSettings
 from wallboard.core import historical as core
@@ -36,14 +37,16 @@ DEMO_SECRETS = {ANALYTICS_API_KEY: Secret("demo"), ANALYTICS_PASSWORD: Secret("d
 KIND_INDEX = {kind.name: index for index, kind in enumerate(core.FORM_KINDS)}
 
 
-def connector(page_size: int = 50):
+def connector(page_size: int = 50, timeouts=FAST):
     def connect(url, api_key, username, password):
-        return AnalyticsClient(url, api_key, username, password, timeouts=FAST, page_size=page_size)
+        return AnalyticsClient(url, api_key, username, password, timeouts=timeouts, page_size=page_size)
 
     return connect
 
 
-def history_app(sim, *, secrets=DEMO_SECRETS, username="demo", page_size=50, source=None, snapshot=True, **settings):
+def history_app(
+    sim, *, secrets=DEMO_SECRETS, username="demo", page_size=50, source=None, snapshot=True, timeouts=FAST, **settings
+):
     clocks = Clocks()
     return WallboardApp(
         fixed_settings(analytics=AnalyticsSettings(url=sim.analytics_url, username=username), **settings),
@@ -53,7 +56,7 @@ def history_app(sim, *, secrets=DEMO_SECRETS, username="demo", page_size=50, sou
         mono=clocks.mono,
         theme_dirs=[bundled_themes_dir()],
         analytics_secrets=secrets,
-        analytics_connector=connector(page_size),
+        analytics_connector=connector(page_size, timeouts),
     )
 
 
@@ -192,7 +195,9 @@ async def test_each_report_shows_progress_then_the_rows_the_service_sent(simulat
 async def test_escape_cancels_a_held_fetch_while_the_board_keeps_polling():
     with Simulator(seed=7, agents=12, queues=3) as sim:
         source = RealtimeClient(sim.realtime_url, "demo", Secret("demo"), timeouts=FAST)
-        app = history_app(sim, source=source, snapshot=False, interval=1.0)
+        # the held answer must outlast the wait for two board refreshes on a busy machine
+        patient = Timeouts(connect=1.0, read=60.0, total=60.0)
+        app = history_app(sim, source=source, snapshot=False, interval=1.0, timeouts=patient)
         async with app.run_test(size=(100, 30)) as pilot:
             await open_tab(app, pilot)
             sim.faults = "slow=1@analytics,slow-seconds=30"
