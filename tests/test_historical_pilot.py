@@ -300,7 +300,7 @@ async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator,
         await fetch_report(app, pilot, "call-records")
         expected = await reference(simulator, state(app).level.query)
         assert len(state(app).level.records) == 20
-        simulator.faults = "slow=1@analytics,slow-seconds=0.5"
+        simulator.faults = "slow=1@analytics,slow-seconds=2"  # long enough for Escape to come first
         requests = simulator.requests["analytics"]
         await pilot.press("m")
         assert await until(pilot, lambda: simulator.requests["analytics"] == requests + 1)
@@ -309,7 +309,7 @@ async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator,
         assert status_text(app) == "Cancelled: 20 rows shown; m reads more."
         assert len(state(app).levels) == 1, "Escape cancelled; it did not walk back"
         simulator.faults = None
-        await pilot.pause(0.6)  # the page that was on its way has arrived meanwhile
+        await pilot.pause(2.1)  # the page that was on its way has arrived meanwhile
         await pilot.press("m")
         await fetched(pilot, app)
         assert state(app).level.records == expected[:40]
