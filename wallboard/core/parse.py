@@ -20,8 +20,8 @@ Rules, in the order they apply:
 from __future__ import annotations
 
 import json
-from functools import cache
 import re
+from functools import cache
 from dataclasses import dataclass
 from typing import Any, Generic, Iterable, Literal, TypeVar
 from xml.parsers.expat import ExpatError
@@ -262,22 +262,20 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool) -> ParseResult:
             problems.add(f"{shape.label} #{index} is not a record; skipped")
             continue
         values: dict[str, Any] = {}
-        for name, first, spec, fast in plan:
+        for name, first, spec, lowest, plain_text in plan:
             raw = item.get(first, _MISSING)
-            # Fast paths for what servers send almost always, under the field's first name:
-            # a JSON integer in range, plain printable text. Anything else, and every XML
-            # value, takes the general rules of _convert.
             raw_type = type(raw)
-            if raw_type is int and fast is not _TEXT and (0 <= raw <= MAX_NUMBER or (fast is _CODE and -MAX_NUMBER <= raw < 0)):
-                if fast is not None:
-                    values[name] = raw
-                    continue
-            elif raw_type is str and fast is _TEXT and raw.isascii() and raw.isprintable() and len(raw) <= MAX_TEXT_LENGTH:
-                values[name] = raw.strip()
-                continue
-            if raw is _MISSING or type(raw) is dict or type(raw) is list:
+            if raw is _MISSING or raw_type is dict or raw_type is list:
                 raw = _lookup(item, spec)
-            values[name] = _convert(raw, spec, problems, shape.label, index)
+                raw_type = type(raw)
+            # Fast paths for what servers send almost always: a JSON integer in range, plain
+            # printable text. Anything else takes the general rules of _convert.
+            if raw_type is int and lowest is not None and lowest <= raw <= MAX_NUMBER:
+                values[name] = raw
+            elif raw_type is str and plain_text and raw.isascii() and raw.isprintable() and len(raw) <= MAX_TEXT_LENGTH:
+                values[name] = raw.strip()
+            else:
+                values[name] = _convert(raw, spec, problems, shape.label, index)
         if not values[key_name]:
             skipped += 1
             problems.add(f"{shape.label} #{index} has no {key_wire}; skipped")
@@ -289,16 +287,19 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool) -> ParseResult:
 _MISSING = object()
 
 
-_WHOLE, _CODE, _TEXT = "whole", "code", "text"
-_FAST = {Kind.ID: _WHOLE, Kind.COUNT: _WHOLE, Kind.SECONDS: _WHOLE, Kind.CODE: _CODE, Kind.TEXT: _TEXT}
-"""Which fast path a kind may take: an in-range non-negative integer as it came (codes may
-be negative too: -1 is a real code), or plain printable text, stripped."""
+_LOWEST_KEPT = {Kind.ID: 0, Kind.COUNT: 0, Kind.SECONDS: 0, Kind.CODE: -MAX_NUMBER}
+"""Kinds whose in-range integer is the value as it came, and the lowest such integer
+(codes may be negative: -1 is a real code). Percentages and epochs need converting."""
 
 
 @cache
-def _plan(record_type: type) -> tuple[tuple[str, str, FieldSpec, str | None], ...]:
-    """Per field, what the hot loop needs, worked out once: (name, first wire name, spec, fast path)."""
-    return tuple((spec.name, spec.wire_names[0], spec, _FAST.get(spec.kind)) for spec in field_specs(record_type))
+def _plan(record_type: type) -> tuple[tuple[str, str, FieldSpec, int | None, bool], ...]:
+    """Per field, what the hot loop needs, worked out once: (name, first wire name, spec,
+    lowest integer kept as it came or None, whether plain text is kept as it came)."""
+    return tuple(
+        (spec.name, spec.wire_names[0], spec, _LOWEST_KEPT.get(spec.kind), spec.kind is Kind.TEXT)
+        for spec in field_specs(record_type)
+    )
 
 
 def _lookup(item: dict, spec: FieldSpec) -> Any:
@@ -318,8 +319,8 @@ _NUMERIC_KINDS = frozenset(Kind) - {Kind.KEY, Kind.TEXT, Kind.WORD}
 
 def _convert(raw: Any, spec: FieldSpec, problems: _Problems, label: str, index: int) -> Any:
     kind = spec.kind
-    # Fast paths for what servers send almost always (a JSON integer, an XML string of
-    # digits, plain printable text); anything else takes the general rules below.
+    # A fast path for numbers as servers send them almost always (a JSON integer, an XML
+    # string of digits); _build has already kept plain integers and text that need nothing.
     raw_type = type(raw)
     if kind in _NUMERIC_KINDS:
         if raw_type is int and 0 <= raw <= MAX_NUMBER:
@@ -334,8 +335,6 @@ def _convert(raw: Any, spec: FieldSpec, problems: _Problems, label: str, index: 
             if kind is Kind.EPOCH and whole == 0:
                 return None
             return whole
-    elif raw_type is str and kind is Kind.TEXT and raw.isascii() and raw.isprintable() and len(raw) <= MAX_TEXT_LENGTH:
-        return raw.strip()
     if kind in (Kind.KEY, Kind.TEXT, Kind.WORD):
         if raw is None:
             return ""
