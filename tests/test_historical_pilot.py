@@ -34,6 +34,8 @@ from wallboard.ui.widgets.historical_pane import HistoricalPane
 from wallboard.ui.widgets.report_grid import ReportGrid
 
 DEMO_SECRETS = {ANALYTICS_API_KEY: Secret("demo"), ANALYTICS_PASSWORD: Secret("demo")}
+PATIENT = Timeouts(connect=1.0, read=60.0, total=60.0)
+"""For tests that hold an answer in the simulator: the hold must never meet a read timeout."""
 KIND_INDEX = {kind.name: index for index, kind in enumerate(core.FORM_KINDS)}
 
 
@@ -196,8 +198,7 @@ async def test_escape_cancels_a_held_fetch_while_the_board_keeps_polling():
     with Simulator(seed=7, agents=12, queues=3) as sim:
         source = RealtimeClient(sim.realtime_url, "demo", Secret("demo"), timeouts=FAST)
         # the held answer must outlast the wait for two board refreshes on a busy machine
-        patient = Timeouts(connect=1.0, read=60.0, total=60.0)
-        app = history_app(sim, source=source, snapshot=False, interval=1.0, timeouts=patient)
+        app = history_app(sim, source=source, snapshot=False, interval=1.0, timeouts=PATIENT)
         async with app.run_test(size=(100, 30)) as pilot:
             await open_tab(app, pilot)
             sim.faults = "slow=1@analytics,slow-seconds=30"
@@ -294,7 +295,7 @@ async def test_an_extensions_calls_are_read_on_demand(simulator, monkeypatch):
 
 async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator, monkeypatch):
     monkeypatch.setattr(core, "BATCH_ROWS", 20)
-    app = history_app(simulator, page_size=20)
+    app = history_app(simulator, page_size=20, timeouts=PATIENT)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
         await fetch_report(app, pilot, "call-records")
