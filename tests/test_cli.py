@@ -142,3 +142,27 @@ def test_simulate_serves_until_stopped():
         process.wait(timeout=10)
     assert response.status_code == 200
     assert len(response.json()["queue"]) == 1
+
+
+def test_the_live_board_starts_without_the_simulator_or_the_historical_model():
+    """`wallboard run` loads what the live board shows first, nothing more: the simulator,
+    the Work Analytics model and the Historical tab load when they are used (start-up time
+    is measured by `python -m wallboard.bench board`)."""
+    script = (
+        "import sys, wallboard.cli, wallboard.ui.app; "
+        "print(' '.join(sorted(name for name in sys.modules if name.startswith('wallboard.'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    loaded = set(result.stdout.split())
+    assert {"wallboard.cli.board", "wallboard.ui.app", "wallboard.clients.rtstats"} <= loaded
+    late = {
+        "wallboard.sim.simulator",
+        "wallboard.sim.analytics",
+        "wallboard.core.analytics",
+        "wallboard.core.historical",
+        "wallboard.core.report_table",
+        "wallboard.clients.analytics",
+        "wallboard.ui.historical",
+        "wallboard.ui.widgets.historical_pane",
+    }
+    assert loaded & late == set()

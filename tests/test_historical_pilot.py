@@ -140,7 +140,10 @@ def screen_cells(records, query):
 async def test_nothing_is_fetched_until_asked(simulator):
     app = history_app(simulator)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_tab(app, pilot)
+        await board_ready(app, pilot)
+        assert app.board.history_pane is None, "the tab is made when it is first shown, not at start-up"
+        await pilot.press("3")
+        await pilot.pause()
         assert app.board.query_one(TabbedContent).active == "historical"
         assert app.focused.id == "hist-fetch", "Enter fetches straight away"
         assert str(pane(app).query_one("#hist-empty").render()) == core.IDLE_HINT
@@ -156,6 +159,18 @@ async def test_the_board_can_open_on_the_historical_tab(simulator):
         await board_ready(app, pilot)
         assert app.board.query_one(TabbedContent).active == "historical"
         assert app.focused.id == "hist-fetch"
+        await pilot.press("enter")
+        await fetched(pilot, app)
+        assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+
+
+async def test_a_click_on_the_tab_opens_it_ready_for_enter(simulator):
+    app = history_app(simulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await board_ready(app, pilot)
+        await pilot.click("#--content-tab-historical")
+        assert await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
+        assert app.active_tab == "historical"
         await pilot.press("enter")
         await fetched(pilot, app)
         assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]

@@ -20,8 +20,6 @@ from wallboard.freshness import CACHE_PERIOD
 from wallboard.plain import render_agents, render_queues
 from wallboard.secret import Secret
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
-from wallboard.sim.analytics import DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERNAME
-from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN
 
 OPTION_KEYS = {
     "realtime_url": ("realtime_url", "--realtime-url"),
@@ -101,6 +99,9 @@ def token_advice(token: Resolved) -> str:
 
 
 def demo(args: argparse.Namespace) -> int:
+    from wallboard.sim.analytics import DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERNAME
+    from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN
+
     settings = settings_from_args(args)
     simulator = build_simulator(args)
     simulator.start()

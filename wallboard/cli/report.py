@@ -25,17 +25,18 @@ import asyncio
 import os
 import sys
 from datetime import datetime, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
-from wallboard.clients.analytics import AnalyticsClient
 from wallboard.config import Settings, default_config_path, load_settings
-from wallboard.core.analytics import REPORT_KINDS, FetchProgress, Report
-from wallboard.core.report_query import ReportQuery, check_zone, default_range, make_query, parse_time
-from wallboard.core.report_table import build_table, full_columns, render_text, to_csv, to_json
 from wallboard.errors import ConfigError
 from wallboard.localzone import local_zone_name
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, resolve
+
+if TYPE_CHECKING:  # loaded by `run`: every other command starts without the Work Analytics model
+    from wallboard.clients.analytics import AnalyticsClient
+    from wallboard.core.analytics import FetchProgress, Report
+    from wallboard.core.report_query import ReportQuery
 
 FORMATS = ("table", "csv", "json")
 
@@ -46,8 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="one historical report (8x8 Work Analytics) to standard output",
         description="Fetch one Work Analytics report and write it to standard output. "
         "Without --start/--end: yesterday, in the report's time zone.",
-        epilog="KIND is one of: " + ", ".join(REPORT_KINDS) + ". "
-        "Credentials: WALLBOARD_ANALYTICS_API_KEY / WALLBOARD_ANALYTICS_PASSWORD or "
+        epilog="Credentials: WALLBOARD_ANALYTICS_API_KEY / WALLBOARD_ANALYTICS_PASSWORD or "
         "`wallboard secrets set analytics-api-key` / `analytics-password`; the user name is "
         "analytics.username in the config or WALLBOARD_ANALYTICS_USERNAME.",
     )
@@ -64,6 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
+    from wallboard.core.analytics import REPORT_KINDS
+
     kind = (args.kind or "").strip().lower()
     if kind not in REPORT_KINDS:
         raise ConfigError(f"unknown report {args.kind!r}; choose from {', '.join(REPORT_KINDS)}")
@@ -80,6 +82,8 @@ def run(args: argparse.Namespace, now: Callable[[], datetime] = lambda: datetime
 
 def build_query(args: argparse.Namespace, kind: str, settings: Settings, now: datetime) -> ReportQuery:
     """The validated query from the options, the config and the defaults above."""
+    from wallboard.core.report_query import check_zone, default_range, make_query, parse_time
+
     if args.tz:
         zone = check_zone(args.tz, "--tz")
     elif settings.timezone:
@@ -100,6 +104,8 @@ def build_query(args: argparse.Namespace, kind: str, settings: Settings, now: da
 
 def make_client(settings: Settings) -> AnalyticsClient:
     """A client with the configured user and the stored secrets, or a ConfigError saying what is missing."""
+    from wallboard.clients.analytics import AnalyticsClient
+
     key = resolve(ANALYTICS_API_KEY)
     password = resolve(ANALYTICS_PASSWORD)
     missing = []
@@ -126,6 +132,8 @@ async def _fetch(client: AnalyticsClient, query: ReportQuery, progress) -> Repor
 
 def render(report: Report, query: ReportQuery, fmt: str) -> str:
     """The report as text in ``fmt`` (table, csv or json)."""
+    from wallboard.core.report_table import build_table, full_columns, render_text, to_csv, to_json
+
     zone = query.tz()
     if fmt == "json":
         return to_json(report, query)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from typing import TYPE_CHECKING
+
 from wallboard.errors import ConfigError
 from wallboard.sim.faults import KINDS, FaultPlan, FaultSpecError
-from wallboard.sim.analytics import DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERNAME
-from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN, Simulator
+
+if TYPE_CHECKING:  # loaded when a simulator is built: `wallboard run` starts without it
+    from wallboard.sim.simulator import Simulator
 
 
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def build_simulator(args: argparse.Namespace, host: str = "127.0.0.1", port: int = 0) -> Simulator:
+    from wallboard.sim.simulator import Simulator
+
     try:
         plan = FaultPlan.parse(args.faults, seed=args.seed)
         return Simulator(
@@ -63,6 +68,9 @@ def build_simulator(args: argparse.Namespace, host: str = "127.0.0.1", port: int
 
 
 def run(args: argparse.Namespace) -> int:
+    from wallboard.sim.analytics import DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERNAME
+    from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN
+
     simulator = build_simulator(args, args.host, args.port)
     try:
         simulator.start()

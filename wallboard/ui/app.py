@@ -13,7 +13,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Protocol
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -52,12 +52,14 @@ from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.screens.setup import SetupScreen
-from wallboard.ui.historical import AnalyticsConnector, HistoricalController, analytics_client
-from wallboard.ui.widgets.historical_pane import HistoricalPane
+from wallboard.ui.widgets import historical_requests
 from wallboard.ui.widgets.agents_grid import AgentsGrid
 from wallboard.ui.widgets.queue_board import QueueBoard
 from wallboard.ui.widgets.queue_tile import QueueTile
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
+
+if TYPE_CHECKING:
+    from wallboard.ui.historical import AnalyticsConnector, HistoricalController
 
 TABS = ("agents", "queues", "historical")
 BOARD_ACTIONS = frozenset({"show_tab", "sort", "filter", "search", "group", "clear", "toggle_tv"})
@@ -140,7 +142,7 @@ class WallboardApp(App):
         mono: Callable[[], float] = clock.monotonic,
         theme_dirs: Iterable[Path] | None = None,
         analytics_secrets: Mapping[str, Secret] | None = None,
-        analytics_connector: AnalyticsConnector = analytics_client,
+        analytics_connector: AnalyticsConnector | None = None,
         cache_period: float = CACHE_PERIOD,
     ) -> None:
         super().__init__()
@@ -165,14 +167,8 @@ class WallboardApp(App):
         self._rotation_timer = None
         self._last_key = float("-inf")
         self.board = BoardScreen(settings, self.zone, mono, wall)
-        self.history = HistoricalController(
-            self,
-            settings,
-            now=lambda: datetime.fromtimestamp(self.wall(), timezone.utc),
-            secrets=analytics_secrets,
-            connector=analytics_connector,
-            pane=lambda: getattr(self.board, "history_pane", None),
-        )
+        self._analytics = (analytics_secrets, analytics_connector)
+        self._history: HistoricalController | None = None
         dirs = list(theme_dirs) if theme_dirs is not None else [bundled_themes_dir(), user_themes_dir()]
         self.catalogue: ThemeCatalogue = discover(dirs)
         for spec in self.catalogue.themes.values():
@@ -186,6 +182,23 @@ class WallboardApp(App):
             self.theme = self._fallback_theme()
         if settings.tv:
             self.add_class("tv")
+
+    @property
+    def history(self) -> HistoricalController:
+        """The Historical tab's controller, made (and its modules imported) on first use."""
+        if self._history is None:
+            from wallboard.ui.historical import HistoricalController, analytics_client
+
+            secrets, connector = self._analytics
+            self._history = HistoricalController(
+                self,
+                self.settings,
+                now=lambda: datetime.fromtimestamp(self.wall(), timezone.utc),
+                secrets=secrets,
+                connector=connector or analytics_client,
+                pane=lambda: self.board.history_pane,
+            )
+        return self._history
 
     def _display(self, screen: Screen, renderable) -> None:
         # Partial updates from the middle of a line go out from where they start (see
@@ -250,7 +263,8 @@ class WallboardApp(App):
     async def on_unmount(self) -> None:
         if self.poller is not None:
             self.poller.stop()
-        await self.history.aclose()
+        if self._history is not None:
+            await self._history.aclose()
         if self._owned_client is not None:
             await self._owned_client.aclose()
 
@@ -409,7 +423,14 @@ class WallboardApp(App):
                 # a focused widget left behind in a hidden pane would pull its tab back
                 self.board.set_focus(None)
                 if active == "historical":
-                    self.board.history_pane.focus_default()
+                    self._focus_history()
+
+    def _focus_history(self) -> None:
+        pane = self.board.history_pane
+        if pane is None or not pane.is_mounted:
+            self.board.open_history()  # its Ready message brings the focus back here
+        else:
+            pane.focus_default()
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
@@ -503,9 +524,11 @@ class WallboardApp(App):
             self._last_key = time.monotonic()  # a person is driving: hold the TV rotation
         await super().on_event(event)
 
-    @on(HistoricalPane.Request)
-    def _historical_request(self, request: HistoricalPane.Request) -> None:
+    @on(historical_requests.Request)
+    def _historical_request(self, request: historical_requests.Request) -> None:
         self.history.handle(request)
+        if isinstance(request, historical_requests.Ready) and self.active_tab == "historical":
+            self.call_after_refresh(self.focus_tab_content)
 
     @on(AgentsGrid.Selected)
     def _open_agent(self, event: AgentsGrid.Selected) -> None:

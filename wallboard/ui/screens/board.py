@@ -1,11 +1,14 @@
 """The main screen: header, STALE banner, the three tabs and the key hints.
 
-It only lays the widgets out; the app pushes data into them.
+It only lays the widgets out; the app pushes data into them. The Historical tab's pane is
+made the first time the tab is shown (:meth:`BoardScreen.open_history`): it and the Work
+Analytics model behind it are half the screen's widgets and a sixth of the board's
+imports, and the live board should not wait for them before it shows its first figures.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,9 +17,11 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from wallboard.config import Settings
 from wallboard.ui.widgets.agents_grid import AgentsGrid
-from wallboard.ui.widgets.historical_pane import HistoricalPane
 from wallboard.ui.widgets.queue_board import QueueBoard
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
+
+if TYPE_CHECKING:
+    from wallboard.ui.widgets.historical_pane import HistoricalPane
 
 
 class BoardScreen(Screen):
@@ -51,6 +56,7 @@ class BoardScreen(Screen):
         self.mono = mono
         self.wall = wall
         self.ready = False
+        self.history_pane: HistoricalPane | None = None
 
     def compose(self) -> ComposeResult:
         # The app keeps these references: querying during start-up or shutdown races
@@ -62,7 +68,6 @@ class BoardScreen(Screen):
         self.grid = AgentsGrid(thresholds=self.settings.thresholds, zone=self.zone, mono=self.mono, wall=self.wall, id="grid")
         self.search = Input(placeholder="search by name or login id; Enter keeps it, Escape clears", id="search")
         self.queue_board = QueueBoard(id="queue-board")
-        self.history_pane = HistoricalPane(id="history-pane")
         yield self.header
         yield self.banner
         with self.tabs:
@@ -73,8 +78,24 @@ class BoardScreen(Screen):
             with TabPane("Queues", id="queues"):
                 yield self.queue_board
             with TabPane("Historical", id="historical"):
-                yield self.history_pane
+                if self.settings.start_tab == "historical":
+                    yield self._new_history_pane()
         yield Footer()
+
+    def _new_history_pane(self) -> HistoricalPane:
+        from wallboard.ui.widgets.historical_pane import HistoricalPane
+
+        self.history_pane = HistoricalPane(id="history-pane")
+        return self.history_pane
+
+    def open_history(self) -> None:
+        """Make the Historical tab's pane, the first time the tab is shown.
+
+        It tells the App when it is mounted (``HistoricalPane.Ready``); until then
+        ``history_pane`` exists but has no children to focus or fill.
+        """
+        if self.history_pane is None:
+            self.query_one("TabPane#historical", TabPane).mount(self._new_history_pane())
 
     def on_mount(self) -> None:
         # Panes inside TabbedContent may still be mounting now; after the first refresh

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from wallboard.core.historical import (
@@ -34,6 +33,7 @@ from wallboard.core.historical import (
     range_text,
     status,
 )
+from wallboard.ui.widgets import historical_requests as requests
 from wallboard.ui.widgets.report_grid import ReportGrid
 
 TEXT_FIELDS = ("start", "end", "zone", "pbx")
@@ -86,54 +86,18 @@ class HistoricalPane(Vertical):
         Binding("M", "all", "All rows", show=False),
     ]
 
-    # --- what the pane asks the App for ------------------------------------------------------
+    # --- what the pane asks the App for (see wallboard.ui.widgets.historical_requests) --------
 
-    class Request(Message):
-        """Something for the App to do with the Historical tab."""
-
-    class Ready(Request):
-        """The pane exists: send it the state to show."""
-
-    class FormChanged(Request):
-        def __init__(self, form: Form, field: str) -> None:
-            super().__init__()
-            self.form = form
-            self.field = field
-
-    class FetchRequested(Request):
-        def __init__(self, form: Form) -> None:
-            super().__init__()
-            self.form = form
-
-    class OpenRequested(Request):
-        def __init__(self, row: int) -> None:
-            super().__init__()
-            self.row = row
-
-    class EscapePressed(Request):
-        pass
-
-    class SortRequested(Request):
-        """``column``: sort by it (again: reverse); ``None``: the next column; ``reverse``: flip."""
-
-        def __init__(self, column: int | None = None, reverse: bool = False) -> None:
-            super().__init__()
-            self.column = column
-            self.reverse = reverse
-
-    class MoreRequested(Request):
-        def __init__(self, everything: bool = False) -> None:
-            super().__init__()
-            self.everything = everything
-
-    class CursorMoved(Request):
-        def __init__(self, row: int, by_key: bool) -> None:
-            super().__init__()
-            self.row = row
-            self.by_key = by_key
-
-    class ExportRequested(Request):
-        pass
+    Request = requests.Request
+    Ready = requests.Ready
+    FormChanged = requests.FormChanged
+    FetchRequested = requests.FetchRequested
+    OpenRequested = requests.OpenRequested
+    EscapePressed = requests.EscapePressed
+    SortRequested = requests.SortRequested
+    MoreRequested = requests.MoreRequested
+    CursorMoved = requests.CursorMoved
+    ExportRequested = requests.ExportRequested
 
     # --- layout --------------------------------------------------------------------------------
 
