@@ -21,6 +21,20 @@ def test_gather_finds_the_token_in_the_keyring_and_needs_nothing():
     assert needs.missing == () and needs.needed is False
 
 
+def test_gather_leaves_the_keyring_alone_when_the_environment_has_everything(monkeypatch):
+    """Detecting the keyring imports its backends (a fifth of a second here): the first
+    poll must not wait for it when the setup screen will not be shown."""
+
+    def untouchable(*args, **kwargs):
+        raise AssertionError("the keyring was consulted")
+
+    monkeypatch.setattr("wallboard.setup_needs.keyring_info", untouchable)
+    monkeypatch.setattr("wallboard.secrets.read_secret", untouchable)
+    found, needs = gather("realtime", CONFIGURED, env={"WALLBOARD_REALTIME_TOKEN": TOKEN})
+    assert found == {"realtime-token": Secret(TOKEN)}
+    assert needs.needed is False
+
+
 def test_gather_names_only_what_is_missing():
     found, needs = gather("analytics", Settings(analytics=AnalyticsSettings(username="boss")), env={"WALLBOARD_ANALYTICS_API_KEY": "k"})
     assert found == {"analytics-api-key": Secret("k")}

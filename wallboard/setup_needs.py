@@ -128,17 +128,18 @@ def gather(purpose: Purpose, settings: Settings, env: Mapping[str, str] = os.env
             missing.append(name)
         else:
             found[name] = resolved.value
-    info = keyring_info()
     needs = SetupNeeds(
         purpose=purpose,
         missing=tuple(missing),
         tenant=settings.tenant,
         realtime_url=settings.realtime_url,
         username=settings.analytics.username,
-        keyring_usable=info.usable,
-        keyring_name=info.name,
-        keyring_advice=info.advice(),
     )
+    if needs.needed:
+        # Only the setup screen shows the keyring; with every secret in the environment,
+        # detecting it (importing keyring and its backends) would only delay the first poll.
+        info = keyring_info()
+        needs = replace(needs, keyring_usable=info.usable, keyring_name=info.name, keyring_advice=info.advice())
     return found, needs
 
 
