@@ -1,5 +1,6 @@
 """The `wallboard` command as users and scripts call it."""
 
+import math
 import os
 import re
 import subprocess
@@ -166,3 +167,14 @@ def test_the_live_board_starts_without_the_simulator_or_the_historical_model():
         "wallboard.ui.widgets.historical_pane",
     }
     assert loaded & late == set()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_wallboard_run_in_a_terminal_shows_every_agent(simulator):
+    """The start-up benchmark's own path: the real command in an 80x24 pseudo-terminal with
+    the token in the environment, until its screen counts every agent. It asserts that the
+    board got there, not how fast (the benchmark prints that)."""
+    from wallboard.bench import startup
+
+    [seconds] = startup.measure(simulator.realtime_url, 30, size="80x24", starts=1)
+    assert math.isfinite(seconds)

@@ -2,11 +2,14 @@
 
 :func:`measure` starts ``wallboard simulate`` (its own process), then runs the board in
 another fresh process (``python -m wallboard.bench.board ...``) so that CPU time, peak
-memory and startup belong to the board alone. The board process runs the real app with
+memory belong to the board alone. The board process runs the real app with
 the real client over loopback HTTP, on :class:`~wallboard.bench.driver.CountingDriver`
 (every frame rendered to escape sequences and counted, as a terminal would receive it).
 
-In the board process: time to the first frame that shows agents; then, once polling has
+Startup is measured apart, as a user sees it: :mod:`wallboard.bench.startup` starts the real
+``wallboard run`` in a pseudo-terminal against the same simulator.
+
+In the board process: the first frame that shows agents; then, once polling has
 settled (both endpoints locked to the cache phase, or ``warmup`` seconds), ``windows``
 windows of one cache cycle each, in each the process CPU time (user + system, all
 threads: parsing runs in a worker thread) and the bytes written; then a forced full
@@ -26,6 +29,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, replace
 
+from wallboard.bench import startup
 from wallboard.bench.data import queues_for
 
 CYCLE = 10.0
@@ -36,7 +40,7 @@ class BoardFigures:
     agents: int
     queues: int
     size: str
-    startup_seconds: float  # process start to the first frame showing agents
+    startup_seconds: float  # `wallboard run`: spawn to the first frame with every agent (median)
     cpu_per_minute: float  # median CPU seconds per cycle window, times cycles per minute
     bytes_per_minute: float
     full_repaint_bytes: float
@@ -67,16 +71,14 @@ def start_simulator(agents: int, queues: int, seed: int = 1, cycle: float = CYCL
 
 
 def measure(
-    agents: int, *, windows: int = 6, warmup: float = 90.0, size: str = "160x45", cycle: float = CYCLE, starts: int = 3
+    agents: int, *, windows: int = 6, warmup: float = 90.0, size: str = "160x45", cycle: float = CYCLE, starts: int = 5
 ) -> BoardFigures:
-    """One steady-state run; startup is the median of ``starts`` board processes."""
+    """One steady-state run, and the median startup of ``starts`` ``wallboard run`` processes."""
     queues = queues_for(agents)
     simulator, url = start_simulator(agents, queues, cycle=cycle)
     try:
+        startups = startup.measure(url, agents, size=size, starts=starts)
         figures = _board_process(url, agents, windows, warmup, size, cycle)
-        startups = [figures.startup_seconds]
-        for _ in range(starts - 1):
-            startups.append(_board_process(url, agents, 0, 0, size, cycle).startup_seconds)
     finally:
         simulator.terminate()
         simulator.wait(10)
@@ -84,11 +86,9 @@ def measure(
 
 
 def _board_process(url: str, agents: int, windows: int, warmup: float, size: str, cycle: float) -> BoardFigures:
-    spawned = time.time()
     result = subprocess.run(
         [sys.executable, "-m", "wallboard.bench.board", "--url", url, "--agents", str(agents),
-         "--windows", str(windows), "--warmup", str(warmup), "--size", size, "--cycle", str(cycle),
-         "--spawned", repr(spawned)],
+         "--windows", str(windows), "--warmup", str(warmup), "--size", size, "--cycle", str(cycle)],
         capture_output=True,
         text=True,
         env={**os.environ, "TEXTUAL_COLOR_SYSTEM": "truecolor"},
@@ -146,8 +146,6 @@ async def _run(args: argparse.Namespace) -> BoardFigures:
             driver.on_write = on_write
             while not first_paint:
                 await asyncio.sleep(0.02)
-            if args.windows == 0:  # startup only
-                return _startup_only(args, first_paint[0])
             started = time.monotonic()
             schedule = app.schedule
             while time.monotonic() - started < args.warmup:
@@ -176,7 +174,7 @@ async def _run(args: argparse.Namespace) -> BoardFigures:
         agents=args.agents,
         queues=queues_for(args.agents),
         size=args.size,
-        startup_seconds=(first_paint[0] - args.spawned) if first_paint else float("nan"),
+        startup_seconds=float("nan"),  # measured apart (see measure)
         cpu_per_minute=sorted(cpu)[len(cpu) // 2] * per_minute,
         bytes_per_minute=sorted(sent)[len(sent) // 2] * per_minute,
         full_repaint_bytes=sorted(repaints)[1],
@@ -184,11 +182,6 @@ async def _run(args: argparse.Namespace) -> BoardFigures:
         windows=args.windows,
         locked=locked,
     )
-
-
-def _startup_only(args: argparse.Namespace, painted: float) -> BoardFigures:
-    nan = float("nan")
-    return BoardFigures(args.agents, queues_for(args.agents), args.size, painted - args.spawned, nan, nan, nan, _peak_rss_mb(), 0, False)
 
 
 def main() -> None:
@@ -199,7 +192,6 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=90.0)
     parser.add_argument("--size", default="160x45")
     parser.add_argument("--cycle", type=float, default=CYCLE)
-    parser.add_argument("--spawned", type=float, default=time.time())
     args = parser.parse_args()
     figures = asyncio.run(_run(args))
     print(json.dumps(asdict(figures)), flush=True)
