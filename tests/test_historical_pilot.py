@@ -176,6 +176,19 @@ async def test_a_click_on_the_tab_opens_it_ready_for_enter(simulator):
         assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
 
 
+async def test_the_command_palette_opens_the_tab_with_its_form(simulator):
+    app = history_app(simulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await board_ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Show Historical")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        assert await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
+        assert app.board.query_one(TabbedContent).active == "historical"
+        assert str(pane(app).query_one("#hist-empty").render()) == core.IDLE_HINT
+
+
 @pytest.mark.parametrize("kind", [kind.name for kind in core.FORM_KINDS])
 async def test_each_report_shows_progress_then_the_rows_the_service_sent(simulator, kind):
     app = history_app(simulator)

@@ -437,6 +437,8 @@ class WallboardApp(App):
         if self.board_live and event.pane.id in TABS:
             self.active_tab = event.pane.id  # a click on a tab, or focus moving into a pane
             self.board.queue_board.catch_up()  # it skips updates while hidden
+            if event.pane.id == "historical":
+                self.board.open_history()  # whatever showed it: a key, a click, the palette
         self.call_after_refresh(self.focus_tab_content)
         self.refresh_header()
 
