@@ -1,12 +1,13 @@
 """The board driven by keyboard, as a supervisor over SSH would (Textual's Pilot)."""
 
+import re
 from dataclasses import replace
 
 import pytest
 from textual.geometry import Region
 from textual.widgets import TabbedContent
 
-from tests.board_data import MONO, Clocks, fixed_settings, fixed_snapshot, scenario_records
+from tests.board_data import EPOCH, MONO, Clocks, fixed_settings, fixed_snapshot, scenario_records
 from wallboard.core.agent_view import GroupHeader
 from wallboard.core.models import Agent
 from wallboard.core.snapshot import Feed, Health
@@ -239,6 +240,30 @@ async def test_time_in_state_ticks_locally_and_stops_when_stale():
         await pilot.pause(1.1)
         assert clock(agent.time_in_status + 20) in line_text(app, 1), "frozen at the stale threshold"
         assert "STALE" in str(app.board.query_one("#header").render())
+
+
+async def test_a_repeated_answer_does_not_step_time_in_state_back():
+    """An answer repeating the records (the same cache cycle, asked again) is no newer news:
+    the grid and the agent's detail keep counting from when those records came."""
+    from tests.test_reliability_board import line_text_from
+    from wallboard.core.formatting import clock, hms
+
+    clocks = Clocks(offset=0)
+    app = make_app(clocks=clocks)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await board_ready(app, pilot)
+        agent = grid(app).cursor_agent
+        await pilot.press("enter")
+        assert isinstance(app.screen, AgentDetailScreen)
+        clocks.advance(6)
+        snapshot = app.snapshot
+        app.snapshot = replace(snapshot, agents=snapshot.agents.succeeded(snapshot.agents.records, EPOCH + 6, MONO + 6))
+        await pilot.pause(1.1)  # the detail's next tick
+        shown = re.search(r"Time in state\s+(\S+)", line_text_from(app.export_screenshot()))
+        assert shown and shown.group(1) == hms(agent.time_in_status + 6)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert clock(agent.time_in_status + 6) in line_text(app, 1)
 
 
 async def test_names_with_markup_are_shown_literally():

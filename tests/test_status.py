@@ -101,6 +101,17 @@ def test_feed_versions_only_move_when_records_change():
     assert failed.succeeded(AGENTS, 4.0, 4.0).failures == 0
 
 
+def test_records_age_counts_from_the_answer_that_brought_the_records():
+    first = Feed().succeeded(AGENTS, 1.0, 100.0)
+    same = first.succeeded(AGENTS, 2.0, 106.0)
+    assert (same.age(110.0), same.records_age(110.0)) == (4.0, 10.0)
+    assert same.failed("x", False, 120.0).records_age(110.0) == 10.0
+    other = same.succeeded(AGENTS[:2], 3.0, 112.0)
+    assert other.records_age(115.0) == 3.0
+    assert Feed().records_age(5.0) is None
+    assert Feed(AGENTS, 0.0, 50.0).records_age(60.0) == 10.0  # made directly: since it arrived
+
+
 def test_age_is_monotonic_and_never_negative():
     feed = live(AGENTS, mono=100.0)
     assert feed.age(130.5) == 30.5

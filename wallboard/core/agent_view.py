@@ -209,7 +209,8 @@ class Cell:
 def shown_time_in_state(agent: Agent, elapsed: float | None, cap: float | None = None) -> int | None:
     """Time in state as fetched plus the time since it was fetched.
 
-    ``elapsed`` is seconds since the answer arrived (monotonic); ``cap`` stops the ticking
+    ``elapsed`` is seconds since the answer that brought the record arrived
+    (:meth:`~wallboard.core.snapshot.Feed.records_age`); ``cap`` stops the ticking
     once the data is stale, so a frozen board never claims fresh knowledge.
     """
     if agent.time_in_status is None:

@@ -44,6 +44,9 @@ class Feed(Generic[T]):
     problems: tuple[str, ...] = ()  # what was skipped or unreadable in the last payload
     skipped: int = 0
     version: int = 0  # increments with each good answer whose records differ
+    changed_mono: float | None = None
+    """Monotonic seconds of the answer that brought these records (``received_mono`` of
+    the answer that changed them; ``None``: the same as ``received_mono``)."""
 
     def age(self, now_mono: float) -> float | None:
         """Seconds since the last good answer, never negative; ``None`` before the first."""
@@ -51,9 +54,27 @@ class Feed(Generic[T]):
             return None
         return max(0.0, now_mono - self.received_mono)
 
+    @property
+    def records_since(self) -> float | None:
+        """Monotonic seconds of the answer that brought these records."""
+        return self.received_mono if self.changed_mono is None else self.changed_mono
+
+    def records_age(self, now_mono: float) -> float | None:
+        """Seconds since these records arrived, never negative; ``None`` before the first.
+
+        Counters that tick on screen (time in state) count from here: an answer that
+        repeats the records (the same cache cycle, asked again) says nothing newer about
+        them, and counting from it would step the timers back.
+        """
+        since = self.records_since
+        if since is None:
+            return None
+        return max(0.0, now_mono - since)
+
     def succeeded(self, records: tuple[T, ...], wall: float, mono: float, problems: tuple[str, ...] = (), skipped: int = 0) -> "Feed[T]":
-        version = self.version + (records != self.records or self.received_mono is None)
-        return Feed(records, wall, mono, Health.LIVE, None, 0, None, problems, skipped, version)
+        changed = records != self.records or self.received_mono is None
+        version = self.version + changed
+        return Feed(records, wall, mono, Health.LIVE, None, 0, None, problems, skipped, version, mono if changed else self.records_since)
 
     def failed(self, message: str, refused: bool, retry_at_mono: float | None) -> "Feed[T]":
         """This feed after a failed attempt: same records, the failure's message, one more failure.

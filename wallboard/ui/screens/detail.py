@@ -110,7 +110,7 @@ class AgentDetailScreen(DetailScreen):
         if agent is None:
             return None
         feed = snapshot.agents
-        elapsed = feed.age(app.mono())  # type: ignore[attr-defined]
+        elapsed = feed.records_age(app.mono())  # type: ignore[attr-defined]  # as the grid counts
         seconds = shown_time_in_state(agent, elapsed, snapshot.stale_after)
         title = f"{agent.state.symbol} {agent.name or agent.agent_id} — {agent.state.label}"
         return title, agent_sections(agent, seconds, app.settings.thresholds, app.zone)  # type: ignore[attr-defined]
