@@ -104,6 +104,22 @@ async def test_tv_mode_rotates_tabs_and_keys_still_work():
         assert app.screen is not app.board, "drill-down works in TV mode"
 
 
+async def test_news_of_a_tab_change_overtaken_by_a_key_is_ignored():
+    """A TV rotation turns to Agents; before the news of it reaches the app, the person
+    presses "2". The late news must not take the board back from the tab they chose."""
+    app = make_app(tv=True, rotate=0)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await board_ready(app, pilot)
+        tabs = app.board.query_one(TabbedContent)
+        await pilot.press("2")
+        assert tabs.active == "queues"
+        late = TabbedContent.TabActivated(tabs, tabs.get_tab("agents"))
+        app.post_message(late)
+        await pilot.pause()
+        await pilot.pause()
+        assert (tabs.active, app.active_tab) == ("queues", "queues")
+
+
 async def test_resizing_keeps_the_layout_whole():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

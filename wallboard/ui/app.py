@@ -323,7 +323,7 @@ class WallboardApp(App):
         rows = arrange(snapshot.agents.records, self.options)
         grid = self.board.grid
         grid.sort_key = self.options.sort
-        grid.set_rows(rows, snapshot.agents.received_mono, snapshot.stale_after)
+        grid.set_rows(rows, snapshot.agents.records_since, snapshot.stale_after)
         shown = sum(1 for row in rows if not isinstance(row, GroupHeader))
         total = len(snapshot.agents.records)
         bar = f"{shown} of {total} agents · {self.options.describe()}"
@@ -379,7 +379,7 @@ class WallboardApp(App):
         if not self.settings.bell:
             return  # only the bell needs it, and it walks every agent
         thresholds = self.settings.thresholds
-        elapsed = snapshot.agents.age(self.mono())
+        elapsed = snapshot.agents.records_age(self.mono())  # as the grid counts
         alerting = {f"queue:{q.queue_id}" for q in snapshot.queues.records if queue_level(q, thresholds) is Level.ALERT}
         alerting |= {
             f"agent:{a.agent_id}"
@@ -435,6 +435,8 @@ class WallboardApp(App):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         if self.board_live and event.pane.id in TABS:
+            if event.pane.id != self.board.tabs.active:
+                return  # overtaken: another tab was chosen before this news arrived (a key during a TV rotation)
             self.active_tab = event.pane.id  # a click on a tab, or focus moving into a pane
             self.board.queue_board.catch_up()  # it skips updates while hidden
             if event.pane.id == "historical":
