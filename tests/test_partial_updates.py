@@ -131,3 +131,24 @@ def _spans(data: str) -> list[tuple[int, int, str]]:
         (int(parts[i]), int(parts[i + 1]), re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\n", "", parts[i + 2]))
         for i in range(1, len(parts) - 2, 3)
     ]
+
+
+async def test_a_header_part_dropped_for_width_leaves_no_remnants():
+    """The header fits its parts to the width, so a longer age or count can drop a part
+    and shift what follows it; the old line's last cells must not stay on screen."""
+    from wallboard.core.status import Part
+
+    clocks = Clocks()
+    app = make_app(clocks)
+    async with app.run_test(headless=False, size=SIZE) as pilot:
+        driver = driver_of(app)
+        driver.kept = []
+        header = app.board.header
+        wide = [Part("acme", "title"), Part("● live", "ok"), Part("waiting 12", "waiting"), Part("longest 0:00", "longest")]
+        await frame_after(pilot, driver, lambda: header.show(wide, False, False))
+        await frame_after(pilot, driver, lambda: header.show([wide[0], wide[1], wide[3]], False, False))
+        terminal = replay(driver)
+        full = await full_repaint(pilot, driver, app)
+        assert terminal.lines()[0] == full.lines()[0]
+        assert terminal.lines()[0].rstrip().endswith("● live │ longest 0:00")
+        assert terminal.lines() == full.lines() and terminal.cells == full.cells

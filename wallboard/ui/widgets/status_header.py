@@ -120,15 +120,22 @@ def changed_runs(before: Content, after: Content) -> list[tuple[int, int]]:
 
 
 def changed_cells(before: Content, after: Content) -> tuple[int, int] | None:
-    """The cell range [start, end) that differs between two one-line contents."""
+    """The cell range [start, end) that differs between two one-line contents.
+
+    A common tail is skipped only when both contents have the same width: otherwise it
+    sits at other cells (a part dropped or added shifts everything after it), and what
+    the longer one left beyond the shorter one's end must be cleared too.
+    """
     old, new = _cells(before), _cells(after)
     if old == new:
         return None
     first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    start = cell_len(after.plain[:first])
+    if cell_len(before.plain) != cell_len(after.plain):
+        return start, max(cell_len(before.plain), cell_len(after.plain), start + 1)
     tail = 0
     while tail < min(len(old), len(new)) - first and old[-1 - tail] == new[-1 - tail]:
         tail += 1
-    start = cell_len(after.plain[:first])
     end = max(cell_len(before.plain[: len(old) - tail]), cell_len(after.plain[: len(new) - tail]))
     return start, max(end, start + 1)
 
