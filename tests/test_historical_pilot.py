@@ -182,7 +182,16 @@ async def test_the_command_palette_opens_the_tab_with_its_form(simulator):
         await board_ready(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"Show Historical")
-        await pilot.pause(0.3)
+
+        def best_match() -> str:
+            from textual.command import CommandList
+
+            found = app.screen.query(CommandList)
+            if not found or found.first().highlighted is None:
+                return ""
+            return str(found.first().get_option_at_index(found.first().highlighted).prompt)
+
+        assert await until(pilot, lambda: "Show Historical" in best_match()), best_match()  # what Enter will run
         await pilot.press("enter")
         assert await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
         assert app.board.query_one(TabbedContent).active == "historical"
