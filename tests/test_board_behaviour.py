@@ -14,6 +14,7 @@ from wallboard.core.snapshot import Feed, Health
 from wallboard.sim.simulator import Simulator
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
+from wallboard.ui.widgets.queue_tile import QueueTile
 
 
 async def test_theme_from_settings():
@@ -98,6 +99,11 @@ async def test_tv_mode_rotates_tabs_and_keys_still_work():
             if len(seen) == 2:
                 break
         assert seen == {"agents", "queues"}
+        # Keys next. A key holds the rotation for one period, and on a busy machine a press
+        # and its check can take longer than 0.4 s: a long period keeps the tab from turning
+        # in the middle of them.
+        app.settings = replace(app.settings, rotate=60.0)
+        app._start_rotation()
         await pilot.press("2")
         assert tabs.active == "queues"
         await pilot.press("enter")
@@ -118,6 +124,27 @@ async def test_news_of_a_tab_change_overtaken_by_a_key_is_ignored():
         await pilot.pause()
         await pilot.pause()
         assert (tabs.active, app.active_tab) == ("queues", "queues")
+
+
+async def test_a_focus_asked_for_by_the_rotation_is_dropped_once_a_key_moved_on():
+    """The rotation turns to Agents and asks for the grid's focus; a key chooses Queues
+    before that focus is carried out. Focus moving into the Agents pane would make the
+    tabs show it again: the board must go straight to Queues and stay."""
+    app = make_app(tv=True, rotate=0)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await board_ready(app, pilot)
+        tabs = app.board.query_one(TabbedContent)
+        await pilot.press("2")
+        await pilot.pause()
+        shown: list[str] = []
+        app.board.watch(tabs, "active", lambda value: shown.append(value), init=False)
+        app.active_tab = "agents"  # what the rotation does...
+        app.focus_tab_content()
+        app.action_show_tab("queues")  # ...and "2", handled before the rotation's focus
+        await pilot.pause()
+        await pilot.pause()
+        assert shown == ["agents", "queues"]
+        assert isinstance(app.focused, QueueTile)
 
 
 async def test_resizing_keeps_the_layout_whole():

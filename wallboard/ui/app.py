@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent
 
 from wallboard import clock
@@ -412,11 +413,15 @@ class WallboardApp(App):
         if active == "agents":
             if isinstance(self.focused, Input) and self.focused.id == "search":
                 return  # a late call (after a tab change) must not take the search box from the user
-            self.board.grid.focus()
+            self._focus_in_tab("agents", self.board.grid)
         elif active == "queues":
             focused = self.focused
             if not isinstance(focused, QueueTile):
-                self.board.queue_board.focus_tile()
+                tile = self.board.queue_board.tile_to_focus()
+                if tile is not None:
+                    self._focus_in_tab("queues", tile)
+                elif self.board.queue_board.filling:
+                    self.call_after_refresh(self.focus_tab_content)  # just shown: the first tiles are on their way
         else:
             pane = self.board.query_one(f"TabPane#{active}")
             if self.focused is None or pane not in self.focused.ancestors:
@@ -424,6 +429,22 @@ class WallboardApp(App):
                 self.board.set_focus(None)
                 if active == "historical":
                     self._focus_history()
+
+    def _focus_in_tab(self, tab: str, widget: Widget) -> None:
+        """Focus ``widget`` (as ``widget.focus()`` does, once pending messages are handled),
+        unless the board has moved to another tab meanwhile.
+
+        Focus moving into a pane makes TabbedContent show that pane: a focus requested for
+        the tab a TV rotation turned to, carried out after a key chose another, would take
+        the board back.
+        """
+
+        def focus() -> None:
+            if self.active_tab == tab and self.screen is self.board and widget.is_attached:
+                self.board.set_focus(widget)
+
+        widget.refresh()
+        self.call_later(focus)
 
     def _focus_history(self) -> None:
         pane = self.board.history_pane

@@ -134,14 +134,16 @@ class QueueBoard(VerticalScroll, can_focus=False):
     def ordered_tiles(self) -> list[QueueTile]:
         return [child for child in self.children if isinstance(child, QueueTile)]
 
-    def focus_tile(self, queue_id: str | None = None) -> None:
+    def tile_to_focus(self, queue_id: str | None = None) -> QueueTile | None:
+        """The tile of ``queue_id`` (else the first); ``None`` while there is none yet
+        (see :attr:`filling`). The app focuses it, if its tab is still the one shown."""
         tiles = self.ordered_tiles()
-        if not tiles:
-            if self._pending:  # just shown: the first tiles are on their way
-                self.call_after_refresh(self.focus_tile, queue_id)
-            return
-        target = next((t for t in tiles if t.queue_id == queue_id), tiles[0])
-        target.focus()
+        return next((t for t in tiles if t.queue_id == queue_id), tiles[0]) if tiles else None
+
+    @property
+    def filling(self) -> bool:
+        """Tiles are still being mounted (just shown): the first are on their way."""
+        return bool(self._pending)
 
     def on_resize(self, event: Resize) -> None:
         width = TV_TILE_WIDTH if self.app.has_class("tv") else TILE_WIDTH
