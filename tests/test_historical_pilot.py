@@ -103,6 +103,13 @@ async def open_tab(app, pilot) -> None:
     await pilot.pause()
 
 
+async def enter_fetches_the_company_summary(app, pilot) -> None:
+    """Enter on the freshly opened tab (focus on Fetch) fetches the default report."""
+    await pilot.press("enter")
+    await fetched(pilot, app)
+    assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+
+
 async def choose_kind(app, pilot, name: str) -> None:
     """Pick a report in the form by keyboard: Shift+Tab back to it, open it, move, Enter."""
     select = pane(app).query_one("#hist-kind", Select)
@@ -159,9 +166,7 @@ async def test_the_board_can_open_on_the_historical_tab(simulator):
         await board_ready(app, pilot)
         assert app.board.query_one(TabbedContent).active == "historical"
         assert app.focused.id == "hist-fetch"
-        await pilot.press("enter")
-        await fetched(pilot, app)
-        assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+        await enter_fetches_the_company_summary(app, pilot)
 
 
 async def test_a_click_on_the_tab_opens_it_ready_for_enter(simulator):
@@ -171,9 +176,7 @@ async def test_a_click_on_the_tab_opens_it_ready_for_enter(simulator):
         await pilot.click("#--content-tab-historical")
         assert await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
         assert app.active_tab == "historical"
-        await pilot.press("enter")
-        await fetched(pilot, app)
-        assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+        await enter_fetches_the_company_summary(app, pilot)
 
 
 async def test_the_command_palette_opens_the_tab_with_its_form(simulator):

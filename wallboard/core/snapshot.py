@@ -50,9 +50,7 @@ class Feed(Generic[T]):
 
     def age(self, now_mono: float) -> float | None:
         """Seconds since the last good answer, never negative; ``None`` before the first."""
-        if self.received_mono is None:
-            return None
-        return max(0.0, now_mono - self.received_mono)
+        return _since(self.received_mono, now_mono)
 
     @property
     def records_since(self) -> float | None:
@@ -66,10 +64,7 @@ class Feed(Generic[T]):
         repeats the records (the same cache cycle, asked again) says nothing newer about
         them, and counting from it would step the timers back.
         """
-        since = self.records_since
-        if since is None:
-            return None
-        return max(0.0, now_mono - since)
+        return _since(self.records_since, now_mono)
 
     def succeeded(self, records: tuple[T, ...], wall: float, mono: float, problems: tuple[str, ...] = (), skipped: int = 0) -> "Feed[T]":
         changed = records != self.records or self.received_mono is None
@@ -89,6 +84,11 @@ class Feed(Generic[T]):
             failures=self.failures + 1,
             retry_at_mono=retry_at_mono,
         )
+
+
+def _since(moment: float | None, now_mono: float) -> float | None:
+    """Seconds from ``moment`` to ``now_mono``, never negative; ``None`` without a moment."""
+    return None if moment is None else max(0.0, now_mono - moment)
 
 
 @dataclass(frozen=True, slots=True)
