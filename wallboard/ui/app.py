@@ -109,7 +109,7 @@ class WallboardApp(App):
         .waiting-word { display: block; }
         .longest, .sla-30 { display: none; }
     }
-    .tv ContentTabs, .tv Footer, .tv #agents-bar { display: none; }
+    .tv ContentTabs, .tv KeyHints, .tv #agents-bar { display: none; }
     .tv StaleBanner { min-height: 3; content-align: center middle; }
     .tv QueueBoard { grid-rows: 1fr; }
     .tv QueueTile {
