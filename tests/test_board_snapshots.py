@@ -27,10 +27,11 @@ def board(snapshot=None, clocks=None, **settings):
 
 def stale_board():
     snapshot = fixed_snapshot()
+    clocks = Clocks(offset=65)
     agents = snapshot.agents.failed(
-        "the server is busy (HTTP 503) answering agents from na1.mycontactual.com; retrying in 40s", False, None
+        "the server is busy (HTTP 503) answering agents from na1.mycontactual.com", False, clocks.mono() + 40
     )
-    return board(replace(snapshot, agents=agents), Clocks(offset=65))
+    return board(replace(snapshot, agents=agents), clocks)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=str)
