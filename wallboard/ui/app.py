@@ -484,7 +484,12 @@ class WallboardApp(App):
         self._set_options(self.options.next_sort())
 
     def action_filter(self) -> None:
-        self._set_options(self.options.next_filter())
+        present = {agent.state.category for agent in self.snapshot.agents.records}
+        options = self.options.next_filter(present)
+        if options == self.options:
+            self.notify("No agents yet: nothing to filter by.", timeout=3)
+            return
+        self._set_options(options)
 
     def action_group(self) -> None:
         self._set_options(replace(self.options, group_by=not self.options.group_by))
