@@ -28,9 +28,20 @@ def test_agent_detail_decodes_every_field_with_units():
     assert fields["Last login"] == ("2011-12-14 01:38:00",)
     assert activity.columns == ("Today", "Last 30 min")
     figures = rows(activity)
-    assert figures["Logged in"] == ("2:00:00", "0:30:00")
+    assert figures["Logged in"] == ("2:00:00", "—"), "the API gives no 30-minute login time"
+    assert figures["State times, summed"] == ("1:00:00", "0:30:00")
     assert figures["Utilisation"] == ("50.0%", "33.3%")
+    assert activity.note == ""
     assert figures["Accepted"] == ("9", "—")
+
+
+def test_a_30_minute_sum_longer_than_the_window_is_labelled_not_passed_off_as_login_time():
+    agent = Agent(agent_id="a", thirty_min_available_time=900, thirty_min_processing_time=1089, thirty_min_wrap_up_time=0)
+    _, activity = agent_sections(agent, 10, Thresholds(), ZoneInfo("UTC"))
+    figures = rows(activity)
+    assert figures["Logged in"][1] == "—"
+    assert figures["State times, summed"][1] == "0:33:09"
+    assert "overlap" in activity.note
 
 
 def test_agent_detail_from_the_seed_has_dashes_for_no_value():

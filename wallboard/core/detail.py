@@ -22,6 +22,14 @@ class Section:
     title: str
     rows: tuple[tuple[str, ...], ...]
     columns: tuple[str, ...] = ("", "")
+    note: str = ""  # a line under the rows, when a figure needs explaining
+
+
+THIRTY_MINUTES = 30 * 60
+OVERLAP_NOTE = (
+    "The server's state times for the last 30 min add up to more than 30 min: "
+    "they overlap (an activity counts whole), so they are shown as given."
+)
 
 
 def _utilisation(processing: int | None, total: int | None) -> str:
@@ -37,12 +45,21 @@ def agent_sections(agent: Agent, seconds_in_state: int | None, thresholds: Thres
     reason = agent.status_code_short or NO_VALUE
     if agent.status_code_item_id is not None or agent.status_code_list_id is not None:
         reason += f"  (item {fmt.count(agent.status_code_item_id)}, list {fmt.count(agent.status_code_list_id)})"
-    thirty_logged_in = _sum(
+    # The API has no login time for the last 30 minutes, only a time per state; their sum
+    # is shown for what it is, and can exceed the window (the server's times overlap).
+    thirty_in_states = _sum(
         agent.thirty_min_available_time,
         agent.thirty_min_processing_time,
         agent.thirty_min_wrap_up_time,
         agent.thirty_min_break_time,
         agent.thirty_min_offline_time,
+    )
+    day_in_states = _sum(
+        agent.day_available_time,
+        agent.day_processing_time,
+        agent.day_wrap_up_time,
+        agent.day_break_time,
+        agent.day_offline_time,
     )
     now = Section(
         "Now",
@@ -65,7 +82,8 @@ def agent_sections(agent: Agent, seconds_in_state: int | None, thresholds: Thres
         (
             ("Accepted", fmt.count(agent.day_accepted_count), fmt.count(agent.thirty_min_accepted_count)),
             ("Rejected", fmt.count(agent.day_rejected_count), fmt.count(agent.thirty_min_rejected_count)),
-            ("Logged in", fmt.hms(agent.day_login_time), fmt.hms(thirty_logged_in)),
+            ("Logged in", fmt.hms(agent.day_login_time), NO_VALUE),
+            ("State times, summed", fmt.hms(day_in_states), fmt.hms(thirty_in_states)),
             ("Available", fmt.hms(agent.day_available_time), fmt.hms(agent.thirty_min_available_time)),
             ("Processing", fmt.hms(agent.day_processing_time), fmt.hms(agent.thirty_min_processing_time)),
             ("Avg handling", fmt.hms(agent.day_avg_processing_time), fmt.hms(agent.thirty_min_avg_handling_time)),
@@ -75,10 +93,11 @@ def agent_sections(agent: Agent, seconds_in_state: int | None, thresholds: Thres
             (
                 "Utilisation",
                 _utilisation(agent.day_processing_time, agent.day_login_time),
-                _utilisation(agent.thirty_min_processing_time, thirty_logged_in),
+                _utilisation(agent.thirty_min_processing_time, thirty_in_states),
             ),
         ),
         ("Today", "Last 30 min"),
+        OVERLAP_NOTE if thirty_in_states is not None and thirty_in_states > THIRTY_MINUTES else "",
     )
     return now, activity
 
