@@ -20,7 +20,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import var
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent
@@ -317,7 +317,7 @@ class WallboardApp(App):
         self.board.grid.set_stale(stale_agents)
         self.board.grid.set_empty_text(empty_grid_text(snapshot.agents, self._filtered()))
         self._check_alerts(snapshot)
-        self.refresh_header(self.screen, now)
+        self._refresh_headers(now)
 
     def _show_agents(self) -> None:
         snapshot = self.snapshot
@@ -374,7 +374,15 @@ class WallboardApp(App):
             self.apply_snapshot(now)  # staleness changed: redraw the feeds as stale or fresh
         else:
             self.board.grid.tick()
-            self.refresh_header(self.screen, now)
+            self._refresh_headers(now)
+
+    def _refresh_headers(self, now: float) -> None:
+        """Redraw the header of every screen in view: the top one, and the ones a dialog
+        (setup, the keys) covers but leaves in sight; their clock must not stop."""
+        for screen in reversed(self.screen_stack):
+            self.refresh_header(screen, now)
+            if not isinstance(screen, ModalScreen):
+                break
 
     def _check_alerts(self, snapshot: Snapshot) -> None:
         if not self.settings.bell:
