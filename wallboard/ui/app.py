@@ -100,9 +100,10 @@ class WallboardApp(App):
 
     TITLE = "wallboard"
     CSS = """
-    /* Rules that depend on the app's mode classes: .compact (short terminals) and .tv. */
-    .compact QueueTile {
-        height: 9;
+    /* Rules that depend on the app's mode classes: .compact (short terminals) and .tv.
+       TV tiles are -big (numerals) or -words; QueueBoard sizes them (core.tv_layout). */
+    .compact QueueTile { height: 9; }
+    .compact QueueTile, .tv QueueTile.-words {
         .big { display: none; }
         .top { height: 2; }
         Digits { display: none; }
@@ -111,15 +112,18 @@ class WallboardApp(App):
     }
     .tv ContentTabs, .tv KeyHints, .tv #agents-bar { display: none; }
     .tv StaleBanner { min-height: 3; content-align: center middle; }
-    .tv QueueBoard { grid-rows: 1fr; }
+    .tv QueueBoard { overflow-y: hidden; }
     .tv QueueTile {
         height: 1fr;
-        min-height: 14;
-        padding: 1 2 0 2;
-        .top { height: 5; }
+        padding: 0 1;
+        Label { text-style: bold; }
+        .status { height: auto; }
+    }
+    .tv QueueTile.-big {
+        padding: 1 1 0 1;
+        .top { height: 4; }
         .tv-only, .caption { display: block; }
         .figures { display: none; }
-        Label { text-style: bold; }
     }
     """
 
@@ -540,6 +544,7 @@ class WallboardApp(App):
         self._update_compact()
         self._start_rotation()
         self.refresh_header()
+        self.board.queue_board.arrange_tiles()
         self.board.queue_board.refresh(layout=True)
 
     def _start_rotation(self) -> None:

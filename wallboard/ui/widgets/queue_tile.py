@@ -7,6 +7,7 @@ shown as plain text; threshold levels change the border and say so in words.
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -22,6 +23,8 @@ LABELS = (
     "sla-caption", "waiting-word", "longest", "sla", "sla-30",
     "agents-working", "agents-away", "today", "thirty", "status",
 )
+EXTRA_LABELS = ("agents-working", "agents-away", "today", "thirty")
+"""The lines a TV tile shows only as room allows, in this order (see core.tv_layout)."""
 
 
 def _mark(widget, level: Level) -> None:
@@ -30,7 +33,13 @@ def _mark(widget, level: Level) -> None:
 
 
 class QueueTile(Vertical, can_focus=True):
-    """A focusable tile; Enter posts :class:`QueueTile.Selected`."""
+    """A focusable tile; Enter posts :class:`QueueTile.Selected`.
+
+    The tile under the cursor has a double border whatever its level (round: OK or
+    warning, heavy: alert), so the cursor is seen by its shape, not only its colour.
+    """
+
+    BINDINGS = [Binding("enter", "select", "Details")]
 
     DEFAULT_CSS = """
     QueueTile {
@@ -41,7 +50,7 @@ class QueueTile(Vertical, can_focus=True):
         border-subtitle-color: $foreground 70%;
         padding: 0 1;
         background: $surface;
-        &:focus { border: round $primary; background: $primary 10%; }
+        &:focus { border: double $primary; background: $primary 10%; }
         &.-warning { border: round $level-warning; }
         &.-alert { border: heavy $level-alert; }
         &.-warning:focus { border: double $level-warning; }
@@ -143,10 +152,30 @@ class QueueTile(Vertical, can_focus=True):
             label.update(Content(value), layout=False)  # one line of fixed width: no relayout
         _mark(label, level)
 
-    def on_key(self, event) -> None:
-        if event.key == "enter":
-            event.stop()
-            self.post_message(self.Selected(self.queue_id))
+    def action_select(self) -> None:
+        self.post_message(self.Selected(self.queue_id))
+
+    def big_figures(self) -> tuple[tuple[str, str], ...]:
+        """(numerals, caption) of the big figures, as TV mode draws them."""
+        text = self._text
+        return ((text.waiting, "waiting"), (text.longest_value, "longest wait"), (text.sla_value, text.sla_caption))
+
+    @property
+    def status_text(self) -> str:
+        return self._text.status
+
+    @property
+    def level(self) -> Level:
+        return self._text.level
+
+    def set_tv_layout(self, big: bool | None, extras: int = len(EXTRA_LABELS), status_lines: int = 1) -> None:
+        """Big numerals or words (``None``: not in TV mode), how many of the optional
+        lines to show, and the lines the status takes (its words wrap, never cut)."""
+        self.set_class(big is True, "-big")
+        self.set_class(big is False, "-words")
+        for index, name in enumerate(EXTRA_LABELS):
+            self._labels[name].display = big is None or index < extras
+        self._labels["status"].styles.height = status_lines if big is not None else 1
 
     def on_click(self, event) -> None:
         self.focus()
