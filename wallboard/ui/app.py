@@ -125,6 +125,9 @@ class WallboardApp(App):
         .tv-only, .caption { display: block; }
         .figures { display: none; }
     }
+    /* Textual's own widgets: their greyed text at 50% reads below 4.5:1 (tests/test_contrast.py). */
+    Tab { color: $foreground 70%; }
+    SelectCurrent .arrow { color: $foreground 70%; }
     """
 
     BINDINGS = [
@@ -212,6 +215,21 @@ class WallboardApp(App):
 
     def _fallback_theme(self) -> str:
         return DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+
+    @property
+    def sixteen_colours(self) -> bool:
+        """The terminal shows 16 colours (``TERM=linux``, ``xterm``, ``screen``), as rich detects."""
+        return self.console.color_system == "standard"
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables; on a 16-colour terminal, state and level colours it keeps
+        apart (see :data:`wallboard.themes.SIXTEEN_DARK`)."""
+        variables = super().get_css_variables()
+        spec = self.catalogue.themes.get(self.theme) if hasattr(self, "catalogue") else None
+        if spec is not None and self.sixteen_colours:
+            variables.update(spec.variables(sixteen=True))
+            self.theme_variables = variables
+        return variables
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         spec = self.catalogue.themes.get(DEFAULT_THEME) if hasattr(self, "catalogue") else None

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 KEY_STYLE = "bold $footer-key-foreground"
-DISABLED_STYLE = "$footer-foreground 60%"
+DISABLED_STYLE = "$footer-foreground 70%"
 DESCRIPTION_STYLE = "$footer-description-foreground"
 
 

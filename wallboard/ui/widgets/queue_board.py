@@ -48,7 +48,7 @@ class QueueBoard(VerticalScroll, can_focus=False):
         background: $background;
         height: 1fr;
         scrollbar-size-vertical: 1;
-        .empty { column-span: 4; color: $foreground 60%; padding: 1 2; height: auto; }
+        .empty { column-span: 4; color: $foreground 70%; padding: 1 2; height: auto; }
         #more { dock: bottom; height: 1; display: none; color: $foreground; text-style: bold; }
         #more.-shown { display: block; }
     }

@@ -50,12 +50,16 @@ class QueueTile(Vertical, can_focus=True):
         border-subtitle-color: $foreground 70%;
         padding: 0 1;
         background: $surface;
-        &:focus { border: double $primary; background: $primary 10%; }
         &.-warning { border: round $level-warning; }
         &.-alert { border: heavy $level-alert; }
-        &.-warning:focus { border: double $level-warning; }
-        &.-alert:focus { border: double $level-alert; }
-        &.-stale { opacity: 70%; }
+        /* Stale: a dashed border and "stale" in the subtitle; fading the tile would take
+           its text below a readable contrast. */
+        &.-stale { border: dashed $foreground 70%; }
+        &.-stale.-warning { border: dashed $level-warning; }
+        &.-stale.-alert { border: dashed $level-alert; }
+        &:focus, &.-stale:focus { border: double $primary; background: $primary 10%; }
+        &.-warning:focus, &.-stale.-warning:focus { border: double $level-warning; }
+        &.-alert:focus, &.-stale.-alert:focus { border: double $level-alert; }
         .top { height: 3; }
         .big { width: auto; height: auto; margin-right: 2; }
         .tv-only, .caption { display: none; }
@@ -88,6 +92,7 @@ class QueueTile(Vertical, can_focus=True):
         self._labels["sla-caption"].add_class("caption")
         self._shown: dict[str, str] = {}
         self._stale = stale
+        self._subtitle_stale = stale
         self._ready = False
         self.set_class(stale, "-stale")
 
@@ -120,8 +125,9 @@ class QueueTile(Vertical, can_focus=True):
         self.set_class(stale, "-stale")
         if force or text.title != previous.title:
             self.border_title = Content(text.title)
-        if force or text.media != previous.media:
-            self.border_subtitle = Content(text.media)
+        if force or text.media != previous.media or stale != self._subtitle_stale:
+            self._subtitle_stale = stale
+            self.border_subtitle = Content(f"STALE · {text.media}" if stale else text.media)
         for cls in ("-warning", "-alert"):
             self.set_class(LEVEL_CLASSES[text.level] == cls, cls)
         self._set_digits("waiting", text.waiting, text.waiting_level)
