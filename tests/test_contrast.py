@@ -168,6 +168,10 @@ async def test_the_historical_tab_is_readable(simulator, theme):
     async with app.run_test(size=(120, 30)) as pilot:
         await open_tab(app, pilot)
         low += low_contrast(app, "the form")
+        for field in ("#hist-kind", "#hist-start", "#hist-fetch"):
+            app.board.history_pane.query_one(field).focus()
+            await pilot.pause()
+            low += low_contrast(app, f"the form, {field} focused")
         await fetch_report(app, pilot, "ring-groups")
         await pilot.press("down")
         low += low_contrast(app, "ring-group results, the cursor on the second row")
