@@ -54,6 +54,7 @@ def truecolor_terminal(monkeypatch) -> None:
     running them has: on a 16-colour terminal (TERM=xterm, linux, screen) the board uses
     other state colours (wallboard.themes.SIXTEEN_DARK), and snapshots must not vary."""
     monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.setenv("WALLBOARD_ASCII", "0")  # nor on whether its locale is UTF-8 (tests/test_ascii.py sets it)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ injected, so tests and snapshots run on a fixed time.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -48,6 +49,8 @@ from wallboard.secret import Secret
 from wallboard.secrets import REALTIME_TOKEN
 from wallboard.setup_needs import gather
 from wallboard.themes import DEFAULT_THEME, ThemeCatalogue, ThemeSpec, bundled_themes_dir, discover
+from wallboard.core.ascii import unicode_terminal
+from wallboard.ui.ascii_output import plain
 from wallboard.ui.partial import trim
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.board import BoardScreen
@@ -103,7 +106,7 @@ class WallboardApp(App):
     /* Rules that depend on the app's mode classes: .compact (short terminals) and .tv.
        TV tiles are -big (numerals) or -words; QueueBoard sizes them (core.tv_layout). */
     .compact QueueTile { height: 9; }
-    .compact QueueTile, .tv QueueTile.-words {
+    .compact QueueTile, .tv QueueTile.-words, .ascii QueueTile {
         .big { display: none; }
         .top { height: 2; }
         Digits { display: none; }
@@ -152,8 +155,11 @@ class WallboardApp(App):
         analytics_secrets: Mapping[str, Secret] | None = None,
         analytics_connector: AnalyticsConnector | None = None,
         cache_period: float = CACHE_PERIOD,
+        ascii: bool | None = None,
     ) -> None:
         super().__init__()
+        # Not UTF-8 (the C locale over SSH, a Latin-1 console): send only plain characters.
+        self.ascii = not unicode_terminal(os.environ) if ascii is None else ascii
         self.settings = settings
         self.source = source
         self.connector = connector
@@ -190,6 +196,8 @@ class WallboardApp(App):
             self.theme = self._fallback_theme()
         if settings.tv:
             self.add_class("tv")
+        if self.ascii:
+            self.add_class("ascii")
 
     @property
     def history(self) -> HistoricalController:
@@ -211,7 +219,14 @@ class WallboardApp(App):
     def _display(self, screen: Screen, renderable) -> None:
         # Partial updates from the middle of a line go out from where they start (see
         # wallboard.ui.partial): the ticking timers cost a few cells, not whole lines.
-        super()._display(screen, trim(renderable))
+        renderable = trim(renderable)
+        super()._display(screen, plain(renderable) if self.ascii else renderable)
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if not self.ascii or shown.isascii():
+            return shown
+        return binding.key.split(",")[0].replace("_", " ").title()  # "⏎" -> "Enter"
 
     def _fallback_theme(self) -> str:
         return DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"

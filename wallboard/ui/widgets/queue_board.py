@@ -184,6 +184,8 @@ class QueueBoard(VerticalScroll, can_focus=False):
         # every tile made, mounted or still waiting its turn: the layout must not jump as they come
         every = [self.tiles[key] for key in self._wanted if key in self.tiles]
         big_width = max((big_figures_width(tile.big_figures()) for tile in every), default=0)
+        if self.app.has_class("ascii"):
+            big_width = size.width + 1  # numerals drawn in plain characters do not read: words
         status_width = max((len(tile.status_text) for tile in every), default=0)
         height = size.height + (1 if self._more.has_class("-shown") else 0)  # the note's line is ours to give
         grid = tv_grid(size.width, height, len(every), big_width, status_width)
