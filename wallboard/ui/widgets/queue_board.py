@@ -183,6 +183,8 @@ class QueueBoard(VerticalScroll, can_focus=False):
             return
         # every tile made, mounted or still waiting its turn: the layout must not jump as they come
         every = [self.tiles[key] for key in self._wanted if key in self.tiles]
+        if not size.width or not size.height:
+            return  # hidden (another tab is shown): arranged again when it is shown and sized
         big_width = max((big_figures_width(tile.big_figures()) for tile in every), default=0)
         if self.app.has_class("ascii"):
             big_width = size.width + 1  # numerals drawn in plain characters do not read: words
