@@ -18,10 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.suggester import Suggester
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from wallboard.core.historical import (
     FIELD_LABELS,
+    complete_pbx,
     FORM_KINDS,
     RANGE_LABELS,
     RANGES,
@@ -162,6 +164,7 @@ class HistoricalPane(Vertical):
         previous = self.state
         self.state = state
         self._show_form(state)
+        self._show_pbx_choices(state, previous)
         self._show_status(state)
         self._show_table(state, previous)
         self.refresh_bindings()
@@ -179,6 +182,15 @@ class HistoricalPane(Vertical):
                 if field.value != value:
                     field.value = value
                 field.set_class(state.invalid == key, "-invalid")
+
+    def _show_pbx_choices(self, state: HistoricalState, previous: HistoricalState | None) -> None:
+        """Offer the PBXs the user can see in the PBX field, once they are known."""
+        if not state.known_pbxes or (previous is not None and previous.known_pbxes == state.known_pbxes):
+            return
+        field = self.query_one("#hist-pbx", Input)
+        field.suggester = PbxSuggester(state.known_pbxes)
+        field.placeholder = "allpbxes or " + ",".join(state.known_pbxes[:3])
+        field.tooltip = "PBXs you can see: " + ", ".join(state.known_pbxes) + " (→ completes a name)"
 
     def _show_status(self, state: HistoricalState) -> None:
         note = status(state)
@@ -314,6 +326,17 @@ class HistoricalPane(Vertical):
 
     def action_all(self) -> None:
         self.post_message(self.MoreRequested(everything=True))
+
+
+class PbxSuggester(Suggester):
+    """Completes the last name typed in the PBX field from the PBXs the user can see."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.names = names
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_pbx(value, self.names)
 
 
 def _new_table(previous: HistoricalState, state: HistoricalState) -> bool:
