@@ -622,7 +622,9 @@ class RealtimeScenario:
             "last-login-time": int(agent.last_login) if agent.last_login else -1,
             "phone-line1-status": agent.line1,
             "phone-line1-status-time": int(now - agent.line1_since) if agent.line1 != -1 else -1,
-            "phone-line2-status": agent.line2,
+            # An idle line 2 goes out as the vendor's own example agents send it: code 0
+            # ("being offered" in line 2's table) with time -1, which means no current status.
+            "phone-line2-status": agent.line2 if agent.line2 != -1 else 0,
             "phone-line2-status-time": int(now - agent.line2_since) if agent.line2 != -1 else -1,
             "status-code-item-id": reason[0] if reason else None,
             "status-code-item-short-code": reason[1] if reason else None,
