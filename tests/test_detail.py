@@ -46,7 +46,7 @@ def test_queue_detail():
     now, agents, activity = queue_sections(queue, Thresholds())
     fields = rows(now)
     assert fields["Longest wait"] == ("18:33",)
-    assert fields["SLA target"] == ("80%  (default: the queue reports none)",)
+    assert fields["SLA target"] == ("80%  (from the config: the queue's sla-target 0 is not a percentage from 1 to 100)",)
     assert fields["Status"] == ("longest wait 18:33 ≥ 3:00; SLA 0% < 80%",)
     assert rows(activity)["Abandon rate"] == ("16.7%", "—")
     assert rows(activity)["Longest wait"] == ("—", "0:05:40")

@@ -171,6 +171,6 @@ async def _plain_loop(settings: Settings, token: Secret) -> None:
             except ApiError as error:
                 print(f"wallboard: {error}", file=sys.stderr, flush=True)
             else:
-                lines = render_agents(agents.result.records) + [""] + render_queues(queues.result.records) + [""]
+                lines = render_agents(agents.result.records) + [""] + render_queues(queues.result.records, settings.thresholds) + [""]
                 print("\n".join(lines), flush=True)
             await asyncio.sleep(settings.interval)

@@ -14,7 +14,7 @@ from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
 from wallboard.core.codes import NO_VALUE
 from wallboard.core.models import Agent, Queue
-from wallboard.core.thresholds import break_level, queue_findings, sla_target
+from wallboard.core.thresholds import break_level, choose_sla_target, queue_findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +84,7 @@ def agent_sections(agent: Agent, seconds_in_state: int | None, thresholds: Thres
 
 
 def queue_sections(queue: Queue, thresholds: Thresholds) -> tuple[Section, ...]:
-    target = sla_target(queue, thresholds)
-    own_target = "" if queue.sla_target else "  (default: the queue reports none)"
+    target = choose_sla_target(queue, thresholds)
     findings = queue_findings(queue, thresholds)
     now = Section(
         "Now",
@@ -99,7 +98,7 @@ def queue_sections(queue: Queue, thresholds: Thresholds) -> tuple[Section, ...]:
             ("Being offered", fmt.count(queue.number_in_offered)),
             ("In progress", fmt.count(queue.number_in_progress)),
             ("SLA now", fmt.percent(queue.sla_activity)),
-            ("SLA target", fmt.percent(target) + own_target),
+            ("SLA target", f"{fmt.percent(target.percent)}  ({target.note})"),
             ("Status", "; ".join(f.text for f in findings) or "OK"),
         ),
     )
