@@ -161,6 +161,19 @@ def test_editing_the_form_clears_a_complaint_about_it():
     assert (edited.form.start, edited.form.end) == ("2022-02-03 00:00:00", "2022-02-03 23:59:59")
 
 
+def test_only_fields_the_tab_set_itself_are_written_back_to_the_widgets():
+    """Typed text is only echoed; a preset's From/To and Custom are the tab's own writes."""
+    state = h.HistoricalState(form=form())
+    typed = h.with_form(state, form(start="2022-02-01"), "start", NOW)
+    assert typed.written == ("range",) and typed.form_writes == state.form_writes + 1
+    more = h.with_form(typed, form(range="custom", start="2022-02-01 0"), "start", NOW)
+    assert more.form_writes == typed.form_writes, "an echo of typing writes nothing"
+    preset = h.with_form(more, form(range="today", start="2022-02-01 0"), "range", NOW)
+    assert preset.written == ("start", "end") and preset.form_writes == more.form_writes + 1
+    zone = h.with_form(preset, replace(preset.form, zone="Asia/Tok"), "zone", NOW)
+    assert zone.form_writes == preset.form_writes, "a zone being typed is never written back"
+
+
 # --- fetching a summary --------------------------------------------------------------------
 
 

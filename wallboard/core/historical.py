@@ -64,6 +64,7 @@ RANGE_LABELS = {**PRESET_LABELS, CUSTOM: "Custom"}
 FORM_KINDS = tuple(kind for kind in REPORT_KINDS.values() if not kind.needs_ext)
 """The reports the form offers; ring-group members are reached from a ring group's row."""
 
+FORM_FIELDS = ("kind", "range", "start", "end", "zone", "pbx")
 FIELD_LABELS = {"kind": "Report", "range": "Range", "start": "From", "end": "To", "zone": "Zone", "pbx": "PBX"}
 _QUERY_OPTIONS = {"kind": "Report", "start": "From", "end": "To", "tz": "Zone", "pbx": "PBX", "ext": "Extension"}
 
@@ -283,6 +284,11 @@ class HistoricalState:
     invalid: str | None = None
     """The form field the note is about (marked on screen)."""
     serials: int = 0
+    form_writes: int = 0
+    """Counts the times the tab itself set fields of the form (see :func:`with_form`)."""
+    written: tuple[str, ...] = FORM_FIELDS
+    """The fields it set the last time: the widgets show these from the state; every other
+    field's text belongs to its widget (the state only echoes what was typed)."""
 
     @property
     def level(self) -> Level | None:
@@ -298,9 +304,19 @@ class HistoricalState:
 
 
 def with_form(state: HistoricalState, form: Form, changed: str, now: datetime) -> HistoricalState:
-    """A person edited the form; a complaint about the form goes away with the edit."""
+    """A person edited the form; a complaint about the form goes away with the edit.
+
+    Only the fields the edit itself changed (a preset's From and To, Custom after typing a
+    time) are marked to be written back into the widgets. The rest is an echo of what was
+    typed, which on a busy machine is already older than the field: writing it back would
+    drop or reorder the keys typed since (issue 12 item 3).
+    """
     note = None if state.invalid is not None else state.note
-    return replace(state, form=edit_form(form, changed, now), invalid=None, note=note)
+    edited = edit_form(form, changed, now)
+    written = tuple(key for key in FORM_FIELDS if getattr(edited, key) != getattr(form, key))
+    if not written:
+        return replace(state, form=edited, invalid=None, note=note)
+    return replace(state, form=edited, invalid=None, note=note, form_writes=state.form_writes + 1, written=written)
 
 
 def request_report(state: HistoricalState, now: datetime) -> HistoricalState:

@@ -104,6 +104,10 @@ class HistoricalPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state: HistoricalState | None = None
+        self._form_writes: int | None = None
+        """The state's ``form_writes`` last drawn: the fields it wrote since then are drawn."""
+        self._known: Form | None = None
+        """The form as last reported to the App or written from a state."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="hist-form"):
@@ -167,18 +171,19 @@ class HistoricalPane(Vertical):
         self.refresh_bindings()
 
     def _show_form(self, state: HistoricalState) -> None:
+        """Write the fields the state set itself; never echo typed text back (it may be older)."""
         form = state.form
-        with self.prevent(Select.Changed, Input.Changed):
-            for key, value in (("kind", form.kind), ("range", form.range)):
-                select = self.query_one(f"#hist-{key}", Select)
-                if select.value != value:
-                    select.value = value
-            for key in TEXT_FIELDS:
-                field = self.query_one(f"#hist-{key}", Input)
-                value = getattr(form, key)
-                if field.value != value:
-                    field.value = value
-                field.set_class(state.invalid == key, "-invalid")
+        if state.form_writes != self._form_writes:
+            self._form_writes = state.form_writes
+            with self.prevent(Select.Changed, Input.Changed):
+                for key in state.written:
+                    widget = self.query_one(f"#hist-{key}", Input if key in TEXT_FIELDS else Select)
+                    value = getattr(form, key)
+                    if widget.value != value:
+                        widget.value = value
+            self._known = self.form()
+        for key in TEXT_FIELDS:
+            self.query_one(f"#hist-{key}", Input).set_class(state.invalid == key, "-invalid")
 
     def _show_status(self, state: HistoricalState) -> None:
         note = status(state)
@@ -247,10 +252,11 @@ class HistoricalPane(Vertical):
 
     def _changed(self, key: str) -> None:
         """Tell the App about an edit; not about widgets settling as they mount."""
-        if self.state is None:
+        if self._known is None:
             return
         form = self.form()
-        if getattr(form, key, None) != getattr(self.state.form, key, None):
+        if getattr(form, key, None) != getattr(self._known, key, None):
+            self._known = form
             self.post_message(self.FormChanged(form, key))
 
     @on(Input.Submitted)
