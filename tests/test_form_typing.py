@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Select
 
-from tests.test_historical_pilot import history_app, open_tab, pane, state
+from tests.test_historical_pilot import history_app, open_tab, pane, state, until
 from wallboard.ui.widgets.historical_pane import HistoricalPane
 
 TYPED = {"start": "2026-11-25 00:00:00", "end": "2026-11-28", "zone": "America/New_York", "pbx": "demo-pbx,demo-pbx2"}
@@ -85,3 +85,18 @@ async def test_choosing_a_preset_still_fills_from_and_to(simulator):
         await pilot.pause()
         assert field.value == state(app).form.start != "2026"
         assert field.value.endswith("00:00:00")
+
+
+async def test_from_and_to_typed_as_dates_fetch_the_whole_days(simulator):
+    """``2025-11-21`` in From is its first second; in To, its last (issue 12 item 7)."""
+    app = history_app(simulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        await cleared(app, pilot, "start")
+        await pilot.press(*"2025-11-21")
+        await cleared(app, pilot, "end")
+        await pilot.press(*"2025-11-22", "enter")
+        assert await until(pilot, lambda: state(app).fetch is None and state(app).level is not None)
+        query = state(app).level.query
+        assert (query.start_text, query.end_text) == ("2025-11-21 00:00:00", "2025-11-22 23:59:59")
+        assert state(app).note is None, state(app).note

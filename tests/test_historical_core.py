@@ -111,6 +111,13 @@ def test_a_custom_range_is_read_from_the_fields():
     }
 
 
+def test_from_and_to_may_be_dates_without_times():
+    query = h.form_query(form(range="custom", start="2022-02-01", end="2022-02-02"), NOW)
+    assert (query.start_text, query.end_text) == ("2022-02-01 00:00:00", "2022-02-02 23:59:59")
+    same_day = h.form_query(form(range="custom", start="2022-02-03", end="2022-02-03"), NOW)
+    assert (same_day.start_text, same_day.end_text) == ("2022-02-03 00:00:00", "2022-02-03 23:59:59")
+
+
 @pytest.mark.parametrize(
     "changes, field, message",
     [
@@ -127,7 +134,7 @@ def test_a_custom_range_is_read_from_the_fields():
         (
             dict(range="custom", start="yesterday", end="2022-02-05 11:00:00"),
             "start",
-            "From: 'yesterday' is not a time in the form YYYY-MM-DD HH:MM:SS (e.g. \"2025-11-20 08:30:00\")",
+            "From: 'yesterday' is not a time in the form YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD for the whole day), e.g. \"2025-11-20 08:30:00\"",
         ),
         (
             dict(zone="Mars/Olympus"),

@@ -96,10 +96,12 @@ def build_query(args: argparse.Namespace, kind: str, settings: Settings, now: da
         raise ConfigError("--end needs --start too (without both, the report covers yesterday)")
     else:
         start = parse_time(args.start, "--start")
-        end = parse_time(args.end, "--end") if args.end is not None else _local_now(now, zone)
+        end = parse_time(args.end, "--end", end=True) if args.end is not None else _local_now(now, zone)
     pbx = args.pbx if args.pbx is not None else settings.analytics.pbx
-    pbx_option = "--pbx" if args.pbx is not None else "analytics.pbx"
-    return make_query(kind, start, end, zone, now, pbx=pbx, ext=args.ext or "", options={"pbx": pbx_option})
+    options = {"pbx": "--pbx" if args.pbx is not None else "analytics.pbx"}
+    if args.start is not None and args.end is None:
+        options["end"] = "the end (now)"  # never blame an --end the user did not give
+    return make_query(kind, start, end, zone, now, pbx=pbx, ext=args.ext or "", options=options)
 
 
 def make_client(settings: Settings) -> AnalyticsClient:
