@@ -52,8 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "analytics.username in the config or WALLBOARD_ANALYTICS_USERNAME.",
     )
     parser.add_argument("kind", metavar="KIND", help="company, extensions, ring-groups, ring-group-members, call-records or call-legs")
-    parser.add_argument("--start", metavar='"YYYY-MM-DD HH:MM:SS"', help="start of the range (default: yesterday 00:00:00)")
-    parser.add_argument("--end", metavar='"YYYY-MM-DD HH:MM:SS"', help="end of the range (default: yesterday 23:59:59, or now with --start)")
+    parser.add_argument("--start", metavar='"YYYY-MM-DD HH:MM:SS"', help="start of the range; a date alone is its 00:00:00 (default: yesterday 00:00:00)")
+    parser.add_argument("--end", metavar='"YYYY-MM-DD HH:MM:SS"', help="end of the range, included; a date alone is its 23:59:59 (default: yesterday 23:59:59, or now with --start)")
     parser.add_argument("--tz", metavar="IANA_ZONE", help="time zone of the range and of times shown (default: config timezone, else this machine's)")
     parser.add_argument("--pbx", metavar="NAME[,NAME...]|allpbxes", help="PBX names, or allpbxes (default: analytics.pbx from the config)")
     parser.add_argument("--ext", metavar="EXT", help="ring group for ring-group-members; for other reports, only this extension")
