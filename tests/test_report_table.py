@@ -19,6 +19,7 @@ from wallboard.core.analytics import (
     RING_GROUP_MEMBERS,
     RING_GROUPS,
     CallRecord,
+    CompanySummary,
     Report,
     RingGroupMember,
     field_specs,
@@ -159,6 +160,23 @@ def test_numbers_inside_text_sort_as_numbers():
     records = [RingGroupMember(extension=number) for number in ("1001", "999", "10001", "A2", "A10")]
     table = build_table(RING_GROUP_MEMBERS, records)
     assert [row.record.extension for row in table.sorted_by(0).rows] == ["999", "1001", "10001", "A2", "A10"]
+
+
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        (["demo-pbx2", "demo-pbx"], ["demo-pbx", "demo-pbx2"]),
+        (["demo-pbx", "demo-pbx2"], ["demo-pbx", "demo-pbx2"]),
+        (["acme10", "acme", "acme2", "acme1"], ["acme", "acme1", "acme2", "acme10"]),
+        (["Line 2b", "Line 2", "Line 10", "Line"], ["Line", "Line 2", "Line 2b", "Line 10"]),
+        (["pbx-2-b", "pbx-2", "pbx-10", "pbx-2-a"], ["pbx-2", "pbx-2-a", "pbx-2-b", "pbx-10"]),
+    ],
+)
+def test_a_name_sorts_before_the_same_name_with_a_number_after_it(names, expected):
+    """The end of a text ranks before anything that could follow it (issue 12 item 9)."""
+    table = build_table(COMPANY, [CompanySummary(pbx_id=name) for name in names])
+    assert [row.record.pbx_id for row in table.sorted_by(0).rows] == expected
+    assert [row.record.pbx_id for row in table.sorted_by(0, descending=True).rows] == expected[::-1]
 
 
 # --- text ----------------------------------------------------------------------------------
