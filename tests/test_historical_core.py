@@ -346,6 +346,20 @@ def test_a_batch_stops_at_enough_rows_or_pages_and_more_is_read_on_demand(monkey
     assert h.request_more(final) == final
 
 
+def test_reading_everything_redraws_the_table_every_few_pages():
+    level = h.Level(make_query("call-records", "2022-02-03 00:00:00", "2022-02-03 23:59:59", ZONE, NOW), serial=1, complete=False)
+    state = h.HistoricalState(levels=(level,), serials=1)
+    batch = h.request_more(state)
+    assert h.table_due(batch), "a batch of rows is drawn page by page"
+    everything = h.request_more(state, everything=True)
+    due = []
+    for number in range(1, 2 * h.TABLE_PAGES + 1):
+        everything = h.page_arrived(everything, [call(str(number), "1001", "1002")], (), 0, progress(number, number, 100))
+        due.append(h.table_due(everything))
+    assert due.count(True) == 2 and due[h.TABLE_PAGES - 1] and due[-1]
+    assert h.table_due(h.fetch_finished(everything)) and h.table_due(h.fetch_cancelled(everything))
+
+
 def test_cancelling_more_keeps_the_rows_and_more_resumes():
     state = h.page_arrived(calls_state(ext=""), CALL_PAGE.records, (), 0, progress(1, 2))
     state = h.request_more(h.fetch_finished(state))
@@ -438,9 +452,9 @@ def test_new_rows_keep_the_chosen_sort():
 def test_saved_text():
     state = fetched(EXTENSIONS, EXTENSION_ROWS)
     saved = h.exported(state, 2, "/home/boss/exports/extensions.csv")
-    assert h.status(saved) == h.Note("Saved 2 rows to /home/boss/exports/extensions.csv", h.OK)
+    assert h.status(saved) == h.Note("Saved 2 rows (every field) to /home/boss/exports/extensions.csv", h.OK)
     partial = h.fetch_finished(h.page_arrived(calls_state(ext=""), CALL_PAGE.records, (), 0, progress(1, 2)))
-    assert h.saved_text(partial.level, 1, "/x.csv") == "Saved 1 row to /x.csv (the rows read so far; M reads the rest)"
+    assert h.saved_text(partial.level, 1, "/x.csv") == "Saved 1 row (every field) to /x.csv (the rows read so far; M reads the rest)"
 
 
 def test_range_text_across_days():

@@ -303,7 +303,7 @@ def test_drill_downs_keep_the_range_and_narrow_to_the_row():
     assert drill_down(calls, CallRecord(call_id="1")) is None
 
 
-def test_export_writes_the_table_as_shown_and_never_overwrites(tmp_path):
+def test_export_writes_every_field_in_the_order_shown_and_never_overwrites(tmp_path):
     from wallboard.export import export_name, export_table
 
     query = make_query("extensions", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
@@ -313,8 +313,10 @@ def test_export_writes_the_table_as_shown_and_never_overwrites(tmp_path):
     assert first.name == export_name(query) == "extensions-20251120-000000-to-20251120-235959.csv"
     assert second.name == "extensions-20251120-000000-to-20251120-235959-2.csv"
     text = first.read_text(encoding="utf-8")
-    assert text.startswith("\ufeffExt,Name,PBX,")
-    assert [row[0] for row in read_csv(text.lstrip("\ufeff"))[1:]] == ["441001", "8885"]  # the order on screen
+    assert text.startswith("\ufeff")
+    rows = read_csv(text.lstrip("\ufeff"))
+    assert rows[0] == [column.header for column in full_columns(EXTENSIONS)], "every field, as `report --format csv`"
+    assert [row[rows[0].index("Extension")] for row in rows[1:]] == ["441001", "8885"]  # the order on screen
 
 
 def test_export_failure_is_one_line(tmp_path):

@@ -73,6 +73,11 @@ BATCH_PAGES = 20
 MAX_ROWS = 10_000
 NEAR_END = 5
 """Rows from the end of a partly read listing at which moving the cursor reads more."""
+TABLE_PAGES = 10
+"""While ``M`` reads a listing to its end, the table on screen is redrawn every this many
+pages (and when reading stops); the progress line moves with every page. Each redraw of
+a growing table costs the terminal far more than the page did: drawing every page made
+reading 3,600 call records take 23 s instead of the 8 s the service needed."""
 
 REPORT, DRILL, MORE = "report", "drill", "more"
 INFO, BUSY, OK, WARNING, ERROR = "info", "busy", "ok", "warning", "error"
@@ -185,7 +190,6 @@ class Level:
     serial: int = 0
     records: tuple[Any, ...] = ()
     rows: tuple[Row, ...] = ()
-    totals: Row | None = None
     complete: bool = True
     pages: int = 0
     read: int = 0
@@ -211,6 +215,14 @@ class Level:
         return not self.complete and not self.stopped and len(self.records) < MAX_ROWS
 
     @cached_property
+    def totals(self) -> Row | None:
+        """The totals of every record so far; worked out only when the table is drawn."""
+        columns = screen_columns(self.kind)
+        if not self.records or all(column.total is None for column in columns):
+            return None
+        return totals_row(columns, self.records, self.query.tz())
+
+    @cached_property
     def table(self) -> ReportTable:
         """The table as shown: sorted as chosen, totals last (from two rows on)."""
         columns = screen_columns(self.kind)
@@ -224,11 +236,8 @@ class Level:
         """This table with ``records`` appended (only the new rows are built)."""
         zone = self.query.tz()
         added = build_table(self.kind, records, zone).rows if records else ()
-        everything = self.records + tuple(records)
-        columns = screen_columns(self.kind)
-        totals = totals_row(columns, everything, zone) if everything and any(c.total is not None for c in columns) else None
         kept = (self.problems + tuple(problems))[:MAX_PROBLEMS]
-        return replace(self, records=everything, rows=self.rows + added, totals=totals, problems=kept, skipped=self.skipped + skipped)
+        return replace(self, records=self.records + tuple(records), rows=self.rows + added, problems=kept, skipped=self.skipped + skipped)
 
 
 def headers(level: Level) -> tuple[str, ...]:
@@ -438,6 +447,14 @@ def _place(state: HistoricalState, fetch: Fetch, level: Level) -> HistoricalStat
     return state  # more rows for a table no longer on screen
 
 
+def table_due(state: HistoricalState) -> bool:
+    """Whether the table on screen should be redrawn for ``state`` (see :data:`TABLE_PAGES`)."""
+    fetch = state.fetch
+    if fetch is None or not fetch.everything or state.filling() is None:
+        return True
+    return fetch.pages % TABLE_PAGES == 0
+
+
 def fetch_finished(state: HistoricalState) -> HistoricalState:
     return replace(state, fetch=None)
 
@@ -550,8 +567,8 @@ def exported(state: HistoricalState, rows: int, path: str) -> HistoricalState:
 
 
 def saved_text(level: Level | None, rows: int, path: str) -> str:
-    """``Saved 42 rows to /path/file.csv`` (noting a partly read listing)."""
-    text = f"Saved {rows:,} {'row' if rows == 1 else 'rows'} to {path}"
+    """``Saved 42 rows (every field) to /path/file.csv`` (noting a partly read listing)."""
+    text = f"Saved {rows:,} {'row' if rows == 1 else 'rows'} (every field) to {path}"
     if level is not None and level.more_to_read:
         text += " (the rows read so far; M reads the rest)"
     return text

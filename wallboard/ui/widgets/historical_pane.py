@@ -32,6 +32,7 @@ from wallboard.core.historical import (
     progress_fraction,
     range_text,
     status,
+    table_due,
 )
 from wallboard.ui.widgets import historical_requests as requests
 from wallboard.ui.widgets.report_grid import ReportGrid
@@ -108,6 +109,8 @@ class HistoricalPane(Vertical):
         """The state's ``form_writes`` last drawn: the fields it wrote since then are drawn."""
         self._known: Form | None = None
         """The form as last reported to the App or written from a state."""
+        self._keys: tuple[bool, bool] | None = None
+        """Which of the tab's own keys were offered, as last told to the footer."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="hist-form"):
@@ -167,8 +170,12 @@ class HistoricalPane(Vertical):
         self.state = state
         self._show_form(state)
         self._show_status(state)
-        self._show_table(state, previous)
-        self.refresh_bindings()
+        if table_due(state):
+            self._show_table(state, previous)
+        keys = (self._has_rows(), self._can_read_more())
+        if keys != self._keys:  # the footer is rebuilt on every call: only when its keys change
+            self._keys = keys
+            self.refresh_bindings()
 
     def _show_form(self, state: HistoricalState) -> None:
         """Write the fields the state set itself; never echo typed text back (it may be older)."""
@@ -188,7 +195,7 @@ class HistoricalPane(Vertical):
     def _show_status(self, state: HistoricalState) -> None:
         note = status(state)
         line = self.query_one("#hist-status", Static)
-        line.update(Content(note.text))
+        _set_text(line, Content(note.text))
         for tone in ("busy", "ok", "warning", "error"):
             line.set_class(note.tone == tone, f"-{tone}")
         bar = self.query_one(ProgressBar)
@@ -207,7 +214,7 @@ class HistoricalPane(Vertical):
             crumbs.display = False
         else:
             crumbs.display = True
-            crumbs.update(Content.assemble((" › ".join(path(state)), "bold"), " · ", (range_text(level.query), "dim")))
+            _set_text(crumbs, Content.assemble((" › ".join(path(state)), "bold"), " · ", (range_text(level.query), "dim")))
         grid = self.grid
         empty = empty_text(state)
         shows_rows = level is not None and bool(level.records)
@@ -225,7 +232,7 @@ class HistoricalPane(Vertical):
             grid.forget()
         message = self.query_one("#hist-empty", Static)
         message.display = not shows_rows
-        message.update(Content(empty or ""))
+        _set_text(message, Content(empty or ""))
 
     def _focus_is_here(self) -> bool:
         focused = self.screen.focused if self.is_attached else None
@@ -290,13 +297,20 @@ class HistoricalPane(Vertical):
         self.post_message(self.CursorMoved(event.row, by_key=True))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sort", "reverse", "export"):
+            return self._has_rows()
+        if action in ("more", "all"):
+            return self._can_read_more()
+        return True  # Escape always stays in the tab: the board's Escape must not pull focus to Agents
+
+    def _has_rows(self) -> bool:
+        level = self.state.level if self.state is not None else None
+        return level is not None and bool(level.records)
+
+    def _can_read_more(self) -> bool:
         state = self.state
         level = state.level if state is not None else None
-        if action in ("sort", "reverse", "export"):
-            return level is not None and bool(level.records)
-        if action in ("more", "all"):
-            return level is not None and level.more_to_read and state is not None and state.fetch is None
-        return True  # Escape always stays in the tab: the board's Escape must not pull focus to Agents
+        return level is not None and level.more_to_read and state is not None and state.fetch is None
 
     def action_back(self) -> None:
         self.post_message(self.EscapePressed())
@@ -320,6 +334,21 @@ class HistoricalPane(Vertical):
 
     def action_all(self) -> None:
         self.post_message(self.MoreRequested(everything=True))
+
+
+def _set_text(widget: Static, content: Content) -> None:
+    """Show ``content``; lay the screen out again only when its height may change.
+
+    A progress line that changes with every page of a long listing would otherwise
+    re-lay and redraw the whole tab, table included, page after page.
+    """
+    before = widget.visual
+    if isinstance(before, Content) and before == content:
+        return
+    width = widget.content_region.width
+    fits = 0 < width and "\n" not in content.plain and content.cell_length < width
+    was_one_line = isinstance(before, Content) and "\n" not in before.plain and before.cell_length < width
+    widget.update(content, layout=not (fits and was_one_line))
 
 
 def _new_table(previous: HistoricalState, state: HistoricalState) -> bool:
