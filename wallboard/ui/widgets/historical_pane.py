@@ -13,6 +13,8 @@ text field, where they are text.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +24,7 @@ from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select
 
 from wallboard.core.historical import (
     FIELD_LABELS,
+    FORM_FIELDS,
     FORM_KINDS,
     RANGE_LABELS,
     RANGES,
@@ -181,14 +184,17 @@ class HistoricalPane(Vertical):
         """Write the fields the state set itself; never echo typed text back (it may be older)."""
         form = state.form
         if state.form_writes != self._form_writes:
+            written = FORM_FIELDS if self._form_writes is None else state.written  # a new pane: everything
             self._form_writes = state.form_writes
             with self.prevent(Select.Changed, Input.Changed):
-                for key in state.written:
+                for key in written:
                     widget = self.query_one(f"#hist-{key}", Input if key in TEXT_FIELDS else Select)
                     value = getattr(form, key)
                     if widget.value != value:
                         widget.value = value
-            self._known = self.form()
+            # only what was written is known to the App: a key typed but not yet reported stays news
+            known = self._known or form
+            self._known = replace(known, **{key: getattr(form, key) for key in written})
         for key in TEXT_FIELDS:
             self.query_one(f"#hist-{key}", Input).set_class(state.invalid == key, "-invalid")
 
