@@ -210,7 +210,7 @@ class HistoricalController:
             listing = Listing(client, fetch.query, page_size=min(client.page_size, self.page_size))
             self._listings[fetch.serial] = listing
         while core.wants_page(self.state):
-            page = await listing.next_page()
+            page = await listing.next_page(read_ahead=fetch.everything)
             if not self._current(token):
                 return
             if page is None or listing.progress is None:
