@@ -505,7 +505,10 @@ def test_a_ring_group_opens_the_members_of_its_own_pbx():
 
 @pytest.mark.parametrize(
     "typed, completed",
-    [("ac", "acmecorp"), ("acmecorp,acmecorp", "acmecorp,acmecorp2"), ("acmecorp, a", "acmecorp, acmecorp"), ("allp", "allpbxes"), ("x", None), ("", None), ("acmecorp,", None)],
+    [
+        ("ac", "acmecorp"), ("acmecorp,acmecorp2", None), ("acmecorp2,acme", "acmecorp2,acmecorp"), ("acmecorp, a", "acmecorp, acmecorp"),
+        ("allp", "allpbxes"), ("acmecorp", None), ("x", None), ("", None), ("acmecorp,", None),
+    ],
 )
 def test_the_pbx_field_completes_the_name_being_typed(typed, completed):
     assert h.complete_pbx(typed, ("acmecorp", "acmecorp2")) == completed

@@ -382,10 +382,11 @@ def complete_pbx(value: str, names: Sequence[str]) -> str | None:
     """The PBX field's text with its last (comma-separated) name completed, or ``None``.
 
     ``demo`` -> ``demo-pbx``; ``demo-pbx,de`` -> ``demo-pbx,demo-pbx``; ``allp`` -> ``allpbxes``.
+    A name already whole is left alone (``demo-pbx`` is not pushed on to ``demo-pbx2``).
     """
     head, _, last = value.rpartition(",")
     part = last.lstrip()
-    if not part:
+    if not part or part in names:
         return None
     for name in (*names, ALL_PBXES):
         if name.startswith(part) and name != part:
