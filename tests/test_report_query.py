@@ -61,10 +61,12 @@ def test_members_send_the_ring_group_as_ext_id():
         (dict(end="2025-11-19 08:30:00"), "--end 2025-11-19 08:30:00 is not after --start 2025-11-20 08:30:00: the end must come after the start"),
         (dict(start="2025-11-23 08:00:00", end="2025-11-23 09:00:00"), "--start 2025-11-23 08:00:00 is in the future (it is 2025-11-23 07:13:20 in America/New_York): there is no data yet"),
         (
-            dict(start="2023-11-23 07:13:19", end="2023-11-24 00:00:00"),
-            "--start 2023-11-23 07:13:19 is more than 2 years ago: Work Analytics keeps only the last 2 years "
-            "and would return nothing or part of the range; start at 2023-11-24 00:00:00 or later",
+            dict(start="2023-11-20 00:00:00", end="2023-11-23 07:13:20"),
+            "--end 2023-11-23 07:13:20 is more than 2 years ago: Work Analytics keeps only the last 2 years "
+            "and returns nothing for this range; ask for 2023-11-23 07:13:20 or later",
         ),
+        (dict(ext="1001,10 02"), "--ext: '10 02' is not an extension number"),
+        (dict(kind="call-records", ext=",".join(str(n) for n in range(1000, 1126))), "--ext: at most 125 extensions at once; got 126"),
         (dict(pbx=""), "--pbx: name at least one PBX, or allpbxes"),
         (dict(pbx="acme,allpbxes"), "--pbx: allpbxes already means every PBX; list no others beside it"),
         (dict(pbx="acme corp"), "--pbx: 'acme corp' is not a PBX name"),
@@ -110,6 +112,20 @@ def test_two_year_limit_is_exact_to_the_second():
     assert earliest_start(NOW, "America/New_York") == datetime(2023, 11, 23, 7, 13, 20)
     q = query(start="2023-11-23 07:13:20", end="2023-11-24 00:00:00")
     assert q.start == datetime(2023, 11, 23, 7, 13, 20)
+
+
+def test_a_start_older_than_two_years_is_moved_to_the_limit_and_says_so():
+    """The service answers the most recent two years of such a range: so do we (issue 13 #10)."""
+    q = query(start="2023-11-23 07:13:19", end="2023-11-24 00:00:00")
+    assert q.start == datetime(2023, 11, 23, 7, 13, 20)
+    assert q.asked_start == datetime(2023, 11, 23, 7, 13, 19)
+    assert q.notes == (
+        "Work Analytics keeps only the last 2 years: the report starts at 2023-11-23 07:13:20, not 2023-11-23 07:13:19",
+    )
+    assert q.params()["startTime"] == "2023-11-23 07:13:20"
+    assert query(start="2023-11-23 07:13:20", end="2023-11-24 00:00:00").notes == ()
+    fractional = datetime(2025, 11, 23, 12, 13, 20, 500_000, tzinfo=timezone.utc)
+    assert earliest_start(fractional, "America/New_York") == datetime(2023, 11, 23, 7, 13, 21), "never a moment already gone"
 
 
 def test_two_years_back_from_29_february():

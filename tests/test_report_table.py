@@ -29,6 +29,8 @@ from wallboard.core.analytics import (
 from wallboard.core.report_query import make_query
 from wallboard.core.report_table import (
     SUM,
+    CsvStream,
+    JsonStream,
     Fmt,
     Ratio,
     build_table,
@@ -37,6 +39,7 @@ from wallboard.core.report_table import (
     full_columns,
     header_for,
     render_text,
+    report_csv,
     screen_columns,
     to_csv,
     to_json,
@@ -327,3 +330,37 @@ def test_export_failure_is_one_line(tmp_path):
     blocker.write_text("x")
     with pytest.raises(ConfigError, match=r"^cannot write the export to .*/file/sub \(.*\): set export_dir in the config"):
         write_export("a,b\r\n", blocker / "sub", "x.csv")
+
+
+def test_the_boards_export_carries_fields_we_do_not_know_too(tmp_path):
+    """Issue 13 #9: as `wallboard report --format csv` does, after the known fields."""
+    from dataclasses import replace
+
+    from wallboard.export import export_table
+
+    query = make_query("call-records", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
+    records = parse_page((FIXTURES / "vendor_call_records.json").read_bytes(), CALL_RECORDS).records
+    records = (replace(records[0], extras=(("newMetric", 7),)), records[1])
+    rows = read_csv(export_table(build_table(CALL_RECORDS, records), query, tmp_path).read_text(encoding="utf-8").lstrip("\ufeff"))
+    assert rows[0] == [column.header for column in full_columns(CALL_RECORDS)] + ["newMetric"]
+    assert [row[-1] for row in rows[1:]] == ["7", ""]
+
+
+def test_streamed_json_and_csv_are_the_texts_of_the_whole_report():
+    """JsonStream/CsvStream write page by page what to_json/report_csv write at once."""
+    query = make_query("call-records", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
+    records = parse_page((FIXTURES / "vendor_call_records.json").read_bytes(), CALL_RECORDS).records * 3
+    report = Report(CALL_RECORDS, records, ("a problem",), 1, 2, 6, ("a note",))
+    out = io.StringIO()
+    stream = JsonStream(CALL_RECORDS, query, out)
+    for start in range(0, 6, 4):
+        stream.write(records[start : start + 4])
+    stream.finish(problems=("a note", "a problem"), skipped=1)
+    assert out.getvalue() == to_json(report, query)
+    assert json.loads(out.getvalue())["totals"]["call_time"] == 3 * (24760 + 1696524)
+    out = io.StringIO()
+    stream = CsvStream(CALL_RECORDS, ZoneInfo("Europe/London"), out)
+    stream.write(records[:2])
+    stream.write(records[2:])
+    stream.finish()
+    assert out.getvalue() == report_csv(report, ZoneInfo("Europe/London"))

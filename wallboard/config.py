@@ -72,6 +72,8 @@ class AnalyticsSettings:
     url: str = ANALYTICS_URL
     username: str = ""
     pbx: tuple[str, ...] = ("allpbxes",)
+    page_size: int = 1000
+    """Call records and legs per page (the service allows 1 to 7,000)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +223,7 @@ SECTIONS: dict[str, dict[str, tuple[Validator, str]]] = {
         "url": (_url, "the Work Analytics URL"),
         "username": (_text, "the Work Analytics user name"),
         "pbx": (_pbx, "PBX names, or allpbxes"),
+        "page_size": (_number(1, 7000, "records", True), "call records and legs per page"),
     },
     "thresholds": {
         "longest_wait_warning": (_number(0, 86400, "seconds", True), ""),

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from wallboard.core.report_query import ReportQuery
-from wallboard.core.report_table import ReportTable, build_table, full_columns, to_csv
+from wallboard.core.report_table import ReportTable, build_table, extra_keys, full_columns, to_csv
 from wallboard.errors import ConfigError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -49,8 +49,9 @@ def write_export(text: str, directory: Path, name: str) -> Path:
 
 
 def export_table(table: ReportTable, query: ReportQuery, directory: Path) -> Path:
-    """Save the records of ``table``, in its order, with every field as CSV; returns where it went."""
+    """Save the records of ``table``, in its order, with every field as CSV (fields the
+    service sent that we do not know come last, as in ``wallboard report``); returns where it went."""
     zone = query.tz()
     records = [row.record for row in table.rows]
-    every_field = build_table(table.kind, records, zone, full_columns(table.kind))
+    every_field = build_table(table.kind, records, zone, full_columns(table.kind, extra_keys(records)))
     return write_export(to_csv(every_field, zone, excel_bom=True), directory, export_name(query))

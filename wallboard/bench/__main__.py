@@ -111,7 +111,7 @@ def run_freshness(cycle: float, seconds: float, warmup: float) -> list[freshness
 def run_historical(rounds: int) -> historical_bench.ListingFigures:
     _print("## Reading a whole listing: the Historical tab's `M` against `wallboard report`\n")
     _print(
-        "Call records of the last 7 whole days, 50 a page, from the simulator in another process. "
+        "Call records of the last 7 whole days (the CLI 1,000 a page, the board 500; pages: the board's), from the simulator in another process. "
         "CLI: `wallboard report call-records --format csv`, spawn to exit. Board: Enter, then `M` at the "
         f"first batch, until the last row is drawn (headless at 160x45, every frame rendered). Median of {rounds}.\n"
     )

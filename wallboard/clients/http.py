@@ -5,21 +5,29 @@
 * Size: bodies over :data:`MAX_BODY_BYTES` are refused before parsing; a body is read as a
   stream and abandoned the moment it passes the cap.
 * Errors: every failure becomes a typed :class:`~wallboard.errors.ApiError` whose message
-  is one line a supervisor can act on.
+  is one line a supervisor can act on. When the server explains a refusal in its body
+  (``{"message": "Invalid 8x8-apikey", "code": "SHA001"}``, OAuth's ``error_description``,
+  Spring's ``messages``), its words are shown beside our advice, cleaned to one short line
+  with anything that looks like a token cut out, and kept on the error
+  (``server_message``, ``server_code``) for clients that know what the codes mean.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
+import re
 import socket
 import time
+import zlib
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 import httpx
 
 from wallboard import __version__
+from wallboard.core.text import clean_text
 from wallboard.errors import (
     ApiError,
     ApiTimeoutError,
@@ -36,6 +44,9 @@ from wallboard.errors import (
 MAX_BODY_BYTES = 32 * 1024 * 1024
 USER_AGENT = f"wallboard/{__version__} (+terminal wallboard for 8x8 contact centres)"
 MAX_RETRY_AFTER = 600.0
+ERROR_BODY_BYTES = 8 * 1024
+"""Most of an error answer's body read for the server's own explanation."""
+SERVER_MESSAGE_LENGTH = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +108,7 @@ async def fetch(
     try:
         async with asyncio.timeout(timeouts.total):
             async with client.stream(method, url, **kwargs) as response:
-                _raise_for_status(response, what, auth_message)
+                await _raise_for_status(response, what, auth_message)
                 body = await _read_capped(response, max_body, what)
                 status, headers = response.status_code, response.headers
     except ApiError:
@@ -142,44 +153,145 @@ def _too_large(what: str, max_body: int) -> ResponseTooLargeError:
     )
 
 
-def _raise_for_status(response: httpx.Response, what: str, auth_message: str) -> None:
+async def _raise_for_status(response: httpx.Response, what: str, auth_message: str) -> None:
     status = response.status_code
     if 200 <= status < 300:
         return
+    said = await server_says(response)
+    error = _status_error(status, response, what, auth_message)
+    if said is not None:
+        if said.message:
+            error.message = f"{error.message}; the server said: {said.describe()}"
+            error.args = (error.message,)
+        error.server_message, error.server_code = said.message, said.code
+    raise error
+
+
+def _status_error(status: int, response: httpx.Response, what: str, auth_message: str) -> ApiError:
+    """Our own words for an HTTP status: what went wrong and what to do."""
     retry_after = parse_retry_after(response.headers.get("retry-after"))
     if status in (401, 403):
-        raise AuthError(f"{auth_message} (HTTP {status})", status=status)
+        return AuthError(f"{auth_message} (HTTP {status})", status=status)
     if status == 400:
-        raise BadRequestError(
+        return BadRequestError(
             f"the server called the request for {what} malformed (HTTP 400): check the URL",
             status=status,
         )
     if status == 404:
-        raise NotFoundError(f"{what}: not found (HTTP 404): check the URL or id", status=status)
+        return NotFoundError(f"{what}: not found (HTTP 404): check the URL or id", status=status)
     if status == 429:
-        raise RateLimitedError(
+        return RateLimitedError(
             f"the server asked us to slow down for {what} (HTTP 429); {_retry_text(retry_after)}",
             status=status,
             retry_after=retry_after,
         )
     if status == 503:
-        raise ServerBusyError(
+        return ServerBusyError(
             f"the server is busy (HTTP 503) answering {what}; {_retry_text(retry_after)}",
             status=status,
             retry_after=retry_after,
         )
     if status >= 500:
-        raise ServerError(
+        return ServerError(
             f"the server failed (HTTP {status}) answering {what}; {_retry_text(retry_after)}",
             status=status,
             retry_after=retry_after,
         )
     if 300 <= status < 400:
-        raise BadRequestError(
+        return BadRequestError(
             f"{what}: the server redirected (HTTP {status}); give the final URL instead",
             status=status,
         )
-    raise ApiError(f"{what}: unexpected HTTP {status}", status=status)
+    return ApiError(f"{what}: unexpected HTTP {status}", status=status)
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSays:
+    """The server's own explanation of a refusal: its message and its code, cleaned.
+
+    A body with a code alone (``{"error": "invalid_client"}``) has no message: the code
+    is kept for clients that know it, but a bare code is not shown to people."""
+
+    message: str
+    code: str = ""
+
+    def describe(self) -> str:
+        """``"Invalid 8x8-apikey" (SHA001)``: quoted, so it reads as the server's words."""
+        return f'"{self.message}"' + (f" ({self.code})" if self.code and self.code != self.message else "")
+
+
+async def server_says(response: httpx.Response) -> ServerSays | None:
+    """The explanation in an error answer's body, if it is JSON that carries one.
+
+    At most :data:`ERROR_BODY_BYTES` are read (and decoded, for gzip or deflate, to no
+    more than that); anything else is ignored, as is any failure reading it.
+    """
+    try:
+        raw = bytearray()
+        async for chunk in response.aiter_raw():
+            raw += chunk
+            if len(raw) >= ERROR_BODY_BYTES:
+                break
+    except (httpx.HTTPError, OSError):
+        return None
+    body = _decoded(bytes(raw[:ERROR_BODY_BYTES]), response.headers.get("content-encoding", ""))
+    return read_server_says(body) if body else None
+
+
+def _decoded(raw: bytes, encoding: str) -> bytes | None:
+    coding = encoding.strip().lower()
+    if coding in ("", "identity"):
+        return raw
+    if coding in ("gzip", "x-gzip", "deflate"):
+        try:  # wbits 47: gzip or zlib framing; max_length bounds what a bomb could expand to
+            return zlib.decompressobj(47).decompress(raw, ERROR_BODY_BYTES)
+        except zlib.error:
+            return None
+    return None
+
+
+def read_server_says(body: bytes | str) -> ServerSays | None:
+    """The message and code of a JSON error body in the shapes 8x8's services use.
+
+    ``{"message", "code"}`` (API gateway), ``{"error", "error_description"}`` (OAuth),
+    ``{"messages": [...]}`` (Spring), ``{"detail"}`` / ``{"title"}`` (problem+json).
+    """
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(document, dict):
+        return None
+
+    def texts(*keys: str) -> list[str]:
+        found = []
+        for key in keys:
+            value = document.get(key)
+            items = value if isinstance(value, list) else [value]
+            found.extend(item for item in items[:3] if isinstance(item, (str, int)) and not isinstance(item, bool))
+        return [str(item) for item in found if str(item).strip()]
+
+    messages = texts("message", "messages", "error_description", "detail", "title")
+    codes = texts("code", "error")
+    message = _safe("; ".join(messages)) if messages else ""
+    code = _safe(codes[0], 40) if codes else ""
+    return ServerSays(message, code) if message or code else None
+
+
+_SECRET_LOOKING = re.compile(
+    r"(?i:bearer)\s+\S+|(?i:basic)\s+[A-Za-z0-9+/]{8,}=*"  # an Authorization value
+    r"|eyJ[\w-]+(?:\.[\w-]+){1,2}"  # a JWT
+    r"|(?=[\w+/=.-]*\d)(?=[\w+/=.-]*[A-Za-z])[\w+/=.-]{24,}"  # a long opaque key or token
+)
+
+
+def _safe(text: str, limit: int = SERVER_MESSAGE_LENGTH) -> str:
+    """One short line of the server's words, with anything that looks like a secret cut out."""
+    cleaned = clean_text(text, max_length=4 * limit)
+    cleaned = _SECRET_LOOKING.sub("…", cleaned)
+    cleaned = cleaned.replace('"', "'")
+    return clean_text(cleaned, max_length=limit)
 
 
 def _retry_text(retry_after: float | None) -> str:

@@ -20,11 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.suggester import Suggester
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from wallboard.core.historical import (
     FIELD_LABELS,
     FORM_FIELDS,
+    complete_pbx,
     FORM_KINDS,
     RANGE_LABELS,
     RANGES,
@@ -172,6 +174,7 @@ class HistoricalPane(Vertical):
         previous = self.state
         self.state = state
         self._show_form(state)
+        self._show_pbx_choices(state, previous)
         self._show_status(state)
         if table_due(state):
             self._show_table(state, previous)
@@ -197,6 +200,15 @@ class HistoricalPane(Vertical):
             self._known = replace(known, **{key: getattr(form, key) for key in written})
         for key in TEXT_FIELDS:
             self.query_one(f"#hist-{key}", Input).set_class(state.invalid == key, "-invalid")
+
+    def _show_pbx_choices(self, state: HistoricalState, previous: HistoricalState | None) -> None:
+        """Offer the PBXs the user can see in the PBX field, once they are known."""
+        if not state.known_pbxes or (previous is not None and previous.known_pbxes == state.known_pbxes):
+            return
+        field = self.query_one("#hist-pbx", Input)
+        field.suggester = PbxSuggester(state.known_pbxes)
+        field.placeholder = "allpbxes or " + ",".join(state.known_pbxes[:3])
+        field.tooltip = "PBXs you can see: " + ", ".join(state.known_pbxes) + " (→ completes a name)"
 
     def _show_status(self, state: HistoricalState) -> None:
         note = status(state)
@@ -340,6 +352,17 @@ class HistoricalPane(Vertical):
 
     def action_all(self) -> None:
         self.post_message(self.MoreRequested(everything=True))
+
+
+class PbxSuggester(Suggester):
+    """Completes the last name typed in the PBX field from the PBXs the user can see."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.names = names
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_pbx(value, self.names)
 
 
 def _set_text(widget: Static, content: Content) -> None:
