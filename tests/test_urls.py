@@ -59,3 +59,9 @@ def test_realtime_base_url_forms():
     assert realtime_base_url("na2") == "https://na2.mycontactual.com/api/rtstats/stats"
     assert realtime_base_url("https://vcc-na17.8x8.com") == "https://vcc-na17.8x8.com/api/rtstats/stats"
     assert realtime_base_url("https://proxy.example.com/custom/path") == "https://proxy.example.com/custom/path"
+
+
+@pytest.mark.parametrize("url", ["https://[evil", "https://[::1", "https://host:99999/x", "https://host:http/x", "https://exa mple.com/x"])
+def test_malformed_hosts_and_ports_are_a_setting_error_not_a_crash(url):
+    with pytest.raises(InsecureUrlError, match=r"^realtime_url: .* is not a URL"):
+        check_url(url, "realtime_url")

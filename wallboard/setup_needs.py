@@ -143,12 +143,20 @@ def gather(purpose: Purpose, settings: Settings, env: Mapping[str, str] = os.env
     return found, needs
 
 
-def check_answers(needs: SetupNeeds, answers: Mapping[str, str], save: bool) -> SetupResult:
-    """Validate the typed fields in screen order; the first problem raises, naming the field."""
+def check_answers(needs: SetupNeeds, answers: Mapping[str, str | Secret], save: bool) -> SetupResult:
+    """Validate the typed fields in screen order; the first problem raises, naming the field.
+
+    Secret fields may come as :class:`Secret` (the screen wraps them as it reads them), so
+    no plain copy of a typed token sits in a local variable here.
+    """
     values: dict[str, str] = {}
+    secrets: dict[str, Secret] = {}
     realtime_url = needs.realtime_url
     for key in needs.fields():
-        text = (answers.get(key) or "").strip()
+        if key in needs.missing:
+            secrets[key] = _checked_secret(key, answers.get(key))
+            continue
+        text = str(answers.get(key) or "").strip()
         label = FIELD_LABELS[key]
         if not text:
             raise SetupFieldError(key, f"{label} is required.")
@@ -163,12 +171,23 @@ def check_answers(needs: SetupNeeds, answers: Mapping[str, str], save: bool) -> 
                 raise SetupFieldError(key, f"{error}; or a region: na1..na4, na7, ca, uk.") from None
         values[key] = text
     return SetupResult(
-        secrets={name: Secret(values[name]) for name in needs.missing},
+        secrets=secrets,
         tenant=values.get(TENANT, needs.tenant),
         realtime_url=realtime_url,
         username=values.get(USERNAME, needs.username),
         save_requested=save and needs.keyring_usable,
     )
+
+
+def _checked_secret(key: str, typed: str | Secret | None) -> Secret:
+    """A typed secret, stripped, or :class:`SetupFieldError` naming what is wrong with it."""
+    value = Secret((typed.reveal() if isinstance(typed, Secret) else typed or "").strip())
+    label = FIELD_LABELS[key]
+    if not value:
+        raise SetupFieldError(key, f"{label} is required.")
+    if has_controls(value.reveal()):
+        raise SetupFieldError(key, f"{label} has control characters; type it on one line.")
+    return value
 
 
 def save_to_keyring(result: SetupResult) -> SetupResult:

@@ -24,8 +24,11 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent
+from textual.worker import WorkerFailed
 
-from wallboard import clock
+from rich.text import Text
+
+from wallboard import clock, crash
 from wallboard.config import Settings, default_config_path, user_themes_dir
 from wallboard.core.agent_view import (
     SORT_LABELS,
@@ -74,6 +77,18 @@ class ClosableSource(Source, Protocol):
 Connector = Callable[[Settings, Secret], ClosableSource]
 """Makes the client the board polls, once the settings and token are known."""
 COMPACT_HEIGHT = 34
+
+
+class _Crash(Exception):
+    """An uncaught error as Textual prints it on exit: :func:`wallboard.crash.report`."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(type(error).__name__)
+        self.__cause__ = error
+        self.text = crash.report(error)
+
+    def __rich__(self) -> Text:
+        return Text(self.text)
 
 
 def textual_theme(spec: ThemeSpec) -> Theme:
@@ -200,6 +215,17 @@ class WallboardApp(App):
                 pane=lambda: self.board.history_pane,
             )
         return self._history
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nobody caught: exit with one line instead of Textual's report.
+
+        Textual's own report shows every frame's local variables, and one of them may be
+        the token typed into the setup screen; :mod:`wallboard.crash` says only what
+        failed and where. (Pilot tests still receive the original as the cause.)
+        """
+        if isinstance(error, WorkerFailed):  # name what failed in the worker, not the wrapper
+            error = error.error if isinstance(error.error, Exception) else error
+        super()._handle_exception(_Crash(error))
 
     def _display(self, screen: Screen, renderable) -> None:
         # Partial updates from the middle of a line go out from where they start (see

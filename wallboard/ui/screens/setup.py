@@ -53,6 +53,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from wallboard.errors import WallboardError
+from wallboard.secret import Secret
 
 from wallboard.setup_needs import (
     FIELD_LABELS,
@@ -309,7 +310,7 @@ class SetupScreen(ModalScreen[SetupResult | None]):
     def action_submit(self) -> None:
         if self._saving:
             return
-        answers = {key: self.query_one(f"#field-{key}", Input).value for key in self.needs.fields()}
+        answers = {key: self._answer(key) for key in self.needs.fields()}
         save = self.query_one("#save", Checkbox).value
         try:
             result = check_answers(self.needs, answers, save)
@@ -326,6 +327,11 @@ class SetupScreen(ModalScreen[SetupResult | None]):
         self.query_one("#form").disabled = True
         self._show_problem("Saving to the keyring...", error=False)
         self._save_in_thread(result)
+
+    def _answer(self, key: str) -> str | Secret:
+        """A field's text; a secret's wrapped at once, so no plain copy lingers in a local."""
+        typed = self.query_one(f"#field-{key}", Input)
+        return Secret(typed.value) if key in self.needs.missing else typed.value
 
     @work(thread=True, exclusive=True, group=SAVE_GROUP, exit_on_error=False)
     def _save_in_thread(self, result: SetupResult) -> SetupResult:
