@@ -127,7 +127,7 @@ def launch(
     """
     try:
         if sys.stdout.isatty():
-            asyncio.run(_board(settings, token, analytics_secrets, cache_period))
+            return asyncio.run(_board(settings, token, analytics_secrets, cache_period))
         else:
             asyncio.run(_plain_loop(settings, token))
     except KeyboardInterrupt:
@@ -155,12 +155,13 @@ async def _board(
     token: Secret,
     analytics_secrets: Mapping[str, Secret] | None = None,
     cache_period: float = CACHE_PERIOD,
-) -> None:
+) -> int:
     from wallboard.ui.app import WallboardApp  # Textual loads only for the interactive board
 
     async with _client(settings, token) as client:
         app = WallboardApp(settings, source=client, analytics_secrets=analytics_secrets, cache_period=cache_period)
         await app.run_async()
+        return app.return_code or 0  # 1 after a crash, so a script or systemd sees it
 
 
 async def _plain_loop(settings: Settings, token: Secret) -> None:

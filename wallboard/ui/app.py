@@ -247,7 +247,9 @@ class WallboardApp(App):
 
     def on_mount(self) -> None:
         for problem in self._theme_problems:
-            self.notify(problem, title="Theme", severity="warning", timeout=10)
+            # markup=False: the line quotes the file (or the config), and "[/oops]" there must
+            # show as written, not crash the board as unbalanced markup
+            self.notify(problem, title="Theme", severity="warning", timeout=10, markup=False)
         self.set_interval(1.0, self._tick)
         self._update_compact()
         self.snapshot = self._initial_snapshot
@@ -269,7 +271,7 @@ class WallboardApp(App):
         if needs.needed:
             result = await self.push_screen_wait(SetupScreen(needs, config_path=str(self.settings.source or default_config_path())))
             if result is None:
-                self.exit(return_code=2, message="wallboard: not configured yet; `wallboard run --help` and the README say what to set.")
+                self.exit(return_code=2, message=Text("wallboard: not configured yet; `wallboard run --help` and the README say what to set."))
                 return
             found.update(result.secrets)
             self.settings = replace(
@@ -281,7 +283,7 @@ class WallboardApp(App):
         try:
             client = self.connector(self.settings, found[REALTIME_TOKEN])  # type: ignore[misc]
         except WallboardError as error:
-            self.exit(return_code=2, message=f"wallboard: {error}")
+            self.exit(return_code=2, message=Text(f"wallboard: {error}"))  # Text: the message may quote a URL
             return
         self._owned_client = client
         self.source = client
