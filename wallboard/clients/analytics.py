@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client
+from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
@@ -209,7 +209,7 @@ class AnalyticsClient:
         what = f"the {kind.label.lower()} from {self.host}"
         reply = await self._report(REPORT_PATHS[kind.name], query.params(), what)
         try:
-            return parse_summary(reply.body, kind, query.tz())
+            return await parse_off_loop(parse_summary, reply.body, kind, query.tz())
         except AnalyticsParseError as error:
             raise BadPayloadError(f"the answer for {what} could not be read: {error}") from None
 
@@ -255,7 +255,7 @@ class AnalyticsClient:
             what = f"{label} (page {pages + 1}) from {self.host}"
             reply = await self._report(REPORT_PATHS[kind.name], request, what)
             try:
-                page = parse_page(reply.body, kind, zone, first_index=items + 1)
+                page = await parse_off_loop(parse_page, reply.body, kind, zone, first_index=items + 1)
             except AnalyticsParseError as error:
                 raise BadPayloadError(f"the answer for {what} could not be read: {error}") from None
             pages += 1

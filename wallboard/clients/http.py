@@ -4,6 +4,11 @@
   that trickles one byte a second cannot hold a poll forever.
 * Size: bodies over :data:`MAX_BODY_BYTES` are refused before parsing; a body is read as a
   stream and abandoned the moment it passes the cap.
+* Compression: we ask for gzip or deflate and decode it ourselves, a bounded step at a
+  time in a worker thread, counting the decoded bytes after every step: a 2 KB
+  decompression bomb stops at the cap having produced little more than the cap, and the
+  event loop (the board) never waits on it. An encoding we did not ask for, or two
+  stacked (``gzip, gzip``), is refused: no real server needs either.
 * Errors: every failure becomes a typed :class:`~wallboard.errors.ApiError` whose message
   is one line a supervisor can act on.
 """
@@ -14,16 +19,19 @@ import asyncio
 import email.utils
 import socket
 import time
+import zlib
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 import httpx
 
 from wallboard import __version__
+from wallboard.core.text import clean_text
 from wallboard.errors import (
     ApiError,
     ApiTimeoutError,
     AuthError,
+    BadPayloadError,
     BadRequestError,
     ConnectionFailedError,
     NotFoundError,
@@ -34,8 +42,13 @@ from wallboard.errors import (
 )
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
+ACCEPTED_ENCODINGS = ("gzip", "deflate")
+ACCEPT_ENCODING = ", ".join(ACCEPTED_ENCODINGS)
+DECODE_STEP = 256 * 1024
+"""Most bytes one decompression step may produce before the running total is checked."""
 USER_AGENT = f"wallboard/{__version__} (+terminal wallboard for 8x8 contact centres)"
 MAX_RETRY_AFTER = 600.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +81,7 @@ def make_client(
     """An ``httpx.AsyncClient`` with keep-alive, our User-Agent and our timeouts."""
     return httpx.AsyncClient(
         auth=auth,
-        headers={"User-Agent": USER_AGENT, **(headers or {})},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})},
         timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
         limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=60),
         transport=transport,
@@ -123,17 +136,120 @@ async def fetch(
 
 
 async def _read_capped(response: httpx.Response, max_body: int, what: str) -> bytes:
+    """The body, decoded, or :class:`ResponseTooLargeError` as soon as either the bytes
+    received or the bytes decoded pass ``max_body``."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_body:
         raise _too_large(what, max_body)
+    decoder = _decoder_for(response.headers.get("content-encoding", ""), max_body, what)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
+    async for raw in response.aiter_raw():  # as sent: httpx's own decoding has no bound
+        size += len(raw)
         if size > max_body:
             raise _too_large(what, max_body)
-        chunks.append(chunk)
+        if decoder is None:
+            chunks.append(raw)
+        elif raw:
+            chunks.extend(await asyncio.to_thread(decoder.feed, raw))
+    if decoder is not None:
+        chunks.extend(await asyncio.to_thread(decoder.finish))
     return b"".join(chunks)
+
+
+def _decoder_for(header: str, max_body: int, what: str) -> "_Decoder | None":
+    """The decoder for a ``Content-Encoding`` value; ``None`` for none or identity."""
+    codings = [coding.strip().lower() for coding in header.split(",") if coding.strip()]
+    codings = [coding for coding in codings if coding != "identity"]
+    if not codings:
+        return None
+    shown = clean_text(header, 60)
+    if len(codings) > 1:
+        raise BadPayloadError(
+            f"the answer for {what} could not be read: it is compressed more than once ({shown}); refused"
+        )
+    if codings[0] not in ACCEPTED_ENCODINGS:
+        raise BadPayloadError(
+            f"the answer for {what} could not be read: it is compressed as {shown!r}, which we did not ask for; refused"
+        )
+    return _Decoder(codings[0], max_body, what)
+
+
+class _Decoder:
+    """Incremental gzip / deflate decoding that never produces much more than the cap.
+
+    Each :meth:`feed` decodes in steps of at most :data:`DECODE_STEP` output bytes and
+    checks the running total after each, so a small body that would expand to gigabytes
+    costs at most the cap. Concatenated gzip members are read one after another; a
+    ``deflate`` body may be zlib-wrapped (as the standard says) or raw (as some servers send).
+    """
+
+    def __init__(self, coding: str, max_body: int, what: str) -> None:
+        self.coding = coding
+        self.max_body = max_body
+        self.what = what
+        self.size = 0
+        self._fed = False
+        self._members = 1
+        self._raw_deflate = False
+        self._inner = self._new()
+
+    def _new(self):
+        if self.coding == "gzip":
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return zlib.decompressobj(-zlib.MAX_WBITS if self._raw_deflate else zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> list[bytes]:
+        out: list[bytes] = []
+        self._fed = True
+        if not self._members:  # past the end: what follows the last member is ignored
+            return out
+        while data:
+            if self._inner.eof:  # another gzip member follows (or junk after the end)
+                if self.coding != "gzip":
+                    break
+                self._inner = self._new()
+                self._members += 1
+            try:
+                piece = self._inner.decompress(data, DECODE_STEP)
+            except zlib.error:
+                if self.coding == "deflate" and not self._raw_deflate and self.size == 0:
+                    self._raw_deflate = True  # not zlib-wrapped: try raw deflate
+                    self._inner = self._new()
+                    continue
+                if self._members > 1 and not self._inner.eof:  # padding after the last member: ignored
+                    self._members = 0
+                    break
+                raise BadPayloadError(
+                    f"the answer for {self.what} could not be read: its {self.coding} compression is damaged"
+                ) from None
+            self._count(piece)
+            out.append(piece)
+            data = self._inner.unconsumed_tail or (self._inner.unused_data if self._inner.eof else b"")
+        return out
+
+    def finish(self) -> list[bytes]:
+        if self._fed and self._members and not self._inner.eof:
+            raise BadPayloadError(
+                f"the answer for {self.what} could not be read: its {self.coding} compression ends early (cut short)"
+            )
+        return []
+
+    def _count(self, piece: bytes) -> None:
+        self.size += len(piece)
+        if self.size > self.max_body:
+            raise _too_large(self.what, self.max_body)
+
+
+PARSE_IN_THREAD_BYTES = 128 * 1024
+"""Bodies larger than this are parsed in a worker thread: the board would feel it."""
+
+
+async def parse_off_loop(parse: Callable[..., T], body: bytes, *args: Any, **kwargs: Any) -> T:
+    """``parse(body, *args, **kwargs)``, in a worker thread when ``body`` is large."""
+    if len(body) > PARSE_IN_THREAD_BYTES:
+        return await asyncio.to_thread(parse, body, *args, **kwargs)
+    return parse(body, *args, **kwargs)
 
 
 def _too_large(what: str, max_body: int) -> ResponseTooLargeError:
