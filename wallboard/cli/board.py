@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Mapping
 
 from wallboard.cli.simulate import add_scenario_options, build_simulator
+from wallboard.clients.http import set_default_ca_bundle
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, Settings, default_config_path, load_settings
 from wallboard.errors import ApiError, ConfigError
@@ -64,7 +65,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         for attribute, (key, option) in OPTION_KEYS.items()
         if getattr(args, attribute, None) is not None
     }
-    return load_settings(args.config, overrides)
+    settings = load_settings(args.config, overrides)
+    set_default_ca_bundle(settings.ca_bundle)  # every client of this process, the Historical tab's too
+    return settings
 
 
 def run(args: argparse.Namespace) -> int:

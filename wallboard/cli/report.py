@@ -73,6 +73,9 @@ def run(args: argparse.Namespace, now: Callable[[], datetime] = lambda: datetime
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}; got {args.format!r}")
     settings = load_settings(args.config, {"analytics.url": (args.analytics_url, "--analytics-url")})
+    from wallboard.clients.http import set_default_ca_bundle
+
+    set_default_ca_bundle(settings.ca_bundle)
     query = build_query(args, kind, settings, now())
     client = make_client(settings)
     report = asyncio.run(_fetch(client, query, _progress_printer()))

@@ -130,6 +130,7 @@ class AnalyticsClient:
         max_pages: int = DEFAULT_MAX_PAGES,
         retries: int = 2,
         setting: str = "analytics.url",
+        ca_bundle: str | None = None,
     ) -> None:
         if page_size < 1 or max_pages < 1 or retries < 0:
             raise ValueError("page_size and max_pages must be positive, retries not negative")
@@ -148,7 +149,9 @@ class AnalyticsClient:
         self._token: Secret | None = None
         self._renew_at = 0.0
         self._login_lock = asyncio.Lock()
-        self._client = make_client(timeouts, headers={"Accept": "application/json"}, transport=transport)
+        self._client = make_client(
+            timeouts, url=self.base_url, ca_bundle=ca_bundle, headers={"Accept": "application/json"}, transport=transport
+        )
 
     async def __aenter__(self) -> "AnalyticsClient":
         return self

@@ -11,15 +11,26 @@
   stacked (``gzip, gzip``), is refused: no real server needs either.
 * Errors: every failure becomes a typed :class:`~wallboard.errors.ApiError` whose message
   is one line a supervisor can act on.
+* Network: the standard proxy variables are honoured (``HTTPS_PROXY``, ``HTTP_PROXY``,
+  ``ALL_PROXY``, ``NO_PROXY``, any case, as the standard library reads them), except for
+  loopback URLs, which never go through a proxy. Certificates are always verified, against
+  the public CAs plus the ``ca_bundle`` config key or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``
+  (a private CA, TLS inspection). httpx's own ``trust_env`` stays off: it is exactly
+  these and nothing else (no ``.netrc``, no credentials from anywhere but our own).
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import os
 import socket
+import ssl
 import time
+import urllib.request
 import zlib
+from pathlib import Path
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, TypeVar
 
@@ -27,8 +38,10 @@ import httpx
 
 from wallboard import __version__
 from wallboard.core.text import clean_text
+from wallboard.urls import is_loopback
 from wallboard.errors import (
     ApiError,
+    ConfigError,
     ApiTimeoutError,
     AuthError,
     BadPayloadError,
@@ -71,23 +84,104 @@ class Reply:
     elapsed: float
 
 
+class Client(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` that remembers which proxy it uses, for messages."""
+
+    proxy_shown: str = ""
+    """The proxy as ``host:port`` (never its credentials), or '' when connecting directly."""
+
+
+_default_ca_bundle = ""
+
+
+def set_default_ca_bundle(path: str) -> None:
+    """The ``ca_bundle`` setting for every client made afterwards (set once from the config)."""
+    global _default_ca_bundle
+    _default_ca_bundle = path
+
+
 def make_client(
     timeouts: Timeouts,
     *,
+    url: str | None = None,
+    ca_bundle: str | None = None,
     auth: httpx.Auth | tuple[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
-) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` with keep-alive, our User-Agent and our timeouts."""
-    return httpx.AsyncClient(
+    env: Mapping[str, str] | None = None,
+) -> Client:
+    """A client with keep-alive, our User-Agent and timeouts, the proxy for ``url`` (from the
+    environment) and our certificate trust; ``ca_bundle`` None means the configured one."""
+    env = os.environ if env is None else env
+    proxy = proxy_for(url, env) if url and transport is None else None
+    client = Client(
         auth=auth,
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})},
         timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
         limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=60),
         transport=transport,
+        verify=tls_context(_default_ca_bundle if ca_bundle is None else ca_bundle, env),
+        proxy=proxy,
         follow_redirects=False,
         trust_env=False,
     )
+    if proxy:
+        client.proxy_shown = urlsplit(proxy).netloc.rpartition("@")[2]
+    return client
+
+
+def proxy_for(url: str, env: Mapping[str, str] | None = None) -> str | None:
+    """The proxy URL the standard variables name for ``url``, or ``None`` to connect directly.
+
+    Loopback hosts (the simulator, a local relay) are never proxied, whatever NO_PROXY says.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if is_loopback(host):
+        return None
+    proxies = _environment_proxies(os.environ if env is None else env)
+    if not proxies or urllib.request.proxy_bypass_environment(host, proxies):
+        return None
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    if "://" not in proxy:
+        proxy = f"http://{proxy}"
+    scheme = urlsplit(proxy).scheme
+    if scheme not in ("http", "https"):
+        raise ConfigError(f"the proxy for {host} is a {scheme}:// proxy; only http:// and https:// proxies are supported")
+    return proxy
+
+
+def _environment_proxies(env: Mapping[str, str]) -> dict[str, str]:
+    """``urllib.request.getproxies_environment`` over ``env`` instead of ``os.environ``."""
+    proxies: dict[str, str] = {}
+    for name, value in env.items():  # lower case wins, as in the standard library
+        lower = name.lower()
+        if value and lower.endswith("_proxy") and (name == lower or lower[:-6] not in proxies):
+            proxies[lower[:-6]] = value
+    return proxies
+
+
+def tls_context(ca_bundle: str = "", env: Mapping[str, str] | None = None) -> ssl.SSLContext:
+    """Verification against the public CAs (certifi), plus ``ca_bundle`` (a file or a
+    directory of PEM certificates) or else ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``."""
+    import certifi
+
+    env = os.environ if env is None else env
+    context = ssl.create_default_context(cafile=certifi.where())
+    extra, origin = (ca_bundle, "ca_bundle") if ca_bundle else (env.get("SSL_CERT_FILE") or env.get("SSL_CERT_DIR") or "", "SSL_CERT_FILE")
+    if extra:
+        path = Path(extra).expanduser()
+        try:
+            if path.is_dir():
+                context.load_verify_locations(capath=str(path))
+            else:
+                context.load_verify_locations(cafile=str(path))
+        except (OSError, ssl.SSLError) as error:
+            reason = "no such file" if isinstance(error, FileNotFoundError) else (getattr(error, "reason", None) or type(error).__name__)
+            raise ConfigError(f"{origin}: cannot use {str(path)!r} as CA certificates ({reason}); give a PEM file or directory") from None
+    return context
 
 
 async def fetch(
@@ -124,7 +218,12 @@ async def fetch(
             f"no complete answer for {what} within {timeouts.total:g}s; retrying"
         ) from None
     except httpx.ConnectError as error:
-        raise ConnectionFailedError(_connect_message(error, what)) from None
+        raise ConnectionFailedError(_connect_message(error, what, getattr(client, "proxy_shown", ""))) from None
+    except httpx.ProxyError as error:
+        raise ConnectionFailedError(
+            f"the proxy {getattr(client, 'proxy_shown', '')} would not connect us for {what} "
+            f"({clean_text(str(error), 60)}): check HTTPS_PROXY and NO_PROXY"
+        ) from None
     except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
         raise ConnectionFailedError(
             f"the connection broke off while fetching {what} ({_kind(error)}); retrying"
@@ -319,14 +418,25 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return min(max(0.0, delta), MAX_RETRY_AFTER)
 
 
-def _connect_message(error: httpx.ConnectError, what: str) -> str:
+def _connect_message(error: httpx.ConnectError, what: str, proxy: str = "") -> str:
     causes = list(_causes(error))
     text = " ".join(str(cause).lower() for cause in causes)
+    untrusted = next((cause for cause in causes if isinstance(cause, ssl.SSLCertVerificationError)), None)
+    if untrusted is not None or "certificate verify failed" in text:
+        reason = clean_text(getattr(untrusted, "verify_message", "") or "certificate verify failed", 120)
+        return (
+            f"the server's certificate is not trusted for {what}: {reason}; if a proxy or TLS inspection "
+            "re-signs traffic here, set ca_bundle in the config (or SSL_CERT_FILE) to its CA certificate"
+        )
+    if any(isinstance(cause, ssl.SSLError) for cause in causes):
+        return f"the secure connection (TLS) for {what} failed ({_kind(error)}): check the URL and any proxy"
+    if proxy:
+        return f"cannot reach the proxy {proxy} for {what}: check HTTPS_PROXY (and NO_PROXY)"
     if any(isinstance(cause, socket.gaierror) for cause in causes) or "name or service not known" in text or "name resolution" in text:
-        return f"cannot resolve the host for {what}: check the URL and this machine's DNS"
+        return f"cannot resolve the host for {what}: check the URL and this machine's DNS (or HTTPS_PROXY, if this network needs a proxy)"
     if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or "refused" in text or "all connection attempts failed" in text:
         return f"connection refused for {what}: is the server running, and is the URL right?"
-    return f"cannot connect for {what} ({_kind(error)}): check the network and the URL"
+    return f"cannot connect for {what} ({_kind(error)}): check the network, any proxy, and the URL"
 
 
 def _causes(error: BaseException):

@@ -51,6 +51,7 @@ class RealtimeClient:
         timeouts: Timeouts = Timeouts(),
         max_body: int = MAX_BODY_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
+        ca_bundle: str | None = None,
     ) -> None:
         if fmt not in ("json", "xml"):
             raise ValueError(f"format must be json or xml, not {fmt!r}")
@@ -62,6 +63,8 @@ class RealtimeClient:
         secret = token if isinstance(token, Secret) else Secret(token)
         self._client = make_client(
             timeouts,
+            url=self.base_url,
+            ca_bundle=ca_bundle,
             auth=_BasicAuth(tenant, secret),
             headers={"Accept": "application/json" if fmt == "json" else "application/xml"},
             transport=transport,
