@@ -15,7 +15,10 @@ Rules, in the order they apply:
 * Each field is converted by its :class:`~wallboard.core.models.Kind`. A value of the
   wrong type becomes ``None`` and is reported as a problem; it never drops the record.
   A record without an identifier is skipped and reported. An answer whose every record
-  was skipped is an error, not a good empty answer: it is not the statistics.
+  was skipped is an error, not a good empty answer: it is not the statistics. A record
+  repeated exactly is kept once; a different record under an id already seen is kept
+  under that id with its place among the repeats (``jdoe (2)``), so every row, tile and
+  drill-down has a key of its own. Both are reported as problems.
 * Work is bounded (:class:`Limits`), whatever a hostile or broken server sends under the
   size cap: at most :data:`MAX_RECORDS` records (no real tenant has more; millions of
   ``{}`` would take minutes and gigabytes), JSON containers counted as they are built,
@@ -400,6 +403,7 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: _Budget)
     problems = _Problems()
     records = []
     skipped = 0
+    seen: dict[str, list[int]] = {}  # id -> where the records that carry it are in ``records``
     for index, item in enumerate(items, start=1):
         if index % CHECK_EVERY == 0:
             budget.check_time()
@@ -426,7 +430,28 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: _Budget)
             skipped += 1
             problems.add(f"{shape.label} #{index} has no {key_wire}; skipped")
             continue
-        records.append(shape.record_type(**values))
+        record = shape.record_type(**values)
+        key = values[key_name]
+        earlier = seen.get(key)
+        if earlier is None:
+            seen[key] = [len(records)]
+        else:
+            if any(records[at] == record for at in earlier):  # the same record twice: counted once
+                skipped += 1
+                problems.add(f"{shape.label} #{index} repeats an earlier {key_wire} {_short(key)!r} exactly; dropped")
+                continue
+            # Another record under the same id: both are shown, the later one keyed by its
+            # place among the repeats, so a cursor or a drill-down never lands on the other.
+            place = len(earlier) + 1
+            while f"{key} ({place})" in seen:
+                place += 1
+            unique = f"{key} ({place})"
+            problems.add(f"{shape.label} #{index} repeats {key_wire} {_short(key)!r}; shown as {_short(unique)!r}")
+            values[key_name] = unique
+            earlier.append(len(records))
+            seen[unique] = [len(records)]
+            record = shape.record_type(**values)
+        records.append(record)
     if skipped and not records:
         first = problems.items[0] if problems.items else ""
         raise ParseError(f"not one of the {skipped:,} {shape.label}s in it could be read ({first})")
