@@ -226,3 +226,23 @@ def test_refused_credentials_exit_2_without_traceback_or_secret(live, tmp_path):
     assert result.stdout == ""
     assert result.stderr == f"wallboard: {LOGIN_REFUSED} (HTTP 401)\n"
     assert "Traceback" not in result.stderr and "hunter2" not in result.stderr
+
+
+def test_a_keyring_that_does_not_answer_is_named_not_called_unconfigured(env, capsys, monkeypatch):
+    """The issue: a keyring that timed out was reported as "not configured yet"."""
+    import wallboard.secrets as secrets
+    from tests.keyring_memory import use_keyring
+    from tests.test_secrets import BlockingKeyring
+
+    for name in ("WALLBOARD_ANALYTICS_API_KEY", "WALLBOARD_ANALYTICS_PASSWORD"):
+        monkeypatch.delenv(name)
+    backend = BlockingKeyring()
+    use_keyring(backend)
+    monkeypatch.setattr(secrets, "OPERATION_TIMEOUT", 0.05)
+    try:
+        assert report(env, "company") == 2
+    finally:
+        backend.release.set()
+    err = capsys.readouterr().err
+    assert err.startswith("wallboard: could not read analytics-api-key: the keyring (tests.test_secrets.BlockingKeyring) did not answer within 0.05 s")
+    assert "not configured" not in err and err.count("\n") == 1

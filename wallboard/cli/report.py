@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from wallboard.config import Settings, default_config_path, load_settings
-from wallboard.errors import ConfigError
+from wallboard.errors import ConfigError, KeyringError
 from wallboard.localzone import local_zone_name
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, resolve
 
@@ -111,6 +111,9 @@ def make_client(settings: Settings) -> AnalyticsClient:
 
     key = resolve(ANALYTICS_API_KEY)
     password = resolve(ANALYTICS_PASSWORD)
+    for resolved in (key, password):
+        if resolved.value is None and resolved.problem:  # the keyring failed (timed out, locked): say so
+            raise KeyringError(resolved.problem)
     missing = []
     if not settings.analytics.username:
         missing.append("the user name: analytics.username in the config file or WALLBOARD_ANALYTICS_USERNAME")
