@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Mapping
 
 from wallboard.cli.simulate import add_scenario_options, build_simulator
+from wallboard.cli.unlock import ask_keyring_password
 from wallboard.clients.http import set_default_ca_bundle
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, Settings, default_config_path, load_settings
@@ -72,6 +73,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    ask_keyring_password()  # before the board owns the terminal (an encrypted file keyring)
     if sys.stdout.isatty():
         return _run_board(settings)  # the board asks for whatever is missing on its setup screen
     missing = []

@@ -109,6 +109,9 @@ def make_client(settings: Settings) -> AnalyticsClient:
     """A client with the configured user and the stored secrets, or a ConfigError saying what is missing."""
     from wallboard.clients.analytics import AnalyticsClient
 
+    from wallboard.cli.unlock import ask_keyring_password
+
+    ask_keyring_password((ANALYTICS_API_KEY, ANALYTICS_PASSWORD))
     key = resolve(ANALYTICS_API_KEY)
     password = resolve(ANALYTICS_PASSWORD)
     for resolved in (key, password):
