@@ -116,3 +116,13 @@ async def test_the_setup_screen_offers_no_plain_file_and_names_an_encrypted_one(
         await pilot.pause()
         box = pilot.app.screen.query_one("#save", Checkbox)
         assert box.value is False and box.disabled
+
+
+def test_status_does_not_call_a_secret_missing_when_the_keyring_could_not_be_read(capsys):
+    from tests.keyring_memory import LockedKeyring
+    from wallboard.cli import main
+
+    use_keyring(LockedKeyring())
+    assert main(["secrets", "status"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[2].split()[:4] == ["realtime-token", "?", "keyring", "not"]

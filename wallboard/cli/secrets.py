@@ -117,6 +117,9 @@ def status_command(args: argparse.Namespace) -> int:
         source = state.source
         if state.in_environment and state.in_keyring:
             source += " (overrides keyring)"
+        if info.usable and state.source == "missing" and state.in_keyring is None:  # the keyring could not be read
+            rows.append((state.name, "?", "keyring not read", state.env_var))
+            continue
         rows.append((state.name, "yes" if state.source != "missing" else "no", source, state.env_var))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
