@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from wallboard.errors import ConfigError
-from wallboard.urls import ANALYTICS_URL, check_url, realtime_base_url, region_host
+from wallboard.urls import ANALYTICS_URL, check_url, realtime_base_url, region_host, unknown_region
 
 APP_NAME = "wallboard"
 CONFIG_ENV = "WALLBOARD_CONFIG"
@@ -173,7 +173,7 @@ def _realtime_url(label: str, value: Any) -> str:
 def _region(label: str, value: Any) -> str:
     name = _text(label, value)
     if name and region_host(name) is None:
-        raise ConfigError(f"{label}: unknown region {name!r}; use na1..na4, na7, ca, uk, vcc-naN, or set realtime_url")
+        raise unknown_region(label, name)
     return name
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
 from wallboard.core.models import Agent, Queue
+from wallboard.core.thresholds import sla_target
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -39,7 +41,8 @@ def render_agents(agents: Sequence[Agent]) -> list[str]:
     return _table(("Agent", "State", "Reason", "In state", "Media", "Line 1", "Line 2", "Group"), rows)
 
 
-def render_queues(queues: Sequence[Queue]) -> list[str]:
+def render_queues(queues: Sequence[Queue], thresholds: Thresholds) -> list[str]:
+    """Queues as a table; Target is the SLA target the board judges by (its own or the config's)."""
     rows = [
         (
             queue.name[:28] or queue.queue_id,
@@ -47,7 +50,7 @@ def render_queues(queues: Sequence[Queue]) -> list[str]:
             fmt.count(queue.queue_size),
             fmt.mss(queue.longest_wait_time),
             fmt.percent(queue.sla_activity),
-            fmt.percent(queue.sla_target),
+            fmt.percent(sla_target(queue, thresholds)),
             fmt.count(queue.agents_available),
             fmt.count(queue.agents_busy),
             fmt.count(queue.agents_on_break),

@@ -37,7 +37,7 @@ from wallboard.secrets import (
     store_secret,
     unlock_keyring,
 )
-from wallboard.urls import realtime_base_url
+from wallboard.urls import REGION_EXAMPLES, UnknownRegionError, realtime_base_url
 
 Purpose = Literal["realtime", "analytics"]
 SECRETS_FOR: dict[str, tuple[str, ...]] = {
@@ -203,8 +203,10 @@ def check_answers(needs: SetupNeeds, answers: Mapping[str, str | Secret], save: 
         if key == REALTIME_URL:
             try:
                 realtime_url = realtime_base_url(text, label)
+            except UnknownRegionError as error:
+                raise SetupFieldError(key, f"{error}.") from None
             except ConfigError as error:
-                raise SetupFieldError(key, f"{error}; or a region: na1..na4, na7, ca, uk.") from None
+                raise SetupFieldError(key, f"{error}; or a region such as {REGION_EXAMPLES}.") from None
         values[key] = text
     return SetupResult(
         secrets=secrets,

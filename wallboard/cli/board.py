@@ -22,6 +22,7 @@ from wallboard.freshness import CACHE_PERIOD
 from wallboard.plain import render_agents, render_queues
 from wallboard.secret import Secret
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
+from wallboard.urls import REGION_FORMS
 
 OPTION_KEYS = {
     "realtime_url": ("realtime_url", "--realtime-url"),
@@ -38,7 +39,7 @@ OPTION_KEYS = {
 def add_board_options(parser: argparse.ArgumentParser) -> None:
     """The options CONTRACT.md promises for both ``run`` and ``demo``."""
     parser.add_argument("--config", metavar="PATH", help=f"config file (default {default_config_path()})")
-    parser.add_argument("--realtime-url", metavar="URL", help="Real Time Statistics URL or region name (na1..na4, na7, ca, uk)")
+    parser.add_argument("--realtime-url", metavar="URL", help=f"Real Time Statistics URL or region name: {REGION_FORMS}")
     parser.add_argument("--tenant", metavar="NAME", help="8x8 tenant name")
     parser.add_argument("--format", choices=FORMATS, help="ask the server for json (default) or xml")
     parser.add_argument("--analytics-url", metavar="URL", help="Work Analytics URL")
@@ -177,6 +178,6 @@ async def _plain_loop(settings: Settings, token: Secret) -> None:
             except ApiError as error:
                 print(f"wallboard: {error}", file=sys.stderr, flush=True)
             else:
-                lines = render_agents(agents.result.records) + [""] + render_queues(queues.result.records) + [""]
+                lines = render_agents(agents.result.records) + [""] + render_queues(queues.result.records, settings.thresholds) + [""]
                 print("\n".join(lines), flush=True)
             await asyncio.sleep(settings.interval)

@@ -79,7 +79,7 @@ INTROS = {
 }
 PLACEHOLDERS = {
     TENANT: "your 8x8 tenant name",
-    REALTIME_URL: "na1, na2, na3, na4, na7, ca, uk or https://...",
+    REALTIME_URL: "na1, na4, vcc-na10b, eu2, uk ... or https://...",
     USERNAME: "the 8x8 user for Work Analytics",
     KEYRING_PASSWORD: "the encrypted keyring's own password (to save)",
     KEYRING_PASSWORD_AGAIN: "the same again",
