@@ -17,7 +17,7 @@ import zlib
 
 import pytest
 
-from wallboard.clients import http
+from wallboard.clients import decoding
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.errors import BadPayloadError, ResponseTooLargeError
@@ -107,13 +107,13 @@ async def test_a_damaged_or_cut_short_compressed_body_is_a_bad_answer():
 
 async def test_decoding_happens_off_the_event_loop(monkeypatch):
     threads: set[int] = set()
-    feed = http._Decoder.feed
+    feed = decoding.Decoder.feed
 
     def recording_feed(self, data):
         threads.add(threading.get_ident())
         return feed(self, data)
 
-    monkeypatch.setattr(http._Decoder, "feed", recording_feed)
+    monkeypatch.setattr(decoding.Decoder, "feed", recording_feed)
     fetched, _ = await fetch_agents(gzip.compress(json.dumps(AGENTS).encode()), {"Content-Encoding": "gzip"})
     assert len(fetched.result.records) == 50
     assert threads and threading.get_ident() not in threads

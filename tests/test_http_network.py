@@ -18,7 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from wallboard.clients.http import Timeouts, fetch, make_client, proxy_for, tls_context
+from wallboard.clients.http import Timeouts, fetch, make_client
+from wallboard.clients.network import proxy_for, tls_context
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.errors import ConfigError, ConnectionFailedError
 from wallboard.sim.server import Response, SimServer

@@ -14,7 +14,7 @@ from typing import Mapping
 
 from wallboard.cli.simulate import add_scenario_options, build_simulator
 from wallboard.cli.unlock import ask_keyring_password
-from wallboard.clients.http import set_default_ca_bundle
+from wallboard.clients.network import set_default_ca_bundle
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, Settings, default_config_path, load_settings
 from wallboard.errors import ApiError, ConfigError

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, now: Callable[[], datetime] = lambda: datetime
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}; got {args.format!r}")
     settings = load_settings(args.config, {"analytics.url": (args.analytics_url, "--analytics-url")})
-    from wallboard.clients.http import set_default_ca_bundle
+    from wallboard.clients.network import set_default_ca_bundle
 
     set_default_ca_bundle(settings.ca_bundle)
     query = build_query(args, kind, settings, now())

@@ -4,19 +4,12 @@
   that trickles one byte a second cannot hold a poll forever.
 * Size: bodies over :data:`MAX_BODY_BYTES` are refused before parsing; a body is read as a
   stream and abandoned the moment it passes the cap.
-* Compression: we ask for gzip or deflate and decode it ourselves, a bounded step at a
-  time in a worker thread, counting the decoded bytes after every step: a 2 KB
-  decompression bomb stops at the cap having produced little more than the cap, and the
-  event loop (the board) never waits on it. An encoding we did not ask for, or two
-  stacked (``gzip, gzip``), is refused: no real server needs either.
+* Compression: we ask for gzip or deflate and decode it ourselves
+  (:mod:`wallboard.clients.decoding`), in a worker thread, bounded by the same cap.
 * Errors: every failure becomes a typed :class:`~wallboard.errors.ApiError` whose message
   is one line a supervisor can act on.
-* Network: the standard proxy variables are honoured (``HTTPS_PROXY``, ``HTTP_PROXY``,
-  ``ALL_PROXY``, ``NO_PROXY``, any case, as the standard library reads them), except for
-  loopback URLs, which never go through a proxy. Certificates are always verified, against
-  the public CAs plus the ``ca_bundle`` config key or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``
-  (a private CA, TLS inspection). httpx's own ``trust_env`` stays off: it is exactly
-  these and nothing else (no ``.netrc``, no credentials from anywhere but our own).
+* Network: proxies from the standard variables (never for loopback) and certificate
+  trust with ``ca_bundle`` (:mod:`wallboard.clients.network`).
 """
 
 from __future__ import annotations
@@ -27,38 +20,29 @@ import os
 import socket
 import ssl
 import time
-import urllib.request
-import zlib
-from pathlib import Path
-from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
 from wallboard import __version__
+from wallboard.clients.decoding import ACCEPT_ENCODING, decoder_for, too_large
+from wallboard.clients.network import default_ca_bundle, proxy_for, tls_context
 from wallboard.core.text import clean_text
-from wallboard.urls import is_loopback
 from wallboard.errors import (
     ApiError,
-    ConfigError,
     ApiTimeoutError,
     AuthError,
-    BadPayloadError,
     BadRequestError,
     ConnectionFailedError,
     NotFoundError,
     RateLimitedError,
-    ResponseTooLargeError,
     ServerBusyError,
     ServerError,
 )
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
-ACCEPTED_ENCODINGS = ("gzip", "deflate")
-ACCEPT_ENCODING = ", ".join(ACCEPTED_ENCODINGS)
-DECODE_STEP = 256 * 1024
-"""Most bytes one decompression step may produce before the running total is checked."""
 USER_AGENT = f"wallboard/{__version__} (+terminal wallboard for 8x8 contact centres)"
 MAX_RETRY_AFTER = 600.0
 T = TypeVar("T")
@@ -91,15 +75,6 @@ class Client(httpx.AsyncClient):
     """The proxy as ``host:port`` (never its credentials), or '' when connecting directly."""
 
 
-_default_ca_bundle = ""
-
-
-def set_default_ca_bundle(path: str) -> None:
-    """The ``ca_bundle`` setting for every client made afterwards (set once from the config)."""
-    global _default_ca_bundle
-    _default_ca_bundle = path
-
-
 def make_client(
     timeouts: Timeouts,
     *,
@@ -120,7 +95,7 @@ def make_client(
         timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
         limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=60),
         transport=transport,
-        verify=tls_context(_default_ca_bundle if ca_bundle is None else ca_bundle, env),
+        verify=tls_context(default_ca_bundle() if ca_bundle is None else ca_bundle, env),
         proxy=proxy,
         follow_redirects=False,
         trust_env=False,
@@ -128,60 +103,6 @@ def make_client(
     if proxy:
         client.proxy_shown = urlsplit(proxy).netloc.rpartition("@")[2]
     return client
-
-
-def proxy_for(url: str, env: Mapping[str, str] | None = None) -> str | None:
-    """The proxy URL the standard variables name for ``url``, or ``None`` to connect directly.
-
-    Loopback hosts (the simulator, a local relay) are never proxied, whatever NO_PROXY says.
-    """
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if is_loopback(host):
-        return None
-    proxies = _environment_proxies(os.environ if env is None else env)
-    if not proxies or urllib.request.proxy_bypass_environment(host, proxies):
-        return None
-    proxy = proxies.get(parts.scheme) or proxies.get("all")
-    if not proxy:
-        return None
-    if "://" not in proxy:
-        proxy = f"http://{proxy}"
-    scheme = urlsplit(proxy).scheme
-    if scheme not in ("http", "https"):
-        raise ConfigError(f"the proxy for {host} is a {scheme}:// proxy; only http:// and https:// proxies are supported")
-    return proxy
-
-
-def _environment_proxies(env: Mapping[str, str]) -> dict[str, str]:
-    """``urllib.request.getproxies_environment`` over ``env`` instead of ``os.environ``."""
-    proxies: dict[str, str] = {}
-    for name, value in env.items():  # lower case wins, as in the standard library
-        lower = name.lower()
-        if value and lower.endswith("_proxy") and (name == lower or lower[:-6] not in proxies):
-            proxies[lower[:-6]] = value
-    return proxies
-
-
-def tls_context(ca_bundle: str = "", env: Mapping[str, str] | None = None) -> ssl.SSLContext:
-    """Verification against the public CAs (certifi), plus ``ca_bundle`` (a file or a
-    directory of PEM certificates) or else ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``."""
-    import certifi
-
-    env = os.environ if env is None else env
-    context = ssl.create_default_context(cafile=certifi.where())
-    extra, origin = (ca_bundle, "ca_bundle") if ca_bundle else (env.get("SSL_CERT_FILE") or env.get("SSL_CERT_DIR") or "", "SSL_CERT_FILE")
-    if extra:
-        path = Path(extra).expanduser()
-        try:
-            if path.is_dir():
-                context.load_verify_locations(capath=str(path))
-            else:
-                context.load_verify_locations(cafile=str(path))
-        except (OSError, ssl.SSLError) as error:
-            reason = "no such file" if isinstance(error, FileNotFoundError) else (getattr(error, "reason", None) or type(error).__name__)
-            raise ConfigError(f"{origin}: cannot use {str(path)!r} as CA certificates ({reason}); give a PEM file or directory") from None
-    return context
 
 
 async def fetch(
@@ -239,14 +160,14 @@ async def _read_capped(response: httpx.Response, max_body: int, what: str) -> by
     received or the bytes decoded pass ``max_body``."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_body:
-        raise _too_large(what, max_body)
-    decoder = _decoder_for(response.headers.get("content-encoding", ""), max_body, what)
+        raise too_large(what, max_body)
+    decoder = decoder_for(response.headers.get("content-encoding", ""), max_body, what)
     chunks: list[bytes] = []
     size = 0
     async for raw in response.aiter_raw():  # as sent: httpx's own decoding has no bound
         size += len(raw)
         if size > max_body:
-            raise _too_large(what, max_body)
+            raise too_large(what, max_body)
         if decoder is None:
             chunks.append(raw)
         elif raw:
@@ -254,90 +175,6 @@ async def _read_capped(response: httpx.Response, max_body: int, what: str) -> by
     if decoder is not None:
         chunks.extend(await asyncio.to_thread(decoder.finish))
     return b"".join(chunks)
-
-
-def _decoder_for(header: str, max_body: int, what: str) -> "_Decoder | None":
-    """The decoder for a ``Content-Encoding`` value; ``None`` for none or identity."""
-    codings = [coding.strip().lower() for coding in header.split(",") if coding.strip()]
-    codings = [coding for coding in codings if coding != "identity"]
-    if not codings:
-        return None
-    shown = clean_text(header, 60)
-    if len(codings) > 1:
-        raise BadPayloadError(
-            f"the answer for {what} could not be read: it is compressed more than once ({shown}); refused"
-        )
-    if codings[0] not in ACCEPTED_ENCODINGS:
-        raise BadPayloadError(
-            f"the answer for {what} could not be read: it is compressed as {shown!r}, which we did not ask for; refused"
-        )
-    return _Decoder(codings[0], max_body, what)
-
-
-class _Decoder:
-    """Incremental gzip / deflate decoding that never produces much more than the cap.
-
-    Each :meth:`feed` decodes in steps of at most :data:`DECODE_STEP` output bytes and
-    checks the running total after each, so a small body that would expand to gigabytes
-    costs at most the cap. Concatenated gzip members are read one after another; a
-    ``deflate`` body may be zlib-wrapped (as the standard says) or raw (as some servers send).
-    """
-
-    def __init__(self, coding: str, max_body: int, what: str) -> None:
-        self.coding = coding
-        self.max_body = max_body
-        self.what = what
-        self.size = 0
-        self._fed = False
-        self._members = 1
-        self._raw_deflate = False
-        self._inner = self._new()
-
-    def _new(self):
-        if self.coding == "gzip":
-            return zlib.decompressobj(16 + zlib.MAX_WBITS)
-        return zlib.decompressobj(-zlib.MAX_WBITS if self._raw_deflate else zlib.MAX_WBITS)
-
-    def feed(self, data: bytes) -> list[bytes]:
-        out: list[bytes] = []
-        self._fed = True
-        if not self._members:  # past the end: what follows the last member is ignored
-            return out
-        while data:
-            if self._inner.eof:  # another gzip member follows (or junk after the end)
-                if self.coding != "gzip":
-                    break
-                self._inner = self._new()
-                self._members += 1
-            try:
-                piece = self._inner.decompress(data, DECODE_STEP)
-            except zlib.error:
-                if self.coding == "deflate" and not self._raw_deflate and self.size == 0:
-                    self._raw_deflate = True  # not zlib-wrapped: try raw deflate
-                    self._inner = self._new()
-                    continue
-                if self._members > 1 and not self._inner.eof:  # padding after the last member: ignored
-                    self._members = 0
-                    break
-                raise BadPayloadError(
-                    f"the answer for {self.what} could not be read: its {self.coding} compression is damaged"
-                ) from None
-            self._count(piece)
-            out.append(piece)
-            data = self._inner.unconsumed_tail or (self._inner.unused_data if self._inner.eof else b"")
-        return out
-
-    def finish(self) -> list[bytes]:
-        if self._fed and self._members and not self._inner.eof:
-            raise BadPayloadError(
-                f"the answer for {self.what} could not be read: its {self.coding} compression ends early (cut short)"
-            )
-        return []
-
-    def _count(self, piece: bytes) -> None:
-        self.size += len(piece)
-        if self.size > self.max_body:
-            raise _too_large(self.what, self.max_body)
 
 
 PARSE_IN_THREAD_BYTES = 128 * 1024
@@ -349,12 +186,6 @@ async def parse_off_loop(parse: Callable[..., T], body: bytes, *args: Any, **kwa
     if len(body) > PARSE_IN_THREAD_BYTES:
         return await asyncio.to_thread(parse, body, *args, **kwargs)
     return parse(body, *args, **kwargs)
-
-
-def _too_large(what: str, max_body: int) -> ResponseTooLargeError:
-    return ResponseTooLargeError(
-        f"the answer for {what} is larger than {max_body // (1024 * 1024)} MiB; refused"
-    )
 
 
 def _raise_for_status(response: httpx.Response, what: str, auth_message: str) -> None:
