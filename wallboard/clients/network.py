@@ -8,7 +8,7 @@
 
 httpx's own ``trust_env`` stays off. In httpx 0.28 it reads the proxy variables (and the
 system proxy settings on macOS and Windows) and ``SSL_CERT_FILE`` *instead of* the public
-CAs; older versions also took credentials from ``.netrc``. Doing it here means exactly
+CAs (not ``.netrc`` in 0.28, which earlier versions read for credentials). Doing it here means exactly
 these and nothing else: no credentials from anywhere but wallboard's own secrets.
 """
 
