@@ -111,6 +111,13 @@ def test_a_custom_range_is_read_from_the_fields():
     }
 
 
+def test_from_and_to_may_be_dates_without_times():
+    query = h.form_query(form(range="custom", start="2022-02-01", end="2022-02-02"), NOW)
+    assert (query.start_text, query.end_text) == ("2022-02-01 00:00:00", "2022-02-02 23:59:59")
+    same_day = h.form_query(form(range="custom", start="2022-02-03", end="2022-02-03"), NOW)
+    assert (same_day.start_text, same_day.end_text) == ("2022-02-03 00:00:00", "2022-02-03 23:59:59")
+
+
 @pytest.mark.parametrize(
     "changes, field, message",
     [
@@ -127,7 +134,7 @@ def test_a_custom_range_is_read_from_the_fields():
         (
             dict(range="custom", start="yesterday", end="2022-02-05 11:00:00"),
             "start",
-            "From: 'yesterday' is not a time in the form YYYY-MM-DD HH:MM:SS (e.g. \"2025-11-20 08:30:00\")",
+            "From: 'yesterday' is not a time in the form YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD for the whole day), e.g. \"2025-11-20 08:30:00\"",
         ),
         (
             dict(zone="Mars/Olympus"),
@@ -159,6 +166,19 @@ def test_editing_the_form_clears_a_complaint_about_it():
     edited = h.with_form(state, form(zone="Europe/London"), "zone", NOW)
     assert edited.invalid is None and edited.note is None
     assert (edited.form.start, edited.form.end) == ("2022-02-03 00:00:00", "2022-02-03 23:59:59")
+
+
+def test_only_fields_the_tab_set_itself_are_written_back_to_the_widgets():
+    """Typed text is only echoed; a preset's From/To and Custom are the tab's own writes."""
+    state = h.HistoricalState(form=form())
+    typed = h.with_form(state, form(start="2022-02-01"), "start", NOW)
+    assert typed.written == ("range",) and typed.form_writes == state.form_writes + 1
+    more = h.with_form(typed, form(range="custom", start="2022-02-01 0"), "start", NOW)
+    assert more.form_writes == typed.form_writes, "an echo of typing writes nothing"
+    preset = h.with_form(more, form(range="today", start="2022-02-01 0"), "range", NOW)
+    assert preset.written == ("start", "end") and preset.form_writes == more.form_writes + 1
+    zone = h.with_form(preset, replace(preset.form, zone="Asia/Tok"), "zone", NOW)
+    assert zone.form_writes == preset.form_writes, "a zone being typed is never written back"
 
 
 # --- fetching a summary --------------------------------------------------------------------
@@ -326,6 +346,20 @@ def test_a_batch_stops_at_enough_rows_or_pages_and_more_is_read_on_demand(monkey
     assert h.request_more(final) == final
 
 
+def test_reading_everything_redraws_the_table_every_few_pages():
+    level = h.Level(make_query("call-records", "2022-02-03 00:00:00", "2022-02-03 23:59:59", ZONE, NOW), serial=1, complete=False)
+    state = h.HistoricalState(levels=(level,), serials=1)
+    batch = h.request_more(state)
+    assert h.table_due(batch), "a batch of rows is drawn page by page"
+    everything = h.request_more(state, everything=True)
+    due = []
+    for number in range(1, 2 * h.TABLE_PAGES + 1):
+        everything = h.page_arrived(everything, [call(str(number), "1001", "1002")], (), 0, progress(number, number, 100))
+        due.append(h.table_due(everything))
+    assert due.count(True) == 2 and due[h.TABLE_PAGES - 1] and due[-1]
+    assert h.table_due(h.fetch_finished(everything)) and h.table_due(h.fetch_cancelled(everything))
+
+
 def test_cancelling_more_keeps_the_rows_and_more_resumes():
     state = h.page_arrived(calls_state(ext=""), CALL_PAGE.records, (), 0, progress(1, 2))
     state = h.request_more(h.fetch_finished(state))
@@ -418,9 +452,9 @@ def test_new_rows_keep_the_chosen_sort():
 def test_saved_text():
     state = fetched(EXTENSIONS, EXTENSION_ROWS)
     saved = h.exported(state, 2, "/home/boss/exports/extensions.csv")
-    assert h.status(saved) == h.Note("Saved 2 rows to /home/boss/exports/extensions.csv", h.OK)
+    assert h.status(saved) == h.Note("Saved 2 rows (every field) to /home/boss/exports/extensions.csv", h.OK)
     partial = h.fetch_finished(h.page_arrived(calls_state(ext=""), CALL_PAGE.records, (), 0, progress(1, 2)))
-    assert h.saved_text(partial.level, 1, "/x.csv") == "Saved 1 row to /x.csv (the rows read so far; M reads the rest)"
+    assert h.saved_text(partial.level, 1, "/x.csv") == "Saved 1 row (every field) to /x.csv (the rows read so far; M reads the rest)"
 
 
 def test_range_text_across_days():

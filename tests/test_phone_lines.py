@@ -60,7 +60,7 @@ def test_seed_agents_in_the_grid_show_a_dash_for_unused_lines(seed_agents):
 
 
 def test_seed_agents_in_the_plain_output(seed_agents):
-    lines = render_agents(list(seed_agents))
+    lines = render_agents(list(seed_agents), Thresholds())
     header = lines[0]
     line1, line2 = header.index("Line 1"), header.index("Line 2")
 
@@ -68,10 +68,11 @@ def test_seed_agents_in_the_plain_output(seed_agents):
         return row[start:end].strip()
 
     rows = {row.split("  ")[0]: row for row in lines[2:]}
-    assert column(rows["John Doe"], line1, line2) == "Not in use"
-    assert column(rows["John Doe"], line2, header.index("Group")) == "Not in use"
+    # plain output uses the grid's cells: an unused line is a dash there too
+    assert column(rows["John Doe"], line1, line2) == "—"
+    assert column(rows["John Doe"], line2, header.index("Group")) == "—"
     assert column(rows["Cecilia Lee"], line1, line2) == "Busy"
-    assert column(rows["Cecilia Lee"], line2, header.index("Group")) == "Not in use"
+    assert column(rows["Cecilia Lee"], line2, header.index("Group")) == "—"
 
 
 def test_a_logged_out_agent_has_no_line_in_use_whatever_the_codes(seed_agents):

@@ -103,6 +103,23 @@ def test_start_alone_runs_until_now(env, capsys):
     assert abs((datetime.now(ZoneInfo(ZONE)).replace(tzinfo=None) - end).total_seconds()) < 60
 
 
+def test_a_date_without_a_time_is_the_whole_day(env, capsys):
+    day = yesterday_in()
+    assert report(env, "company", "--tz", ZONE, "--start", day, "--end", day, "--format", "json") == 0
+    document = json.loads(capsys.readouterr().out)
+    assert (document["start"], document["end"]) == (f"{day} 00:00:00", f"{day} 23:59:59")
+
+
+def test_a_start_in_the_future_is_named_not_the_end_nobody_gave(env, capsys):
+    tomorrow = (datetime.now(ZoneInfo(ZONE)) + timedelta(days=1)).strftime("%Y-%m-%d")
+    assert report(env, "company", "--tz", ZONE, "--start", f"{tomorrow} 09:00:00") == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"wallboard: --start {tomorrow} 09:00:00 is in the future (it is ")
+    assert err.endswith(f" in {ZONE}): there is no data yet\n")
+    assert "--end" not in err
+
+
 def test_defaults_come_from_the_config(env, capsys, tmp_path):
     config = tmp_path / "wallboard.toml"
     config.write_text('timezone = "Asia/Tokyo"\n[analytics]\npbx = ["demo-pbx2"]\n', encoding="utf-8")
@@ -123,7 +140,7 @@ def two_years_ago():
         (["company", "--format", "xml"], "--format must be one of table, csv, json; got 'xml'"),
         (["company", "--tz", "Mars/Olympus"], "--tz: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/London, America/New_York)"),
         (["company", "--tz", "UTC", "--start", "2025-11-20 10:00:00", "--end", "2025-11-20 09:00:00"], "--end 2025-11-20 09:00:00 is not after --start 2025-11-20 10:00:00: the end must come after the start"),
-        (["company", "--start", "yesterday"], '--start: \'yesterday\' is not a time in the form YYYY-MM-DD HH:MM:SS (e.g. "2025-11-20 08:30:00")'),
+        (["company", "--start", "yesterday"], '--start: \'yesterday\' is not a time in the form YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD for the whole day), e.g. "2025-11-20 08:30:00"'),
         (["company", "--end", "2025-11-20 09:00:00"], "--end needs --start too (without both, the report covers yesterday)"),
         (["company", "--ext", "1001"], "--ext does not apply to the company report"),
         (["ring-group-members"], "--ext: the ring-group-members report needs the ring group's extension"),

@@ -19,6 +19,7 @@ from wallboard.core.analytics import (
     RING_GROUP_MEMBERS,
     RING_GROUPS,
     CallRecord,
+    CompanySummary,
     Report,
     RingGroupMember,
     field_specs,
@@ -161,6 +162,23 @@ def test_numbers_inside_text_sort_as_numbers():
     assert [row.record.extension for row in table.sorted_by(0).rows] == ["999", "1001", "10001", "A2", "A10"]
 
 
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        (["demo-pbx2", "demo-pbx"], ["demo-pbx", "demo-pbx2"]),
+        (["demo-pbx", "demo-pbx2"], ["demo-pbx", "demo-pbx2"]),
+        (["acme10", "acme", "acme2", "acme1"], ["acme", "acme1", "acme2", "acme10"]),
+        (["Line 2b", "Line 2", "Line 10", "Line"], ["Line", "Line 2", "Line 2b", "Line 10"]),
+        (["pbx-2-b", "pbx-2", "pbx-10", "pbx-2-a"], ["pbx-2", "pbx-2-a", "pbx-2-b", "pbx-10"]),
+    ],
+)
+def test_a_name_sorts_before_the_same_name_with_a_number_after_it(names, expected):
+    """The end of a text ranks before anything that could follow it (issue 12 item 9)."""
+    table = build_table(COMPANY, [CompanySummary(pbx_id=name) for name in names])
+    assert [row.record.pbx_id for row in table.sorted_by(0).rows] == expected
+    assert [row.record.pbx_id for row in table.sorted_by(0, descending=True).rows] == expected[::-1]
+
+
 # --- text ----------------------------------------------------------------------------------
 
 
@@ -285,7 +303,7 @@ def test_drill_downs_keep_the_range_and_narrow_to_the_row():
     assert drill_down(calls, CallRecord(call_id="1")) is None
 
 
-def test_export_writes_the_table_as_shown_and_never_overwrites(tmp_path):
+def test_export_writes_every_field_in_the_order_shown_and_never_overwrites(tmp_path):
     from wallboard.export import export_name, export_table
 
     query = make_query("extensions", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
@@ -295,8 +313,10 @@ def test_export_writes_the_table_as_shown_and_never_overwrites(tmp_path):
     assert first.name == export_name(query) == "extensions-20251120-000000-to-20251120-235959.csv"
     assert second.name == "extensions-20251120-000000-to-20251120-235959-2.csv"
     text = first.read_text(encoding="utf-8")
-    assert text.startswith("\ufeffExt,Name,PBX,")
-    assert [row[0] for row in read_csv(text.lstrip("\ufeff"))[1:]] == ["441001", "8885"]  # the order on screen
+    assert text.startswith("\ufeff")
+    rows = read_csv(text.lstrip("\ufeff"))
+    assert rows[0] == [column.header for column in full_columns(EXTENSIONS)], "every field, as `report --format csv`"
+    assert [row[rows[0].index("Extension")] for row in rows[1:]] == ["441001", "8885"]  # the order on screen
 
 
 def test_export_failure_is_one_line(tmp_path):

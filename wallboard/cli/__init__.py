@@ -15,10 +15,11 @@ from typing import Sequence
 
 from wallboard import __version__, crash
 from wallboard.cli import board, report, secrets, simulate
+from wallboard.cli import config as config_command
 from wallboard.config import default_config_path
 from wallboard.errors import WallboardError
 
-COMMAND_MODULES = (board, simulate, secrets, report)
+COMMAND_MODULES = (board, simulate, secrets, report, config_command)
 EXIT_ERROR = 2
 
 

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from dataclasses import replace
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping, TextIO
 
 from wallboard.cli.simulate import add_scenario_options, build_simulator
 from wallboard.cli.unlock import ask_keyring_password
 from wallboard.clients.network import set_default_ca_bundle
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, Settings, default_config_path, load_settings
-from wallboard.errors import ApiError, ConfigError
+from wallboard.errors import ConfigError
 from wallboard.freshness import CACHE_PERIOD
-from wallboard.plain import render_agents, render_queues
+from wallboard.plain import PlainReport
 from wallboard.secret import Secret
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
 from wallboard.urls import REGION_FORMS
+
+if TYPE_CHECKING:
+    from wallboard.poller import Source
 
 OPTION_KEYS = {
     "realtime_url": ("realtime_url", "--realtime-url"),
@@ -135,7 +139,7 @@ def launch(
         if sys.stdout.isatty():
             return asyncio.run(_board(settings, token, analytics_secrets, cache_period))
         else:
-            asyncio.run(_plain_loop(settings, token))
+            return asyncio.run(_plain_loop(settings, token))
     except KeyboardInterrupt:
         pass
     return 0
@@ -170,14 +174,39 @@ async def _board(
         return app.return_code or 0  # 1 after a crash, so a script or systemd sees it
 
 
-async def _plain_loop(settings: Settings, token: Secret) -> None:
+async def _plain_loop(settings: Settings, token: Secret) -> int:
     async with _client(settings, token) as client:
-        while True:
-            try:
-                agents, queues = await asyncio.gather(client.agents(), client.queues())
-            except ApiError as error:
-                print(f"wallboard: {error}", file=sys.stderr, flush=True)
-            else:
-                lines = render_agents(agents.result.records) + [""] + render_queues(queues.result.records, settings.thresholds) + [""]
-                print("\n".join(lines), flush=True)
-            await asyncio.sleep(settings.interval)
+        return await run_plain(client, settings)
+
+
+async def run_plain(source: Source, settings: Settings, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Plain mode: the board's poller and rules, tables on ``out``, failures on ``err``.
+
+    The same :class:`~wallboard.poller.Poller` as the board's: one request per endpoint in
+    flight, back-off after failures, the server's Retry-After honoured, and refused
+    credentials stop it (exit code 2) instead of being retried. Returns the exit code.
+    """
+    from wallboard.poller import Poller
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    report = PlainReport(settings.thresholds, settings.zone())
+
+    def receive(snapshot) -> None:
+        printed = report.receive(snapshot, poller.mono())
+        try:
+            if printed.out:
+                out.write("\n".join(printed.out) + "\n")
+                out.flush()
+        except BrokenPipeError:  # `wallboard run | head`: the reader has had enough
+            poller.stop()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        for line in printed.err:
+            print(line, file=err, flush=True)
+        if report.refused:
+            poller.stop()
+
+    poller = Poller(source, settings.interval, receive)
+    await poller.run()
+    return 2 if report.refused else 0

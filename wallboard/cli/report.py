@@ -52,8 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "analytics.username in the config or WALLBOARD_ANALYTICS_USERNAME.",
     )
     parser.add_argument("kind", metavar="KIND", help="company, extensions, ring-groups, ring-group-members, call-records or call-legs")
-    parser.add_argument("--start", metavar='"YYYY-MM-DD HH:MM:SS"', help="start of the range (default: yesterday 00:00:00)")
-    parser.add_argument("--end", metavar='"YYYY-MM-DD HH:MM:SS"', help="end of the range (default: yesterday 23:59:59, or now with --start)")
+    parser.add_argument("--start", metavar='"YYYY-MM-DD HH:MM:SS"', help="start of the range; a date alone is its 00:00:00 (default: yesterday 00:00:00)")
+    parser.add_argument("--end", metavar='"YYYY-MM-DD HH:MM:SS"', help="end of the range, included; a date alone is its 23:59:59 (default: yesterday 23:59:59, or now with --start)")
     parser.add_argument("--tz", metavar="IANA_ZONE", help="time zone of the range and of times shown (default: config timezone, else this machine's)")
     parser.add_argument("--pbx", metavar="NAME[,NAME...]|allpbxes", help="PBX names, or allpbxes (default: analytics.pbx from the config)")
     parser.add_argument("--ext", metavar="EXT", help="ring group for ring-group-members; for other reports, only this extension")
@@ -99,10 +99,12 @@ def build_query(args: argparse.Namespace, kind: str, settings: Settings, now: da
         raise ConfigError("--end needs --start too (without both, the report covers yesterday)")
     else:
         start = parse_time(args.start, "--start")
-        end = parse_time(args.end, "--end") if args.end is not None else _local_now(now, zone)
+        end = parse_time(args.end, "--end", end=True) if args.end is not None else _local_now(now, zone)
     pbx = args.pbx if args.pbx is not None else settings.analytics.pbx
-    pbx_option = "--pbx" if args.pbx is not None else "analytics.pbx"
-    return make_query(kind, start, end, zone, now, pbx=pbx, ext=args.ext or "", options={"pbx": pbx_option})
+    options = {"pbx": "--pbx" if args.pbx is not None else "analytics.pbx"}
+    if args.start is not None and args.end is None:
+        options["end"] = "the end (now)"  # never blame an --end the user did not give
+    return make_query(kind, start, end, zone, now, pbx=pbx, ext=args.ext or "", options=options)
 
 
 def make_client(settings: Settings) -> AnalyticsClient:

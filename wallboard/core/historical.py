@@ -64,6 +64,7 @@ RANGE_LABELS = {**PRESET_LABELS, CUSTOM: "Custom"}
 FORM_KINDS = tuple(kind for kind in REPORT_KINDS.values() if not kind.needs_ext)
 """The reports the form offers; ring-group members are reached from a ring group's row."""
 
+FORM_FIELDS = ("kind", "range", "start", "end", "zone", "pbx")
 FIELD_LABELS = {"kind": "Report", "range": "Range", "start": "From", "end": "To", "zone": "Zone", "pbx": "PBX"}
 _QUERY_OPTIONS = {"kind": "Report", "start": "From", "end": "To", "tz": "Zone", "pbx": "PBX", "ext": "Extension"}
 
@@ -72,6 +73,11 @@ BATCH_PAGES = 20
 MAX_ROWS = 10_000
 NEAR_END = 5
 """Rows from the end of a partly read listing at which moving the cursor reads more."""
+TABLE_PAGES = 10
+"""While ``M`` reads a listing to its end, the table on screen is redrawn every this many
+pages (and when reading stops); the progress line moves with every page. Each redraw of
+a growing table costs the terminal far more than the page did: drawing every page made
+reading 3,600 call records take 23 s instead of the 8 s the service needed."""
 
 REPORT, DRILL, MORE = "report", "drill", "more"
 INFO, BUSY, OK, WARNING, ERROR = "info", "busy", "ok", "warning", "error"
@@ -184,7 +190,6 @@ class Level:
     serial: int = 0
     records: tuple[Any, ...] = ()
     rows: tuple[Row, ...] = ()
-    totals: Row | None = None
     complete: bool = True
     pages: int = 0
     read: int = 0
@@ -210,6 +215,14 @@ class Level:
         return not self.complete and not self.stopped and len(self.records) < MAX_ROWS
 
     @cached_property
+    def totals(self) -> Row | None:
+        """The totals of every record so far; worked out only when the table is drawn."""
+        columns = screen_columns(self.kind)
+        if not self.records or all(column.total is None for column in columns):
+            return None
+        return totals_row(columns, self.records, self.query.tz())
+
+    @cached_property
     def table(self) -> ReportTable:
         """The table as shown: sorted as chosen, totals last (from two rows on)."""
         columns = screen_columns(self.kind)
@@ -223,11 +236,8 @@ class Level:
         """This table with ``records`` appended (only the new rows are built)."""
         zone = self.query.tz()
         added = build_table(self.kind, records, zone).rows if records else ()
-        everything = self.records + tuple(records)
-        columns = screen_columns(self.kind)
-        totals = totals_row(columns, everything, zone) if everything and any(c.total is not None for c in columns) else None
         kept = (self.problems + tuple(problems))[:MAX_PROBLEMS]
-        return replace(self, records=everything, rows=self.rows + added, totals=totals, problems=kept, skipped=self.skipped + skipped)
+        return replace(self, records=self.records + tuple(records), rows=self.rows + added, problems=kept, skipped=self.skipped + skipped)
 
 
 def headers(level: Level) -> tuple[str, ...]:
@@ -283,6 +293,11 @@ class HistoricalState:
     invalid: str | None = None
     """The form field the note is about (marked on screen)."""
     serials: int = 0
+    form_writes: int = 0
+    """Counts the times the tab itself set fields of the form (see :func:`with_form`)."""
+    written: tuple[str, ...] = FORM_FIELDS
+    """The fields it set the last time: the widgets show these from the state; every other
+    field's text belongs to its widget (the state only echoes what was typed)."""
 
     @property
     def level(self) -> Level | None:
@@ -298,9 +313,19 @@ class HistoricalState:
 
 
 def with_form(state: HistoricalState, form: Form, changed: str, now: datetime) -> HistoricalState:
-    """A person edited the form; a complaint about the form goes away with the edit."""
+    """A person edited the form; a complaint about the form goes away with the edit.
+
+    Only the fields the edit itself changed (a preset's From and To, Custom after typing a
+    time) are marked to be written back into the widgets. The rest is an echo of what was
+    typed, which on a busy machine is already older than the field: writing it back would
+    drop or reorder the keys typed since (issue 12 item 3).
+    """
     note = None if state.invalid is not None else state.note
-    return replace(state, form=edit_form(form, changed, now), invalid=None, note=note)
+    edited = edit_form(form, changed, now)
+    written = tuple(key for key in FORM_FIELDS if getattr(edited, key) != getattr(form, key))
+    if not written:
+        return replace(state, form=edited, invalid=None, note=note)
+    return replace(state, form=edited, invalid=None, note=note, form_writes=state.form_writes + 1, written=written)
 
 
 def request_report(state: HistoricalState, now: datetime) -> HistoricalState:
@@ -422,6 +447,14 @@ def _place(state: HistoricalState, fetch: Fetch, level: Level) -> HistoricalStat
     return state  # more rows for a table no longer on screen
 
 
+def table_due(state: HistoricalState) -> bool:
+    """Whether the table on screen should be redrawn for ``state`` (see :data:`TABLE_PAGES`)."""
+    fetch = state.fetch
+    if fetch is None or not fetch.everything or state.filling() is None:
+        return True
+    return fetch.pages % TABLE_PAGES == 0
+
+
 def fetch_finished(state: HistoricalState) -> HistoricalState:
     return replace(state, fetch=None)
 
@@ -534,8 +567,8 @@ def exported(state: HistoricalState, rows: int, path: str) -> HistoricalState:
 
 
 def saved_text(level: Level | None, rows: int, path: str) -> str:
-    """``Saved 42 rows to /path/file.csv`` (noting a partly read listing)."""
-    text = f"Saved {rows:,} {'row' if rows == 1 else 'rows'} to {path}"
+    """``Saved 42 rows (every field) to /path/file.csv`` (noting a partly read listing)."""
+    text = f"Saved {rows:,} {'row' if rows == 1 else 'rows'} (every field) to {path}"
     if level is not None and level.more_to_read:
         text += " (the rows read so far; M reads the rest)"
     return text

@@ -6,7 +6,10 @@ ranges come back empty rather than refused. So every rule is checked here first,
 broken query becomes one :class:`~wallboard.errors.ConfigError` line saying what to fix.
 
 Times are naive ``datetime`` values meaning wall-clock time in the query's zone, as the
-service reads them. "Now" is always passed in (an aware ``datetime``), so presets and the
+service reads them. A person may leave out the seconds (``2025-11-20 08:30``) or the whole
+time (``2025-11-20``): a date alone means its first second as a start and its last second
+(23:59:59, the end being included) as an end, so ``--start 2025-11-20 --end 2025-11-20``
+is that whole day. "Now" is always passed in (an aware ``datetime``), so presets and the
 two-year rule are testable without a real clock.
 
 Presets, computed in the query's zone:
@@ -48,7 +51,8 @@ PRESET_LABELS = {
     "this-month": "This month",
 }
 
-_TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+_TIME_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2})(:\d{2})?)?")
+TIME_FORMS = "YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD for the whole day)"
 _NAME = re.compile(r"[^\s/?&#=,%\\\x00-\x1f\x7f-\x9f]+")
 """A PBX name or extension: anything that cannot break a query string or a terminal."""
 
@@ -115,16 +119,23 @@ def check_zone(name: str, option: str = "--tz") -> str:
     return text
 
 
-def parse_time(text: str, option: str) -> datetime:
-    """A ``YYYY-MM-DD HH:MM:SS`` text as a naive datetime, else a ConfigError naming ``option``."""
+def parse_time(text: str, option: str, *, end: bool = False) -> datetime:
+    """``YYYY-MM-DD HH:MM:SS`` (or ``HH:MM``, or a date alone) as a naive datetime, else a
+    ConfigError naming ``option``. A date alone is the day's start, or its end (23:59:59)
+    when ``end``."""
     value = (text or "").strip()
-    if not _TIME_TEXT.fullmatch(value):
-        raise ConfigError(
-            f"{option}: {_show(value)} is not a time in the form YYYY-MM-DD HH:MM:SS "
-            '(e.g. "2025-11-20 08:30:00")'
-        )
+    match = _TIME_TEXT.fullmatch(value)
+    if match is None:
+        raise ConfigError(f"{option}: {_show(value)} is not a time in the form {TIME_FORMS}, e.g. \"2025-11-20 08:30:00\"")
+    day, clock, seconds = match.groups()
+    if clock is None:
+        clock = "23:59:59" if end else "00:00:00"
+    elif seconds is None:
+        clock += ":00"
+    else:
+        clock += seconds
     try:
-        return datetime.strptime(value, TIME_FORMAT)
+        return datetime.strptime(f"{day} {clock}", TIME_FORMAT)
     except ValueError:
         raise ConfigError(f"{option}: {_show(value)} is not a real date and time") from None
 
@@ -188,23 +199,24 @@ def make_query(
         raise ConfigError(f"{names['kind']}: unknown report {kind!r}; choose from {', '.join(REPORT_KINDS)}")
     zone_name = check_zone(zone, names["tz"])
     start_at = start.replace(microsecond=0, tzinfo=None) if isinstance(start, datetime) else parse_time(start, names["start"])
-    end_at = end.replace(microsecond=0, tzinfo=None) if isinstance(end, datetime) else parse_time(end, names["end"])
+    end_at = end.replace(microsecond=0, tzinfo=None) if isinstance(end, datetime) else parse_time(end, names["end"], end=True)
     pbx_names = check_pbx(pbx, names["pbx"])
     extension = check_extension(ext, names["ext"])
     if extension and report.name == "company":
         raise ConfigError(f"{names['ext']} does not apply to the company report")
     if report.needs_ext and not extension:
         raise ConfigError(f"{names['ext']}: the {report.name} report needs the ring group's extension")
-    if end_at <= start_at:
-        raise ConfigError(
-            f"{names['end']} {end_at.strftime(TIME_FORMAT)} is not after {names['start']} "
-            f"{start_at.strftime(TIME_FORMAT)}: the end must come after the start"
-        )
+    # the start first: an end the user never gave (now) must not be blamed for it
     local_now = _local_now(now, zone_name).replace(microsecond=0)
     if start_at > local_now:
         raise ConfigError(
             f"{names['start']} {start_at.strftime(TIME_FORMAT)} is in the future "
             f"(it is {local_now.strftime(TIME_FORMAT)} in {zone_name}): there is no data yet"
+        )
+    if end_at <= start_at:
+        raise ConfigError(
+            f"{names['end']} {end_at.strftime(TIME_FORMAT)} is not after {names['start']} "
+            f"{start_at.strftime(TIME_FORMAT)}: the end must come after the start"
         )
     oldest = earliest_start(now, zone_name)
     if start_at < oldest:

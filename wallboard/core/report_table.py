@@ -392,9 +392,14 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def _natural(text: str) -> tuple:
-    """Text with its numbers compared as numbers: ``999`` before ``1001``, ``Line 2`` before ``Line 10``."""
+    """Text with its numbers compared as numbers: ``999`` before ``1001``, ``Line 2`` before
+    ``Line 10``; a text before itself with more after it (``demo-pbx`` before ``demo-pbx2``).
+
+    The parts are a tuple of their own, so a shorter one that is a prefix of a longer one
+    sorts first; the text itself breaks ties (``a`` and ``A``, ``01`` and ``1``).
+    """
     parts = _DIGITS.split(text.casefold())
-    return tuple((0, int(part), "") if index % 2 else (1, 0, part) for index, part in enumerate(parts) if part) + ((2, 0, text),)
+    return tuple((0, int(part), "") if index % 2 else (1, 0, part) for index, part in enumerate(parts) if part), text
 
 
 def _sortable(value: Any) -> Any:

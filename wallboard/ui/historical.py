@@ -201,7 +201,7 @@ class HistoricalController:
             listing = Listing(client, fetch.query)
             self._listings[fetch.serial] = listing
         while core.wants_page(self.state):
-            page = await listing.next_page()
+            page = await listing.next_page(read_ahead=fetch.everything)
             if not self._current(token):
                 return
             if page is None or listing.progress is None:
