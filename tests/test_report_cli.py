@@ -441,3 +441,23 @@ def test_a_refused_api_key_says_so_with_the_servers_words(env, capsys, monkeypat
     monkeypatch.setenv("WALLBOARD_ANALYTICS_API_KEY", "old-key")
     assert report(env, "company") == 2
     assert capsys.readouterr().err == f'wallboard: {API_KEY_REFUSED} (HTTP 400; the server said: "Invalid 8x8-apikey" (SHA001))\n'
+
+
+def test_a_keyring_that_does_not_answer_is_named_not_called_unconfigured(env, capsys, monkeypatch):
+    """The issue: a keyring that timed out was reported as "not configured yet"."""
+    import wallboard.secrets as secrets
+    from tests.keyring_memory import use_keyring
+    from tests.test_secrets import BlockingKeyring
+
+    for name in ("WALLBOARD_ANALYTICS_API_KEY", "WALLBOARD_ANALYTICS_PASSWORD"):
+        monkeypatch.delenv(name)
+    backend = BlockingKeyring()
+    use_keyring(backend)
+    monkeypatch.setattr(secrets, "OPERATION_TIMEOUT", 0.05)
+    try:
+        assert report(env, "company") == 2
+    finally:
+        backend.release.set()
+    err = capsys.readouterr().err
+    assert err.startswith("wallboard: could not read analytics-api-key: the keyring (tests.test_secrets.BlockingKeyring) did not answer within 0.05 s")
+    assert "not configured" not in err and err.count("\n") == 1

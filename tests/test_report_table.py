@@ -364,3 +364,21 @@ def test_streamed_json_and_csv_are_the_texts_of_the_whole_report():
     stream.write(records[2:])
     stream.finish()
     assert out.getvalue() == report_csv(report, ZoneInfo("Europe/London"))
+
+
+def test_an_export_is_readable_by_its_owner_only(tmp_path):
+    """Call records carry phone numbers: not world-readable, whatever the umask allows."""
+    import os
+    import stat
+
+    from wallboard.export import write_export
+
+    old = os.umask(0o022)
+    try:
+        path = write_export("a,b\r\n", tmp_path / "new" / "exports", "x.csv")
+        again = write_export("c,d\r\n", tmp_path / "new" / "exports", "x.csv")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(again.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "new" / "exports").stat().st_mode) == 0o700
+    assert path.read_bytes() == b"a,b\r\n" and again.name == "x-2.csv"

@@ -46,6 +46,7 @@ def test_gather_names_only_what_is_missing():
         username="boss",
         keyring_usable=True,
         keyring_name="tests.keyring_memory.MemoryKeyring",
+        keyring_encryption="encryption unknown",
         keyring_advice="",
     )
     assert needs.fields() == ("username", "analytics-password")

@@ -113,6 +113,12 @@ def test_realtime_base_url_forms():
     assert realtime_base_url("https://proxy.example.com/custom/path") == "https://proxy.example.com/custom/path"
 
 
+@pytest.mark.parametrize("url", ["https://[evil", "https://[::1", "https://host:99999/x", "https://host:http/x", "https://exa mple.com/x"])
+def test_malformed_hosts_and_ports_are_a_setting_error_not_a_crash(url):
+    with pytest.raises(InsecureUrlError, match=r"^realtime_url: .* is not a URL"):
+        check_url(url, "realtime_url")
+
+
 def test_a_url_that_is_not_a_region_is_still_judged_as_a_url():
     with pytest.raises(InsecureUrlError, match="is not a URL"):
         realtime_base_url("vcc-na1.8x8.com", "--realtime-url")

@@ -91,6 +91,7 @@ class Settings:
     rotate: float = 20.0
     bell: bool = False
     export_dir: str = ""
+    ca_bundle: str = ""
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
     source: Path | None = None
@@ -204,6 +205,13 @@ def _path(label: str, value: Any) -> str:
     return _text(label, value)
 
 
+def _ca_bundle(label: str, value: Any) -> str:
+    path = _text(label, value)
+    if path and not Path(path).expanduser().exists():
+        raise ConfigError(f"{label}: {path!r} does not exist; give a PEM file (or directory) of CA certificates")
+    return path
+
+
 TOP_LEVEL: dict[str, tuple[Validator, str]] = {
     "tenant": (_text, "the 8x8 tenant name (the Basic-auth user name)"),
     "realtime_url": (_realtime_url, "the real-time statistics URL"),
@@ -217,6 +225,7 @@ TOP_LEVEL: dict[str, tuple[Validator, str]] = {
     "rotate": (_number(0, 3600, "seconds"), "seconds between tab changes in TV mode"),
     "bell": (_boolean, "ring the terminal bell on new alerts"),
     "export_dir": (_path, "directory for CSV exports"),
+    "ca_bundle": (_ca_bundle, "extra CA certificates to trust (a private CA, TLS inspection)"),
 }
 SECTIONS: dict[str, dict[str, tuple[Validator, str]]] = {
     "analytics": {

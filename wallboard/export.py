@@ -5,10 +5,13 @@ The file holds every field of the report, one column each, exactly as ``wallboar
 on screen, with a UTF-8 byte-order mark so Excel reads names such as "Zoë" correctly. It
 goes to the configured export directory (by default the user data dir), under a name
 that says what it holds; an existing file is never overwritten (``-2``, ``-3``, ...).
+Call records carry phone numbers and names, so the file is readable by its owner only
+(mode 0600), and a directory made for it is the owner's only (0700).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from wallboard.core.report_table import ReportTable, build_table, extra_keys, fu
 from wallboard.errors import ConfigError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+PRIVATE_FILE = 0o600
 
 
 def export_name(query: ReportQuery) -> str:
@@ -31,14 +35,15 @@ def write_export(text: str, directory: Path, name: str) -> Path:
     if not dot:
         stem, suffix = name, ""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         for number in range(1, 1000):
             candidate = directory / (name if number == 1 else f"{stem}-{number}.{suffix}".rstrip("."))
             try:
-                with candidate.open("x", encoding="utf-8", newline="") as handle:
-                    handle.write(text)
+                descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
             except FileExistsError:
                 continue
+            with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
             return candidate
     except OSError as error:
         reason = error.strerror or type(error).__name__

@@ -62,21 +62,34 @@ def check_url(url: str, setting: str) -> str:
 
     ``setting`` names the option or config key, so the message tells the user what to fix.
     """
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts = urlsplit(url.strip())
+        hostname, _port = parts.hostname, parts.port  # both raise ValueError on a malformed host or port
+    except ValueError as error:  # "https://[evil", "https://host:99999"
+        raise InsecureUrlError(f"{setting}: {_shown(url)} is not a URL ({error}); expected https://host/path") from None
+    if parts.scheme not in ("https", "http") or not hostname or not _HOST.fullmatch(hostname):
         raise InsecureUrlError(
-            f"{setting}: {url!r} is not a URL; expected https://host/path"
+            f"{setting}: {_shown(url)} is not a URL; expected https://host/path"
         )
     if parts.username or parts.password:
         raise InsecureUrlError(
             f"{setting}: put no user name or password in the URL; use the keyring instead"
         )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(hostname):
         raise InsecureUrlError(
-            f"{setting}: plain http:// is refused for {parts.hostname}: use https:// "
+            f"{setting}: plain http:// is refused for {hostname}: use https:// "
             "(http is allowed only for this machine: 127.0.0.1, ::1, localhost)"
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), parts.query, ""))
+
+
+_HOST = re.compile(r"[^\s\x00-\x1f\x7f/\\?#@%]+")
+"""A host name or address as it may appear in a URL: no spaces, controls or delimiters."""
+
+
+def _shown(url: str) -> str:
+    """``url`` quoted for a message: one line, cut short (it came from a person or a file)."""
+    return repr(clean_text(url, 120))
 
 
 def region_host(region: str) -> str | None:

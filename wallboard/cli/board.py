@@ -14,6 +14,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Mapping, TextIO
 
 from wallboard.cli.simulate import add_scenario_options, build_simulator
+from wallboard.cli.unlock import ask_keyring_password
+from wallboard.clients.network import set_default_ca_bundle
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, Settings, default_config_path, load_settings
 from wallboard.errors import ConfigError
@@ -69,11 +71,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         for attribute, (key, option) in OPTION_KEYS.items()
         if getattr(args, attribute, None) is not None
     }
-    return load_settings(args.config, overrides)
+    settings = load_settings(args.config, overrides)
+    set_default_ca_bundle(settings.ca_bundle)  # every client of this process, the Historical tab's too
+    return settings
 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    ask_keyring_password()  # before the board owns the terminal (an encrypted file keyring)
     if sys.stdout.isatty():
         return _run_board(settings)  # the board asks for whatever is missing on its setup screen
     missing = []
@@ -132,7 +137,7 @@ def launch(
     """
     try:
         if sys.stdout.isatty():
-            asyncio.run(_board(settings, token, analytics_secrets, cache_period))
+            return asyncio.run(_board(settings, token, analytics_secrets, cache_period))
         else:
             return asyncio.run(_plain_loop(settings, token))
     except KeyboardInterrupt:
@@ -160,12 +165,13 @@ async def _board(
     token: Secret,
     analytics_secrets: Mapping[str, Secret] | None = None,
     cache_period: float = CACHE_PERIOD,
-) -> None:
+) -> int:
     from wallboard.ui.app import WallboardApp  # Textual loads only for the interactive board
 
     async with _client(settings, token) as client:
         app = WallboardApp(settings, source=client, analytics_secrets=analytics_secrets, cache_period=cache_period)
         await app.run_async()
+        return app.return_code or 0  # 1 after a crash, so a script or systemd sees it
 
 
 async def _plain_loop(settings: Settings, token: Secret) -> int:

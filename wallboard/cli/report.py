@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from wallboard.config import Settings, default_config_path, load_settings
-from wallboard.errors import ApiError, ConfigError, UnknownNameError, WallboardError
+from wallboard.errors import ApiError, ConfigError, KeyringError, UnknownNameError, WallboardError
 from wallboard.localzone import local_zone_name
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, resolve
 
@@ -90,6 +90,9 @@ def run(args: argparse.Namespace, now: Callable[[], datetime] = lambda: datetime
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}; got {args.format!r}")
     overrides = {"analytics.url": (args.analytics_url, "--analytics-url"), "analytics.page_size": (args.page_size, "--page-size")}
     settings = load_settings(args.config, overrides)
+    from wallboard.clients.network import set_default_ca_bundle
+
+    set_default_ca_bundle(settings.ca_bundle)
     query = build_query(args, kind, settings, now())
     for note in query.notes:
         _note(note)
@@ -125,8 +128,14 @@ def make_client(settings: Settings) -> AnalyticsClient:
     """A client with the configured user and the stored secrets, or a ConfigError saying what is missing."""
     from wallboard.clients.analytics import AnalyticsClient
 
+    from wallboard.cli.unlock import ask_keyring_password
+
+    ask_keyring_password((ANALYTICS_API_KEY, ANALYTICS_PASSWORD))
     key = resolve(ANALYTICS_API_KEY)
     password = resolve(ANALYTICS_PASSWORD)
+    for resolved in (key, password):
+        if resolved.value is None and resolved.problem:  # the keyring failed (timed out, locked): say so
+            raise KeyringError(resolved.problem)
     missing = []
     if not settings.analytics.username:
         missing.append("the user name: analytics.username in the config file or WALLBOARD_ANALYTICS_USERNAME")

@@ -52,7 +52,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client
+from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
@@ -178,6 +178,7 @@ class AnalyticsClient:
         retries: int = 2,
         page_interval: float = PAGE_INTERVAL,
         setting: str = "analytics.url",
+        ca_bundle: str | None = None,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE or max_pages < 1 or retries < 0 or page_interval < 0:
             raise ValueError(
@@ -202,7 +203,9 @@ class AnalyticsClient:
         self._token: Secret | None = None
         self._renew_at = 0.0
         self._login_lock = asyncio.Lock()
-        self._client = make_client(timeouts, headers={"Accept": "application/json"}, transport=transport)
+        self._client = make_client(
+            timeouts, url=self.base_url, ca_bundle=ca_bundle, headers={"Accept": "application/json"}, transport=transport
+        )
 
     async def __aenter__(self) -> "AnalyticsClient":
         return self
@@ -266,7 +269,7 @@ class AnalyticsClient:
         what = f"the {kind.label.lower()} from {self.host}"
         reply = await self._report(REPORT_PATHS[kind.name], query.params(), what)
         try:
-            return parse_summary(reply.body, kind, query.tz())
+            return await parse_off_loop(parse_summary, reply.body, kind, query.tz())
         except AnalyticsParseError as error:
             raise BadPayloadError(f"the answer for {what} could not be read: {error}") from None
 
@@ -350,7 +353,7 @@ class AnalyticsClient:
         await self._pace()
         reply = await self._report(REPORT_PATHS[kind.name], request, what)
         try:
-            return await asyncio.to_thread(parse_page, reply.body, kind, zone, items + 1, size)
+            return await parse_off_loop(parse_page, reply.body, kind, zone, items + 1, size)
         except PageTooLargeError as error:
             raise EndlessPagingError(
                 f"Work Analytics sent {error.items:,} {kind.label.lower()} on page {number}, more than the "

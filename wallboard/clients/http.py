@@ -4,12 +4,16 @@
   that trickles one byte a second cannot hold a poll forever.
 * Size: bodies over :data:`MAX_BODY_BYTES` are refused before parsing; a body is read as a
   stream and abandoned the moment it passes the cap.
+* Compression: we ask for gzip or deflate and decode it ourselves
+  (:mod:`wallboard.clients.decoding`), in a worker thread, bounded by the same cap.
 * Errors: every failure becomes a typed :class:`~wallboard.errors.ApiError` whose message
   is one line a supervisor can act on. When the server explains a refusal in its body
   (``{"message": "Invalid 8x8-apikey", "code": "SHA001"}``, OAuth's ``error_description``,
   Spring's ``messages``), its words are shown beside our advice, cleaned to one short line
   with anything that looks like a token cut out, and kept on the error
   (``server_message``, ``server_code``) for clients that know what the codes mean.
+* Network: proxies from the standard variables (never for loopback) and certificate
+  trust with ``ca_bundle`` (:mod:`wallboard.clients.network`).
 """
 
 from __future__ import annotations
@@ -17,16 +21,21 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
+import os
 import re
 import socket
+import ssl
 import time
 import zlib
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
 from wallboard import __version__
+from wallboard.clients.decoding import ACCEPT_ENCODING, decoder_for, too_large
+from wallboard.clients.network import default_ca_bundle, proxy_for, tls_context
 from wallboard.core.text import clean_text
 from wallboard.errors import (
     ApiError,
@@ -36,7 +45,6 @@ from wallboard.errors import (
     ConnectionFailedError,
     NotFoundError,
     RateLimitedError,
-    ResponseTooLargeError,
     ServerBusyError,
     ServerError,
 )
@@ -47,6 +55,7 @@ MAX_RETRY_AFTER = 600.0
 ERROR_BODY_BYTES = 8 * 1024
 """Most of an error answer's body read for the server's own explanation."""
 SERVER_MESSAGE_LENGTH = 160
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,23 +78,41 @@ class Reply:
     elapsed: float
 
 
+class Client(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` that remembers which proxy it uses, for messages."""
+
+    proxy_shown: str = ""
+    """The proxy as ``host:port`` (never its credentials), or '' when connecting directly."""
+
+
 def make_client(
     timeouts: Timeouts,
     *,
+    url: str | None = None,
+    ca_bundle: str | None = None,
     auth: httpx.Auth | tuple[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
-) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` with keep-alive, our User-Agent and our timeouts."""
-    return httpx.AsyncClient(
+    env: Mapping[str, str] | None = None,
+) -> Client:
+    """A client with keep-alive, our User-Agent and timeouts, the proxy for ``url`` (from the
+    environment) and our certificate trust; ``ca_bundle`` None means the configured one."""
+    env = os.environ if env is None else env
+    proxy = proxy_for(url, env) if url and transport is None else None
+    client = Client(
         auth=auth,
-        headers={"User-Agent": USER_AGENT, **(headers or {})},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})},
         timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
         limits=httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=60),
         transport=transport,
+        verify=tls_context(default_ca_bundle() if ca_bundle is None else ca_bundle, env),
+        proxy=proxy,
         follow_redirects=False,
         trust_env=False,
     )
+    if proxy:
+        client.proxy_shown = urlsplit(proxy).netloc.rpartition("@")[2]
+    return client
 
 
 async def fetch(
@@ -122,7 +149,12 @@ async def fetch(
             f"no complete answer for {what} within {timeouts.total:g}s; retrying"
         ) from None
     except httpx.ConnectError as error:
-        raise ConnectionFailedError(_connect_message(error, what)) from None
+        raise ConnectionFailedError(_connect_message(error, what, getattr(client, "proxy_shown", ""))) from None
+    except httpx.ProxyError as error:
+        raise ConnectionFailedError(
+            f"the proxy {getattr(client, 'proxy_shown', '')} would not connect us for {what} "
+            f"({clean_text(str(error), 60)}): check HTTPS_PROXY and NO_PROXY"
+        ) from None
     except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
         raise ConnectionFailedError(
             f"the connection broke off while fetching {what} ({_kind(error)}); retrying"
@@ -134,23 +166,36 @@ async def fetch(
 
 
 async def _read_capped(response: httpx.Response, max_body: int, what: str) -> bytes:
+    """The body, decoded, or :class:`ResponseTooLargeError` as soon as either the bytes
+    received or the bytes decoded pass ``max_body``."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_body:
-        raise _too_large(what, max_body)
+        raise too_large(what, max_body)
+    decoder = decoder_for(response.headers.get("content-encoding", ""), max_body, what)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
+    async for raw in response.aiter_raw():  # as sent: httpx's own decoding has no bound
+        size += len(raw)
         if size > max_body:
-            raise _too_large(what, max_body)
-        chunks.append(chunk)
+            raise too_large(what, max_body)
+        if decoder is None:
+            chunks.append(raw)
+        elif raw:
+            chunks.extend(await asyncio.to_thread(decoder.feed, raw))
+    if decoder is not None:
+        chunks.extend(await asyncio.to_thread(decoder.finish))
     return b"".join(chunks)
 
 
-def _too_large(what: str, max_body: int) -> ResponseTooLargeError:
-    return ResponseTooLargeError(
-        f"the answer for {what} is larger than {max_body // (1024 * 1024)} MiB; refused"
-    )
+PARSE_IN_THREAD_BYTES = 128 * 1024
+"""Bodies larger than this are parsed in a worker thread: the board would feel it."""
+
+
+async def parse_off_loop(parse: Callable[..., T], body: bytes, *args: Any, **kwargs: Any) -> T:
+    """``parse(body, *args, **kwargs)``, in a worker thread when ``body`` is large."""
+    if len(body) > PARSE_IN_THREAD_BYTES:
+        return await asyncio.to_thread(parse, body, *args, **kwargs)
+    return parse(body, *args, **kwargs)
 
 
 async def _raise_for_status(response: httpx.Response, what: str, auth_message: str) -> None:
@@ -315,14 +360,25 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return min(max(0.0, delta), MAX_RETRY_AFTER)
 
 
-def _connect_message(error: httpx.ConnectError, what: str) -> str:
+def _connect_message(error: httpx.ConnectError, what: str, proxy: str = "") -> str:
     causes = list(_causes(error))
     text = " ".join(str(cause).lower() for cause in causes)
+    untrusted = next((cause for cause in causes if isinstance(cause, ssl.SSLCertVerificationError)), None)
+    if untrusted is not None or "certificate verify failed" in text:
+        reason = clean_text(getattr(untrusted, "verify_message", "") or "certificate verify failed", 120)
+        return (
+            f"the server's certificate is not trusted for {what}: {reason}; if a proxy or TLS inspection "
+            "re-signs traffic here, set ca_bundle in the config (or SSL_CERT_FILE) to its CA certificate"
+        )
+    if any(isinstance(cause, ssl.SSLError) for cause in causes):
+        return f"the secure connection (TLS) for {what} failed ({_kind(error)}): check the URL and any proxy"
+    if proxy:
+        return f"cannot reach the proxy {proxy} for {what}: check HTTPS_PROXY (and NO_PROXY)"
     if any(isinstance(cause, socket.gaierror) for cause in causes) or "name or service not known" in text or "name resolution" in text:
-        return f"cannot resolve the host for {what}: check the URL and this machine's DNS"
+        return f"cannot resolve the host for {what}: check the URL and this machine's DNS (or HTTPS_PROXY, if this network needs a proxy)"
     if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or "refused" in text or "all connection attempts failed" in text:
         return f"connection refused for {what}: is the server running, and is the URL right?"
-    return f"cannot connect for {what} ({_kind(error)}): check the network and the URL"
+    return f"cannot connect for {what} ({_kind(error)}): check the network, any proxy, and the URL"
 
 
 def _causes(error: BaseException):
