@@ -6,9 +6,10 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.conftest import EPOCH, FakeClock
-from wallboard.clients.analytics import LOGIN_REFUSED, TOKEN_REFUSED, AnalyticsClient
+from wallboard.clients import analytics as analytics_client
+from wallboard.clients.analytics import API_KEY_REFUSED, LOGIN_REFUSED, PBX_REFUSED, TOKEN_REFUSED, USER_REFUSED, AnalyticsClient
 from wallboard.clients.http import Timeouts
-from wallboard.core.analytics import CALL_LEGS, CALL_RECORDS, COMPANY, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
+from wallboard.core.analytics import CALL_LEGS, CALL_RECORDS, COMPANY, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS, parties, select_extension
 from wallboard.core.report_query import make_query, preset_range
 from wallboard.errors import (
     ApiTimeoutError,
@@ -16,10 +17,12 @@ from wallboard.errors import (
     BadPayloadError,
     EndlessPagingError,
     InsecureUrlError,
+    PbxRefusedError,
     RateLimitedError,
     ServerBusyError,
     ServerError,
 )
+from wallboard.sim.server import Response, SimServer
 from wallboard.sim.simulator import Simulator
 
 FAST = Timeouts(connect=1.0, read=2.0, total=3.0)
@@ -107,12 +110,12 @@ async def test_call_legs_simplified_and_by_connect_time(simulator):
     assert headers["8x8-apikey"] == "demo"
 
 
-async def test_extension_filter_is_client_side(simulator):
+async def test_extension_filter(simulator):
     async with client_for(simulator) as client:
         everything = (await client.fetch_report(yesterday("call-records"))).records
         mine = (await client.fetch_report(yesterday("call-records", ext="1003"))).records
         extension = (await client.fetch_report(yesterday("extensions", ext="1003"))).records
-    assert mine == tuple(record for record in everything if "1003" in (record.caller, record.callee))
+    assert mine == tuple(record for record in everything if "1003" in (record.caller, record.callee, record.lra))
     assert 0 < len(mine) < len(everything)
     assert [row.extension for row in extension] == ["1003"]
 
@@ -121,10 +124,8 @@ async def test_filtering_by_pbx(simulator):
     async with client_for(simulator) as client:
         groups = (await client.fetch_report(yesterday("ring-groups", pbx="demo-pbx2"))).records
         records = (await client.fetch_report(yesterday("call-records", pbx="demo-pbx2"))).records
-        unknown = (await client.fetch_report(yesterday("company", pbx="nosuchpbx"))).records
     assert [group.name for group in groups] == [simulator.scenario.queues[2].name, simulator.scenario.queues[5].name]
     assert {record.pbx_id for record in records} == {"demo-pbx2"}
-    assert unknown == ()
 
 
 async def test_same_seed_same_figures_in_another_simulator(simulator):
@@ -290,15 +291,21 @@ async def test_a_second_401_is_a_clear_failure(simulator):
     assert simulator.requests["analytics"] == 2
 
 
-@pytest.mark.parametrize("key, user, password", [("demo", "demo", "hunter2"), ("wrong-key", "demo", "demo"), ("demo", "someone", "demo")])
-async def test_refused_login(simulator, key, user, password):
+@pytest.mark.parametrize(
+    "key, user, password, expected",
+    [
+        ("demo", "demo", "hunter2", USER_REFUSED.format(user="demo") + ' (HTTP 400; the server said: "Bad credentials" (invalid_grant))'),
+        ("wrong-key", "demo", "demo", API_KEY_REFUSED + ' (HTTP 400; the server said: "Invalid 8x8-apikey" (SHA001))'),
+        ("demo", "someone", "demo", USER_REFUSED.format(user="someone") + ' (HTTP 400; the server said: "USER_NOTFOUND_ERROR" (invalid_grant))'),
+    ],
+)
+async def test_refused_login(simulator, key, user, password, expected):
+    """The simulator answers with the vendor's documented bodies; each gets its own advice."""
     async with client_for(simulator, key=key, user=user, password=password) as client:
         with pytest.raises(AuthError) as caught:
             await client.fetch_report(yesterday("company"))
     message = str(caught.value)
-    assert message == f"{LOGIN_REFUSED} (HTTP 401)"
-    assert "analytics.username" in message and "wallboard secrets set analytics-api-key" in message
-    assert "wallboard secrets set analytics-password" in message
+    assert message == expected
     assert "hunter2" not in message and "wrong-key" not in message
     assert simulator.requests["token"] == 1 and simulator.requests["analytics"] == 0
 
@@ -427,3 +434,144 @@ def test_query_kinds_cover_every_report_path():
     from wallboard.clients.analytics import REPORT_PATHS
 
     assert set(REPORT_PATHS) == {kind.name for kind in (COMPANY, EXTENSIONS, RING_GROUPS, RING_GROUP_MEMBERS, CALL_RECORDS, CALL_LEGS)}
+
+
+# --- the service filters an extension's calls (issue 13 #6) ---------------------------------
+
+
+async def test_the_service_filters_an_extensions_calls_and_the_local_check_stays(simulator):
+    async with client_for(simulator) as client:
+        everything = await client.fetch_report(yesterday("call-records"))
+        asked = simulator.analytics.reports["call-records"]
+        mine = await client.fetch_report(yesterday("call-records", ext="1003"))
+        legs = await client.fetch_report(yesterday("call-legs", ext="1003,1004"))
+    assert mine.records == select_extension(everything.records, "1003") and 0 < len(mine.records) < len(everything.records)
+    assert mine.total == len(mine.records), "the service announced 1003's calls only"
+    assert simulator.analytics.reports["call-records"] - asked == 2, "one page and the end, not every call of the day"
+    assert legs.total == len(legs.records) > 0
+    assert all({"1003", "1004"} & parties(leg) for leg in legs.records)
+
+
+async def test_an_outside_number_is_filtered_here_only(simulator):
+    async with client_for(simulator) as client:
+        everything = (await client.fetch_report(yesterday("call-records"))).records
+        number = next(record.caller for record in everything if record.caller.startswith("+"))
+        theirs = await client.fetch_report(yesterday("call-records", ext=number))
+    assert theirs.total == len(everything), "not sent to the service, which filters extensions only"
+    assert theirs.records and all(record.caller == number for record in theirs.records)
+
+
+async def test_calls_that_end_in_voicemail_are_the_extensions_calls(simulator):
+    """Issue 13 #5: the callee reads ``Voicemail (1007)``; ``lra`` names the extension."""
+    async with client_for(simulator) as client:
+        everything = (await client.fetch_report(yesterday("call-records"))).records
+        voicemail = next(r for r in everything if r.direction == "Internal" and r.result == "Voicemail")
+        owner = voicemail.lra
+        assert voicemail.callee == f"Voicemail ({owner})"
+        theirs = (await client.fetch_report(yesterday("call-records", ext=owner))).records
+    assert voicemail in theirs
+    legs = [leg for leg in (await _legs(simulator, owner)) if leg.call_id != voicemail.call_id]
+    assert all(leg.lra_type in ("1", "4") for leg in legs)
+
+
+async def _legs(simulator, ext):
+    async with client_for(simulator) as client:
+        return (await client.fetch_report(yesterday("call-legs", ext=ext))).records
+
+
+# --- page size (issue 13 #7) -----------------------------------------------------------------
+
+
+async def test_pages_hold_a_thousand_records_by_default(simulator):
+    query = window("call-legs", "2025-11-20 00:00:00", "2025-11-22 23:59:59")
+    async with client_for(simulator) as client:
+        assert client.page_size == 1000
+        report = await client.fetch_report(query)
+    assert report.total > 2000
+    assert report.pages == -(-report.total // 1000) + 1
+    with pytest.raises(ValueError, match="page_size must be 1 to 7000"):
+        client_for(simulator, page_size=7001)
+
+
+# --- a listing that ends short (issue 13 #11) -------------------------------------------------
+
+
+async def test_a_listing_that_stops_early_is_asked_once_more_then_noted(simulator):
+    simulator.analytics.scroll_mode = "short"
+    simulator.analytics.short_after = 30
+    seen = []
+    async with client_for(simulator, page_size=10) as client:
+        report = await client.fetch_report(yesterday("call-records"), progress=seen.append)
+    assert len(report.records) == 30 and report.total > 30
+    assert report.notes == (f"30 of {report.total:,} records: the service stopped early",)
+    assert simulator.analytics.reports["call-records"] == 5, "three pages, the empty one, and it once more"
+    assert seen[-1].done and seen[-1].note == report.notes[0]
+
+
+async def test_an_empty_page_that_was_a_hiccup_is_read_again_and_the_listing_goes_on(simulator):
+    simulator.analytics.scroll_mode = "hiccup"
+    simulator.analytics.short_after = 30
+    async with client_for(simulator, page_size=10) as client:
+        report = await client.fetch_report(yesterday("call-records"))
+    assert len(report.records) == report.total > 30
+    assert report.notes == ()
+
+
+# --- refusals explained (issue 13 #8) ---------------------------------------------------------
+
+
+async def test_a_pbx_the_user_cannot_see_is_named_with_those_that_exist(simulator):
+    async with client_for(simulator) as client:
+        with pytest.raises(PbxRefusedError) as before:
+            await client.fetch_report(yesterday("company", pbx="nosuchpbx"))
+        assert [pbx.name for pbx in await client.pbxes()] == ["demo-pbx", "demo-pbx2"]
+        with pytest.raises(PbxRefusedError) as after:
+            await client.fetch_report(yesterday("company", pbx="nosuchpbx"))
+    said = ' (HTTP 403; the server said: "user [demo] does not have access to pbxId [nosuchpbx]")'
+    assert str(before.value) == PBX_REFUSED.format(pbx="nosuchpbx", known="") + said
+    assert str(after.value) == PBX_REFUSED.format(pbx="nosuchpbx", known="; PBXs this user can see: demo-pbx, demo-pbx2") + said
+    assert before.value.retryable is False
+
+
+async def test_a_key_refused_on_a_report_points_at_the_key(simulator):
+    async with client_for(simulator) as client:
+        await client.login()
+        simulator.analytics.api_key = "rotated"
+        with pytest.raises(AuthError) as caught:
+            await client.fetch_report(yesterday("company"))
+    assert str(caught.value) == API_KEY_REFUSED + ' (HTTP 400; the server said: "Invalid 8x8-apikey" (SHA001))'
+
+
+async def test_a_refusal_without_a_known_code_keeps_the_general_advice(simulator):
+    simulator.faults = "401=1@token"
+    async with client_for(simulator) as client:
+        with pytest.raises(AuthError) as caught:
+            await client.login()
+    assert str(caught.value) == f"{LOGIN_REFUSED} (HTTP 401)"
+
+
+async def test_a_server_echoing_our_secret_never_shows_it():
+    server = SimServer()
+    server.add_route(
+        "POST", r"/w/v1/oauth/token", "token",
+        lambda request: Response(400, b'{"error":"invalid_grant","error_description":"password hunter2-s3cret-pw wrong"}'),
+    )
+    with server:
+        async with AnalyticsClient(f"{server.url}/w", "k", "someone", "hunter2-s3cret-pw", timeouts=FAST) as client:
+            with pytest.raises(AuthError) as caught:
+                await client.login()
+    assert "hunter2" not in str(caught.value) and str(caught.value).endswith('the server said: "password … wrong" (invalid_grant))')
+
+
+# --- the PBX list (issue 13 #12) ---------------------------------------------------------------
+
+
+async def test_the_pbx_list_is_read_page_by_page_once(simulator, monkeypatch):
+    monkeypatch.setattr(analytics_client, "PBX_PAGE_SIZE", 1)
+    async with client_for(simulator) as client:
+        assert client.known_pbxes is None
+        first = await client.pbxes()
+        again = await client.pbxes()
+    assert [pbx.name for pbx in first] == ["demo-pbx", "demo-pbx2"] and again is first
+    assert all(len(pbx.id) == 22 and not pbx.deleted for pbx in first)
+    assert simulator.requests["pbxes"] == 2, "two pages of one, then cached"

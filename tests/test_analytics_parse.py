@@ -1,6 +1,7 @@
 """Work Analytics records: the seeds' examples verbatim, naming, "N/A", "-", hostile input."""
 
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -22,9 +23,12 @@ from wallboard.core.analytics import (
     CallRecord,
     FetchProgress,
     Page,
+    PageTooLargeError,
+    Pbx,
     field_specs,
     involves_extension,
     parse_page,
+    parse_pbx_page,
     parse_summary,
     records_from_items,
     select_extension,
@@ -300,3 +304,100 @@ def test_fetch_progress():
 def test_progress_knows_the_number_of_pages():
     assert FetchProgress("call-records", 1, 50, 81, page_size=50).total_pages == 3  # two pages and "No Data"
     assert FetchProgress("call-records", 1, 50, None, page_size=50).total_pages is None
+
+
+# --- every field the service sends (issue 13 #5, #9) ----------------------------------------
+
+
+def test_the_vendors_call_legs_example_reads_every_field():
+    page = parse_page(fixture("vendor_call_legs.json"), CALL_LEGS, ZoneInfo("America/New_York"))
+    assert page.problems == () and page.skipped == 0
+    voicemail, queue = page.records
+    assert (voicemail.callee, voicemail.lra, voicemail.lra_type) == ("120088", "120088", "1")
+    assert (voicemail.callee_svc_name, voicemail.result) == ("VMadvanced", "Voicemail")
+    assert (queue.callee, queue.lra, queue.lra_type, queue.callee_svc_name) == ("CallQueue", "110081", "4", "ACDOperatorService")
+    assert voicemail.caller_id == "MARK SMITH,+15555551220" and voicemail.sip_call_id == "user@example.com"
+    assert voicemail.callee_hold_duration == 0 and voicemail.caller_disconnect_on_hold == ""
+    assert (voicemail.caller_device_id, voicemail.callee_device_model, voicemail.account_code, voicemail.aa_path) == ("", "", "", "")
+    assert voicemail.extras == (), "every field of the vendor's example is a known one"
+
+
+def test_the_vendors_call_records_example_reads_every_field():
+    page = parse_page(fixture("vendor_call_records.json"), CALL_RECORDS, ZoneInfo("America/New_York"))
+    assert page.problems == () and page.skipped == 0
+    first, second = page.records
+    assert first.answered_time == 0 and first.callee_hold_duration == 0
+    assert (first.caller_id, first.sip_call_id, first.aa_destination) == ("MARK SMITH,+15555551220", "user@example.com", "")
+    assert (second.callee, second.wait_time, second.abandoned_time) == ("CallQueue", 1696320, 1696524)
+    assert first.extras == () and second.extras == ()
+
+
+def test_a_call_to_an_extensions_voicemail_is_one_of_its_calls():
+    """The vendor's reference shows the callee as ``Voicemail (120088)`` with ``lra`` 120088."""
+    item = json.loads(fixture("vendor_call_records.json"))["data"][0]
+    item.update(callee="Voicemail (120088)", calleeName="Voicemail", lra="120088")
+    record = records_from_items([item], CALL_RECORDS).records[0]
+    assert record.lra == "120088"
+    assert involves_extension(record, "120088")
+    assert involves_extension(replace(record, lra=""), "120088"), "the number in the callee text counts too"
+    assert not involves_extension(record, "12008")
+    leg = parse_page(fixture("vendor_call_legs.json"), CALL_LEGS).records[1]
+    assert involves_extension(leg, "110081"), "a leg's lra: the queue call ended with 110081"
+    assert select_extension([record, leg], "110081,120088") == (record, leg), "a comma list of extensions"
+
+
+def test_fields_we_do_not_know_are_kept_after_the_known_ones():
+    item = json.loads(fixture("vendor_call_records.json"))["data"][0]
+    item.update({"newMetricMS": 1200, "flagged": True, "tags": ["a", {"b": 1}], "\x1b[31mnote": "x\x1b]0;pwned\x07y", "nan": float("nan")})
+    record = records_from_items([item], CALL_RECORDS).records[0]
+    assert record.extras == (("newMetricMS", 1200), ("flagged", True), ('tags', '["a",{"b":1}]'), ("note", "xy"), ("nan", None))
+    crowded = {"callId": "1", **{f"field{n}": n for n in range(100)}}
+    parsed = records_from_items([crowded], CALL_RECORDS)
+    assert len(parsed.records[0].extras) == 64
+    assert parsed.problems == ("call record #1 has more than 64 unknown fields; the rest were dropped",)
+
+
+# --- a time out of range (issue 11 #7) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, problem",
+    [
+        ("0001-01-01T00:00:00+05:00", "call record #2: start_time is out of range (0001-01-01T00:00:00+05:00)"),
+        ("9999-12-31T23:59:59-05:00", "call record #2: start_time is out of range (9999-12-31T23:59:59-05:00)"),
+        ("0001-01-01T05:00:00+00:00", "call record #2: start_time is out of range (0001-01-01)"),
+        (1e20, "call record #2: start_time is out of range"),
+    ],
+)
+def test_a_time_out_of_range_is_a_problem_of_that_record_alone(raw, problem):
+    items = json.loads(fixture("vendor_call_records.json"))["data"]
+    items[1] = {**items[1], "startTime": raw, "startTimeUTC": None}
+    parsed = records_from_items(items, CALL_RECORDS, ZoneInfo("America/New_York"))
+    assert [record.call_id for record in parsed.records] == ["1635571048351", "1635571048345"]
+    assert parsed.records[1].start_time is None and parsed.records[0].start_time is not None
+    assert parsed.problems == (problem,)
+
+
+def test_a_page_larger_than_asked_for_is_refused_before_its_records_are_read():
+    body = json.dumps({"meta": {"totalRecordCount": 10, "scrollId": "x"}, "data": [{"callId": str(n)} for n in range(51)]})
+    with pytest.raises(PageTooLargeError, match=r"^the page holds 51 records, more than the 50 asked for$"):
+        parse_page(body, CALL_RECORDS, max_items=50)
+    assert len(parse_page(body, CALL_RECORDS, max_items=51).records) == 51
+
+
+# --- the PBX list (issue 13 #12) ---------------------------------------------------------------
+
+PBX_PAGE = (  # NEWER-APIS.md section 4.2, with the schema's top-level _links and page
+    '{"_embedded":{"pbxList":[{"id":"rXp_aBcDeFgHiJkLmNoPq","name":"aPbx","deleted":false}]},'
+    '"_links":{"self":{"href":"x"},"first":{"href":"x"},"last":{"href":"x"}},'
+    '"page":{"size":50,"totalElements":1,"totalPages":1,"number":0}}'
+)
+
+
+def test_the_pbx_list_is_read_from_its_hal_page():
+    assert parse_pbx_page(PBX_PAGE) == ((Pbx("aPbx", "rXp_aBcDeFgHiJkLmNoPq", False),), 1)
+    nested = '{"_embedded":{"pbxList":[{"id":"1","name":"b"},{"name":5},"x"],"page":{"totalPages":3}}}'  # the doc's own defect
+    assert parse_pbx_page(nested) == ((Pbx("b", "1"),), 3)
+    assert parse_pbx_page("{}") == ((), None)
+    with pytest.raises(AnalyticsParseError):
+        parse_pbx_page("[]")

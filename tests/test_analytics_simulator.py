@@ -1,9 +1,11 @@
 """The simulator's Work Analytics endpoints, spoken to directly over HTTP."""
 
+import json
+
 import httpx
 import pytest
 
-from tests.conftest import EPOCH, FakeClock
+from tests.conftest import EPOCH, FIXTURES, FakeClock
 from wallboard.sim.analytics_data import DAY_MS, HISTORY_DAYS, AnalyticsData
 from wallboard.sim.scenario import RealtimeScenario
 
@@ -34,19 +36,24 @@ def test_login_answers_a_bearer_token(simulator):
     assert body["access_token"] != login(simulator).json()["access_token"]
 
 
+BAD_KEY = {"status": 400, "message": "Invalid 8x8-apikey", "code": "SHA001"}  # API-NOTES section 4
+NO_USER = {"error": "invalid_grant", "error_description": "USER_NOTFOUND_ERROR"}
+
+
 @pytest.mark.parametrize(
-    "headers, form, status",
+    "headers, form, status, body",
     [
-        ({"8x8-apikey": "nope"}, {"username": "demo", "password": "demo"}, 401),
-        ({}, {"username": "demo", "password": "demo"}, 401),
-        ({"8x8-apikey": "demo"}, {"username": "demo", "password": "nope"}, 401),
-        ({"8x8-apikey": "demo"}, {"username": "nobody", "password": "demo"}, 401),
-        ({"8x8-apikey": "demo"}, {}, 400),  # no form at all
+        ({"8x8-apikey": "nope"}, {"username": "demo", "password": "demo"}, 400, BAD_KEY),
+        ({}, {"username": "demo", "password": "demo"}, 400, BAD_KEY),
+        ({"8x8-apikey": "demo"}, {"username": "demo", "password": "nope"}, 400, {"error": "invalid_grant", "error_description": "Bad credentials"}),
+        ({"8x8-apikey": "demo"}, {"username": "nobody", "password": "demo"}, 400, NO_USER),
+        ({"8x8-apikey": "demo"}, {}, 400, {"error": "invalid_request"}),  # no form at all
     ],
 )
-def test_login_refusals(simulator, headers, form, status):
+def test_login_refusals_are_the_vendors_400s(simulator, headers, form, status, body):
     answer = httpx.post(f"{simulator.analytics_url}/v1/oauth/token", headers=headers, data=form, timeout=5)
     assert answer.status_code == status
+    assert body.items() <= answer.json().items()
     assert simulator.analytics.logins == 0
 
 
@@ -57,12 +64,13 @@ def test_login_needs_a_form(simulator):
 
 def test_reports_need_the_key_and_a_live_token(simulator, token):
     assert get(simulator, "v1/compsum", token).status_code == 200
-    assert get(simulator, "v1/compsum", token, key="other").status_code == 401
+    wrong_key = get(simulator, "v1/compsum", token, key="other")
+    assert wrong_key.status_code == 400 and BAD_KEY.items() <= wrong_key.json().items()
     assert get(simulator, "v1/compsum", "made-up").status_code == 401
     simulator.scenario.clock.advance(1800)
     expired = get(simulator, "v1/compsum", token)
     assert expired.status_code == 401
-    assert expired.json()["error_description"] == "The access token expired"
+    assert expired.json() == {"error": "invalid_token", "error_description": "Access token expired"}
 
 
 def test_token_expiry_is_configurable(simulator):
@@ -88,11 +96,29 @@ def test_token_expiry_is_configurable(simulator):
 def test_bad_queries_are_400(simulator, token, change, reason):
     answer = get(simulator, "v2/rgsum-groups", token, {**DAY, **change})
     assert answer.status_code == 400
-    assert answer.json()["error_description"] == reason
+    body = answer.json()
+    assert (body["status"], body["messages"], body["path"]) == (400, [reason], "/analytics/work/v2/rgsum-groups")
 
 
-def test_paged_reports_need_a_page_size_and_their_own_scroll_id(simulator, token):
-    assert get(simulator, "v2/call-records", token).json()["error_description"] == "pageSize is required, from 1 to 1000"
+def test_a_pbx_the_user_cannot_see_is_the_vendors_403(simulator, token):
+    answer = get(simulator, "v2/extsum", token, {**DAY, "pbxId": "demo-pbx,nosuchpbx"})
+    assert answer.status_code == 403
+    body = answer.json()
+    assert set(body) == {"timestamp", "status", "messages", "path"}  # API-NOTES section 4
+    assert body["messages"] == ["user [demo] does not have access to pbxId [nosuchpbx]"]
+
+
+def test_page_size_defaults_to_100_and_allows_up_to_7000(simulator, token):
+    params = {**DAY, "startTime": "2025-11-15 00:00:00"}
+    first = get(simulator, "v2/call-legs", token, params).json()  # no pageSize: the service's default
+    assert first["meta"]["totalRecordCount"] > 7000 and len(first["data"]) == 100
+    assert len(get(simulator, "v2/call-legs", token, {**params, "pageSize": "7000"}).json()["data"]) == 7000
+    for size in ("0", "7001", "x"):
+        refused = get(simulator, "v2/call-legs", token, {**params, "pageSize": size})
+        assert refused.status_code == 400 and refused.json()["messages"] == ["pageSize must be from 1 to 7000"]
+
+
+def test_paged_reports_need_their_own_scroll_id(simulator, token):
     first = get(simulator, "v2/call-records", token, {**DAY, "pageSize": "5"}).json()
     scroll = first["meta"]["scrollId"]
     other_day = {**DAY, "startTime": "2025-11-21 00:00:00", "pageSize": "5", "scrollId": scroll}
@@ -159,6 +185,7 @@ def test_faults_target_analytics_and_token(simulator, token):
     assert login(simulator).status_code == 200
     simulator.faults = "401=1@token"
     assert login(simulator).status_code == 401
+    assert login(simulator).json() == {"error": "injected"}
 
 
 def test_the_tenant_went_live_a_while_ago():
@@ -201,3 +228,55 @@ def test_simulate_prints_the_analytics_credentials():
         process.wait(timeout=10)
     assert "(API key 'demo', user 'demo', password 'demo'; tokens live 90s)" in lines[2]
     assert answer.json()["expires_in"] == 90
+
+
+# --- filters, the PBX list, listings that end early (issue 13) ----------------------------------
+
+
+def test_calls_are_filtered_by_extension_as_the_service_documents(simulator, token):
+    day = {**DAY, "pageSize": "7000"}
+    everything = get(simulator, "v2/call-records", token, day).json()["data"]
+    placed = get(simulator, "v2/call-records", token, {**day, "caller": "1003"}).json()["data"]
+    called = get(simulator, "v2/call-records", token, {**day, "callee": "1003"}).json()["data"]
+    either = get(simulator, "v2/call-records", token, {**day, "callerOrCallee": "1003,1004"}).json()
+    assert placed and all(record["caller"] == "1003" for record in placed)
+    assert called and all("1003" in (record["callee"], record["lra"]) for record in called)
+    assert either["meta"]["totalRecordCount"] == len(either["data"]) == sum(
+        1 for record in everything if {"1003", "1004"} & {record["caller"], record["callee"], record["lra"]}
+    )
+    outside = next(record["caller"] for record in everything if record["caller"].startswith("+"))
+    assert get(simulator, "v2/call-records", token, {**day, "caller": outside}).json()["data"] == [], "extensions only"
+    too_many = get(simulator, "v2/call-legs", token, {**day, "callerOrCallee": ",".join(str(n) for n in range(126))})
+    assert too_many.status_code == 400 and too_many.json()["messages"] == ["callerOrCallee takes at most 125 values"]
+
+
+def test_a_call_that_ends_in_voicemail_names_its_owner(simulator, token):
+    records = get(simulator, "v2/call-records", token, {**DAY, "pageSize": "7000"}).json()["data"]
+    voicemail = [record for record in records if record["lastLegDisposition"] == "Voicemail"]
+    assert voicemail and all(record["callee"] == f"Voicemail ({record['lra']})" for record in voicemail)
+    vendor = json.loads((FIXTURES / "vendor_call_records.json").read_text())["data"][0]
+    assert list(records[0]) == [*vendor][:15] + ["lra"] + [*vendor][15:], "the vendor's fields in its order, and lra"
+    legs = get(simulator, "v2/call-legs", token, {**DAY, "pageSize": "1"}).json()["data"]
+    assert list(legs[0]) == list(json.loads((FIXTURES / "vendor_call_legs.json").read_text())["data"][0])
+
+
+def test_the_pbx_list_is_paged_the_hal_way(simulator, token):
+    first = get(simulator, "v2/pbxes/", token, {"size": "1"}).json()
+    assert [pbx["name"] for pbx in first["_embedded"]["pbxList"]] == ["demo-pbx"]
+    assert first["page"] == {"size": 1, "totalElements": 2, "totalPages": 2, "number": 0}
+    assert set(first["_links"]) == {"self", "first", "last", "next"}
+    second = get(simulator, "v2/pbxes", token, {"page": "1", "size": "1"}).json()
+    assert [pbx["name"] for pbx in second["_embedded"]["pbxList"]] == ["demo-pbx2"] and "prev" in second["_links"]
+    assert get(simulator, "v2/pbxes", token, {"size": "101"}).status_code == 400
+    assert get(simulator, "v2/pbxes", "made-up", {}).status_code == 401
+
+
+@pytest.mark.parametrize("mode", ["short", "hiccup"])
+def test_a_listing_can_end_early_or_pause_once(simulator, token, mode):
+    simulator.analytics.scroll_mode, simulator.analytics.short_after = mode, 5
+    params = {**DAY, "pageSize": "5"}
+    first = get(simulator, "v2/call-records", token, params).json()
+    second = get(simulator, "v2/call-records", token, {**params, "scrollId": first["meta"]["scrollId"]}).json()
+    assert second["data"] == [] and second["meta"]["scrollId"] != "No Data", "a real page id, before the total"
+    again = get(simulator, "v2/call-records", token, {**params, "scrollId": first["meta"]["scrollId"]}).json()
+    assert (again["data"] == []) == (mode == "short")

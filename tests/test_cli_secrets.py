@@ -56,7 +56,7 @@ def test_set_from_piped_stdin_status_and_delete(keyring_file):
     result = wallboard("secrets", "status", env=env)
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "Keyring backend: tests.keyring_memory.JsonFileKeyring (usable)",
+        "Keyring backend: tests.keyring_memory.JsonFileKeyring (usable; encryption unknown)",
         "NAME                SET  SOURCE   ENVIRONMENT VARIABLE",
         "realtime-token      yes  keyring  WALLBOARD_REALTIME_TOKEN",
         "analytics-api-key   no   missing  WALLBOARD_ANALYTICS_API_KEY",

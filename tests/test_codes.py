@@ -40,7 +40,7 @@ def test_agent_media(code, label):
     "code, label, category",
     [
         (-1, "Not in use", "unused"),
-        (0, "Idle", "idle"),
+        (0, "Idle or post-processing", "idle"),  # the agent's state tells which: phone_lines
         (1, "On hold", "hold"),
         (2, "Muted", "mute"),
         (3, "Offered", "offered"),

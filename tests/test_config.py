@@ -7,6 +7,7 @@ import pytest
 import wallboard
 from wallboard.config import (
     Settings,
+    apply_overrides,
     documented_keys,
     load_settings,
     settings_from_mapping,
@@ -109,7 +110,8 @@ def test_environment_user_name_beats_the_file(tmp_path):
         ('format = "csv"', r"format must be one of json, xml; got 'csv'"),
         ('timezone = "Mars/Base"', r"timezone: 'Mars/Base' is not an IANA time zone"),
         ('realtime_url = "http://example.com"', r"realtime_url: plain http:// is refused"),
-        ('region = "mars"', r"region: unknown region 'mars'"),
+        ('region = "mars"', r"region: unknown region 'mars'; use na1, na2, na3, ca, uk .*, or naN, naNb, euN with or without vcc-"),
+        ('region = "vcc-ap1"', r"region: unknown region 'vcc-ap1'"),
         ('region = "na1"\nrealtime_url = "https://x.example/"', r"either realtime_url or region"),
         ("tv = 3", r"tv must be true or false"),
         ('start_tab = "history"', r"start_tab must be one of agents, queues, historical"),
@@ -135,3 +137,17 @@ def test_bad_files_name_the_key(tmp_path, text, message):
 def test_bad_option_names_the_option(tmp_path):
     with pytest.raises(ConfigError, match=r"^--interval must be a number"):
         load_settings(write(tmp_path, ""), {"interval": ("x", "--interval")}, env={})
+
+
+@pytest.mark.parametrize(
+    "region, url",
+    [
+        ("vcc-na10b", "https://vcc-na10b.8x8.com/api/rtstats/stats"),
+        ("eu2", "https://vcc-eu2.8x8.com/api/rtstats/stats"),
+        ("na4", "https://vcc-na4.8x8.com/api/rtstats/stats"),
+        ("na1", "https://na1.mycontactual.com/api/rtstats/stats"),
+    ],
+)
+def test_region_forms_in_the_file_and_on_the_command_line(tmp_path, region, url):
+    assert load_settings(write(tmp_path, f'region = "{region}"')).realtime_url == url
+    assert apply_overrides(Settings(), {"realtime_url": (region, "--realtime-url")}).realtime_url == url

@@ -1,9 +1,11 @@
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from tests.test_parse_seed import JOHN_DOE
 from wallboard.config import Thresholds
 from wallboard.core.detail import agent_sections, queue_sections
 from wallboard.core.models import Agent, Queue
+from wallboard.core.parse import parse_agents
 
 
 def rows(section):
@@ -28,20 +30,27 @@ def test_agent_detail_decodes_every_field_with_units():
     assert fields["Last login"] == ("2011-12-14 01:38:00",)
     assert activity.columns == ("Today", "Last 30 min")
     figures = rows(activity)
-    assert figures["Logged in"] == ("2:00:00", "—"), "the API gives no 30-minute login time"
-    assert figures["State times, summed"] == ("1:00:00", "0:30:00")
-    assert figures["Utilisation"] == ("50.0%", "33.3%")
-    assert activity.note == ""
+    assert figures["Logged in"] == ("2:00:00", "—")
+    assert figures["Utilisation"] == ("50.0%", "—")
     assert figures["Accepted"] == ("9", "—")
 
 
-def test_a_30_minute_sum_longer_than_the_window_is_labelled_not_passed_off_as_login_time():
-    agent = Agent(agent_id="a", thirty_min_available_time=900, thirty_min_processing_time=1089, thirty_min_wrap_up_time=0)
-    _, activity = agent_sections(agent, 10, Thresholds(), ZoneInfo("UTC"))
-    figures = rows(activity)
-    assert figures["Logged in"][1] == "—"
-    assert figures["State times, summed"][1] == "0:33:09"
-    assert "overlap" in activity.note
+def test_thirty_minute_available_time_is_an_average_and_is_labelled_so(seed_agents_xml):
+    """The seed: "thirty-min-available-time: Average available time in last 30 minutes";
+    every other 30-minute time is a total. An average is never added into a total."""
+    _, cecilia = parse_agents(seed_agents_xml, "xml").records
+    assert rows(agent_sections(cecilia, None, Thresholds(), ZoneInfo("UTC"))[1])["Available"] == ("0:00:00", "avg 0:00:00")
+    busy = replace(
+        cecilia, day_available_time=3000, thirty_min_available_time=250, thirty_min_processing_time=900,
+        thirty_min_wrap_up_time=300, thirty_min_break_time=0, thirty_min_offline_time=0, day_login_time=7200,
+        day_processing_time=3600,
+    )
+    figures = rows(agent_sections(busy, None, Thresholds(), ZoneInfo("UTC"))[1])
+    assert figures["Available"] == ("0:50:00", "avg 0:04:10")
+    assert figures["Processing"] == ("1:00:00", "0:15:00")  # totals stay unmarked
+    assert figures["Avg handling"][1] == "0:00:00"  # already named an average
+    assert figures["Logged in"] == ("2:00:00", "—"), "no 30-minute login time can be derived from an average"
+    assert figures["Utilisation"] == ("50.0%", "—")
 
 
 def test_agent_detail_from_the_seed_has_dashes_for_no_value():
@@ -57,7 +66,7 @@ def test_queue_detail():
     now, agents, activity = queue_sections(queue, Thresholds())
     fields = rows(now)
     assert fields["Longest wait"] == ("18:33",)
-    assert fields["SLA target"] == ("80%  (default: the queue reports none)",)
+    assert fields["SLA target"] == ("80%  (from the config: the queue's sla-target 0 is not a percentage from 1 to 100)",)
     assert fields["Status"] == ("longest wait 18:33 ≥ 3:00; SLA 0% < 80%",)
     assert rows(activity)["Abandon rate"] == ("16.7%", "—")
     assert rows(activity)["Longest wait"] == ("—", "0:05:40")

@@ -111,6 +111,13 @@ def test_a_custom_range_is_read_from_the_fields():
     }
 
 
+def test_from_and_to_may_be_dates_without_times():
+    query = h.form_query(form(range="custom", start="2022-02-01", end="2022-02-02"), NOW)
+    assert (query.start_text, query.end_text) == ("2022-02-01 00:00:00", "2022-02-02 23:59:59")
+    same_day = h.form_query(form(range="custom", start="2022-02-03", end="2022-02-03"), NOW)
+    assert (same_day.start_text, same_day.end_text) == ("2022-02-03 00:00:00", "2022-02-03 23:59:59")
+
+
 @pytest.mark.parametrize(
     "changes, field, message",
     [
@@ -127,7 +134,7 @@ def test_a_custom_range_is_read_from_the_fields():
         (
             dict(range="custom", start="yesterday", end="2022-02-05 11:00:00"),
             "start",
-            "From: 'yesterday' is not a time in the form YYYY-MM-DD HH:MM:SS (e.g. \"2025-11-20 08:30:00\")",
+            "From: 'yesterday' is not a time in the form YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD for the whole day), e.g. \"2025-11-20 08:30:00\"",
         ),
         (
             dict(zone="Mars/Olympus"),
@@ -146,12 +153,25 @@ def test_form_errors_name_their_field(changes, field, message):
     assert h.status(state) == h.Note(message, h.ERROR)
 
 
-def test_a_range_older_than_two_years_is_refused_before_asking():
+def test_a_range_wholly_older_than_two_years_is_refused_before_asking():
     state = h.request_report(
-        h.HistoricalState(form=form(range="custom", start="2020-01-01 00:00:00", end="2020-01-02 00:00:00")), NOW
+        h.HistoricalState(form=form(range="custom", start="2019-01-01 00:00:00", end="2019-01-02 00:00:00")), NOW
     )
-    assert state.invalid == "start"
-    assert state.note.text.startswith("From 2020-01-01 00:00:00 is more than 2 years ago")
+    assert state.invalid == "end"
+    assert state.note.text.startswith("To 2019-01-02 00:00:00 is more than 2 years ago")
+
+
+def test_a_start_older_than_two_years_is_moved_to_the_limit_and_the_status_says_so():
+    """Issue 13 #10: as the service would answer, not refused."""
+    state = h.request_report(
+        h.HistoricalState(form=form(range="custom", start="2019-06-01 00:00:00", end="2021-01-02 00:00:00")), NOW
+    )
+    assert state.fetch is not None and state.invalid is None
+    assert state.fetch.query.start_text == "2020-02-04 10:30:00"
+    state = h.summary_arrived(state, COMPANY_ROWS)
+    note = h.status(state)
+    assert note.tone == h.WARNING
+    assert "Work Analytics keeps only the last 2 years: the report starts at 2020-02-04 10:30:00, not 2019-06-01 00:00:00" in note.text
 
 
 def test_editing_the_form_clears_a_complaint_about_it():
@@ -159,6 +179,19 @@ def test_editing_the_form_clears_a_complaint_about_it():
     edited = h.with_form(state, form(zone="Europe/London"), "zone", NOW)
     assert edited.invalid is None and edited.note is None
     assert (edited.form.start, edited.form.end) == ("2022-02-03 00:00:00", "2022-02-03 23:59:59")
+
+
+def test_only_fields_the_tab_set_itself_are_written_back_to_the_widgets():
+    """Typed text is only echoed; a preset's From/To and Custom are the tab's own writes."""
+    state = h.HistoricalState(form=form())
+    typed = h.with_form(state, form(start="2022-02-01"), "start", NOW)
+    assert typed.written == ("range",) and typed.form_writes == state.form_writes + 1
+    more = h.with_form(typed, form(range="custom", start="2022-02-01 0"), "start", NOW)
+    assert more.form_writes == typed.form_writes, "an echo of typing writes nothing"
+    preset = h.with_form(more, form(range="today", start="2022-02-01 0"), "range", NOW)
+    assert preset.written == ("start", "end") and preset.form_writes == more.form_writes + 1
+    zone = h.with_form(preset, replace(preset.form, zone="Asia/Tok"), "zone", NOW)
+    assert zone.form_writes == preset.form_writes, "a zone being typed is never written back"
 
 
 # --- fetching a summary --------------------------------------------------------------------
@@ -326,6 +359,20 @@ def test_a_batch_stops_at_enough_rows_or_pages_and_more_is_read_on_demand(monkey
     assert h.request_more(final) == final
 
 
+def test_reading_everything_redraws_the_table_every_few_pages():
+    level = h.Level(make_query("call-records", "2022-02-03 00:00:00", "2022-02-03 23:59:59", ZONE, NOW), serial=1, complete=False)
+    state = h.HistoricalState(levels=(level,), serials=1)
+    batch = h.request_more(state)
+    assert h.table_due(batch), "a batch of rows is drawn page by page"
+    everything = h.request_more(state, everything=True)
+    due = []
+    for number in range(1, 2 * h.TABLE_PAGES + 1):
+        everything = h.page_arrived(everything, [call(str(number), "1001", "1002")], (), 0, progress(number, number, 100))
+        due.append(h.table_due(everything))
+    assert due.count(True) == 2 and due[h.TABLE_PAGES - 1] and due[-1]
+    assert h.table_due(h.fetch_finished(everything)) and h.table_due(h.fetch_cancelled(everything))
+
+
 def test_cancelling_more_keeps_the_rows_and_more_resumes():
     state = h.page_arrived(calls_state(ext=""), CALL_PAGE.records, (), 0, progress(1, 2))
     state = h.request_more(h.fetch_finished(state))
@@ -418,9 +465,9 @@ def test_new_rows_keep_the_chosen_sort():
 def test_saved_text():
     state = fetched(EXTENSIONS, EXTENSION_ROWS)
     saved = h.exported(state, 2, "/home/boss/exports/extensions.csv")
-    assert h.status(saved) == h.Note("Saved 2 rows to /home/boss/exports/extensions.csv", h.OK)
+    assert h.status(saved) == h.Note("Saved 2 rows (every field) to /home/boss/exports/extensions.csv", h.OK)
     partial = h.fetch_finished(h.page_arrived(calls_state(ext=""), CALL_PAGE.records, (), 0, progress(1, 2)))
-    assert h.saved_text(partial.level, 1, "/x.csv") == "Saved 1 row to /x.csv (the rows read so far; M reads the rest)"
+    assert h.saved_text(partial.level, 1, "/x.csv") == "Saved 1 row (every field) to /x.csv (the rows read so far; M reads the rest)"
 
 
 def test_range_text_across_days():
@@ -430,3 +477,57 @@ def test_range_text_across_days():
 
 def test_form_kinds_leave_members_to_the_drill_down():
     assert [kind.name for kind in h.FORM_KINDS] == ["company", "extensions", "ring-groups", "call-records", "call-legs"]
+
+
+# --- an extension's calls over the summary's PBXs (issue 12 #8) -------------------------------
+
+
+def test_an_extensions_calls_cover_the_same_pbxs_as_its_row():
+    state = fetched(EXTENSIONS, EXTENSION_ROWS, pbx="acmecorp,acmecorp2")
+    opened = h.request_open(state, 0)  # 8885 on acmecorp
+    assert opened.fetch.query.pbx == ("acmecorp", "acmecorp2"), "the summary counted its calls on both"
+    assert opened.fetch.query.params()["callerOrCallee"] == "8885", "the service filters them"
+
+
+def test_an_extension_number_on_two_pbxs_opens_the_calls_of_its_own_row():
+    twins = (EXTENSION_ROWS[0], replace(EXTENSION_ROWS[0], pbx_id="acmecorp2", first_name="Other"))
+    state = fetched(EXTENSIONS, twins)
+    assert h.request_open(state, 1).fetch.query.pbx == ("acmecorp2",)
+
+
+def test_a_ring_group_opens_the_members_of_its_own_pbx():
+    state = fetched(RING_GROUPS, RING_GROUP_ROWS)
+    assert h.request_open(state, 1).fetch.query.pbx == ("acmecorp2",)
+
+
+# --- the PBX list (issue 13 #12) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, completed",
+    [
+        ("ac", "acmecorp"), ("acmecorp,acmecorp2", None), ("acmecorp2,acme", "acmecorp2,acmecorp"), ("acmecorp, a", "acmecorp, acmecorp"),
+        ("allp", "allpbxes"), ("acmecorp", None), ("x", None), ("", None), ("acmecorp,", None),
+    ],
+)
+def test_the_pbx_field_completes_the_name_being_typed(typed, completed):
+    assert h.complete_pbx(typed, ("acmecorp", "acmecorp2")) == completed
+
+
+def test_a_pbx_not_in_the_list_is_refused_on_its_field_naming_those_that_exist():
+    state = h.with_pbxes(h.HistoricalState(form=form(pbx="acmecorp,nosuch")), ["acmecorp", "acmecorp2"])
+    refused = h.request_report(state, NOW)
+    assert refused.fetch is None and refused.invalid == "pbx"
+    assert refused.note == h.Note("PBX: no PBX named 'nosuch'; the PBXs this user can see: acmecorp, acmecorp2", h.ERROR)
+    assert h.request_report(h.HistoricalState(form=form(pbx="acmecorp,nosuch")), NOW).fetch is not None, "not known: the service decides"
+
+
+# --- a listing that ends short (issue 13 #11) -----------------------------------------------------
+
+
+def test_a_listing_that_stopped_early_says_so_in_the_status():
+    state = calls_state()
+    state = h.page_arrived(state, CALL_PAGE.records, (), 0, progress(1, 2))
+    note = "2 of 81 records: the service stopped early"
+    state = h.fetch_finished(h.page_arrived(state, (), (), 0, replace(progress(2, 2, done=True), note=note)))
+    assert h.status(state) == h.Note(f"1 call from or to 120088 · {note}", h.WARNING)

@@ -7,6 +7,7 @@ same query, so the tab neither drops, duplicates nor reorders rows.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import replace
 
 import pytest
@@ -16,13 +17,14 @@ from tests.board_data import Clocks, fixed_settings, fixed_snapshot
 from tests.conftest import EPOCH, FakeClock
 from tests.test_analytics_client import FAST
 from tests.test_board_pilot import board_ready
-from wallboard.clients.analytics import LOGIN_REFUSED, AnalyticsClient
+from wallboard.clients.analytics import USER_REFUSED, AnalyticsClient
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import AnalyticsSettings
 from wallboard.core import historical as core
-from wallboard.core.analytics import CALL_RECORDS, RING_GROUP_MEMBERS, RING_GROUPS
-from wallboard.core.report_table import build_table
+from wallboard.cli.report import render
+from wallboard.core.analytics import CALL_RECORDS, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
+from wallboard.core.report_table import build_table, full_columns
 from wallboard.secret import Secret
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, SERVICE
 from wallboard.sim.simulator import Simulator
@@ -37,6 +39,7 @@ DEMO_SECRETS = {ANALYTICS_API_KEY: Secret("demo"), ANALYTICS_PASSWORD: Secret("d
 PATIENT = Timeouts(connect=1.0, read=60.0, total=60.0)
 """For tests that hold an answer in the simulator: the hold must never meet a read timeout."""
 KIND_INDEX = {kind.name: index for index, kind in enumerate(core.FORM_KINDS)}
+BAD_PASSWORD = USER_REFUSED.format(user="demo") + ' (HTTP 400; the server said: "Bad credentials" (invalid_grant))'
 
 
 def connector(page_size: int = 50, timeouts=FAST):
@@ -132,6 +135,11 @@ async def fetch_report(app, pilot, name: str) -> None:
     await fetched(pilot, app)
 
 
+async def reference_report(sim, query):
+    async with AnalyticsClient(sim.analytics_url, "demo", "demo", "demo", timeouts=FAST) as client:
+        return await client.fetch_report(query)
+
+
 async def reference(sim, query):
     async with AnalyticsClient(sim.analytics_url, "demo", "demo", "demo", timeouts=FAST) as client:
         return (await client.fetch_report(query)).records
@@ -213,6 +221,7 @@ async def test_each_report_shows_progress_then_the_rows_the_service_sent(simulat
         level = state(app).level
         expected = await reference(simulator, level.query)
         busy = [note.text for note in seen if note.tone == core.BUSY]
+        busy = [text for index, text in enumerate(busy) if index == 0 or busy[index - 1] != text]  # the PBX list may arrive between
         assert busy, "a progress line was shown before the results"
         assert busy[-1].endswith("· Escape cancels")
         label = level.kind.label.lower()
@@ -290,7 +299,7 @@ async def test_a_ring_group_opens_its_members_and_escape_walks_back(simulator):
 async def test_an_extensions_calls_are_read_on_demand(simulator, monkeypatch):
     monkeypatch.setattr(core, "BATCH_ROWS", 4)
     monkeypatch.setattr(core, "BATCH_PAGES", 3)
-    app = history_app(simulator, page_size=10)
+    app = history_app(simulator, page_size=3)  # the service sends 1001's calls only: a few pages of three
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
         await fetch_report(app, pilot, "extensions")
@@ -300,7 +309,6 @@ async def test_an_extensions_calls_are_read_on_demand(simulator, monkeypatch):
         assert (level.kind, level.query.ext) == (CALL_RECORDS, "1001")
         asked = simulator.analytics.reports["call-records"]
         expected = await reference(simulator, level.query)
-        everything = await reference(simulator, replace(level.query, ext=""))
         by_reference = simulator.analytics.reports["call-records"] - asked
 
         def shown_prefix() -> int:
@@ -312,8 +320,8 @@ async def test_an_extensions_calls_are_read_on_demand(simulator, monkeypatch):
         first = shown_prefix()
         assert level.pages == 3 or first >= 4
         assert 0 < first < len(expected) and not level.complete
-        assert status_text(app) == (
-            f"{first} calls from or to 1001 · {level.read} of {len(everything)} records read · m reads more, M the rest"
+        assert status_text(app) == (  # the service filters: it announces 1001's calls only
+            f"{first} calls from or to 1001 · {level.read} of {len(expected)} records read · m reads more, M the rest"
         )
         await pilot.press("m")
         await fetched(pilot, app)
@@ -328,9 +336,38 @@ async def test_an_extensions_calls_are_read_on_demand(simulator, monkeypatch):
         assert shown_prefix() == len(expected) and state(app).level.complete
         assert status_text(app) == f"{len(expected)} calls from or to 1001"
         pages = state(app).level.pages
-        assert pages == -(-len(everything) // 10) + 1  # every page of ten once, and the final "No Data"
+        assert pages == -(-len(expected) // 3) + 1  # every page of three once, and the final "No Data"
         assert simulator.analytics.reports["call-records"] - by_reference == pages, "no page was asked for twice"
         assert grid(app).get_row_at(grid(app).data_rows)[0].plain == "Total"
+
+
+async def test_reading_everything_redraws_the_table_every_few_pages_not_every_page(simulator):
+    """``M`` drew every page into the table and re-laid the tab for every progress line:
+    23 s for 3,603 call records against 8 s for `wallboard report` (issue 12 item 10)."""
+    app = history_app(simulator, page_size=5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "call-records")
+        before = state(app).level.pages
+        table, tab = grid(app), pane(app)
+        status = tab.query_one("#hist-status")
+        appended, footers, layouts = [], [], []
+        append, refresh_bindings, update = table._append, tab.refresh_bindings, status.update
+        table._append = lambda rows, *rest: (appended.append(len(rows)), append(rows, *rest))[1]
+        tab.refresh_bindings = lambda: (footers.append(1), refresh_bindings())[1]
+        status.update = lambda content="", *, layout=True: (layouts.append(layout), update(content, layout=layout))[1]
+        table.focus()
+        await pilot.press("M")
+        await fetched(pilot, app)
+        level = state(app).level
+        pages = level.pages - before
+        assert level.complete and pages > 3 * core.TABLE_PAGES
+        assert len(layouts) >= pages, "the progress line still moves with every page"
+        assert layouts.count(True) <= 2, "a one-line progress line does not re-lay the tab"
+        assert len(appended) <= pages // core.TABLE_PAGES + 2
+        assert len(footers) <= 2, "the footer is rebuilt when its keys change, not per page"
+        assert grid_rows(app) == screen_cells(level.records, level.query)
+        assert table.get_row_at(table.data_rows)[0].plain == "Total"
 
 
 async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator, monkeypatch):
@@ -360,7 +397,8 @@ async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator,
 # --- export --------------------------------------------------------------------------------
 
 
-async def test_e_exports_the_table_on_screen(simulator, tmp_path):
+async def test_e_exports_every_field_in_the_order_on_screen(simulator, tmp_path):
+    """The same columns as `wallboard report --format csv`, not only those on screen."""
     app = history_app(simulator, export_dir=str(tmp_path / "exports"))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
@@ -368,16 +406,20 @@ async def test_e_exports_the_table_on_screen(simulator, tmp_path):
         await pilot.press(*"sssss")  # Inbound, most first
         assert grid(app).columns[list(grid(app).columns)[4]].label.plain == "Inbound ▼"
         on_screen = grid_rows(app)
+        query = state(app).level.query
         await pilot.press("e")
         assert await until(pilot, lambda: state(app).note is not None)
         path = tmp_path / "exports" / "extensions-20251122-000000-to-20251122-235959.csv"
-        assert status_text(app) == f"Saved 30 rows to {path}"
-        assert [notification.message for notification in app._notifications] == [f"Saved 30 rows to {path}"]
+        assert status_text(app) == f"Saved 30 rows (every field) to {path}"
+        assert [notification.message for notification in app._notifications] == [f"Saved 30 rows (every field) to {path}"]
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["Ext", "Name", "PBX", "Department", "Inbound", "Outbound", "Answered", "Missed", "Abandoned", "Talk time", "Avg talk", "Ring time"]
-    assert [row[:5] for row in rows[1:]] == [row[:5] for row in on_screen]
-    assert [int(row[4]) for row in rows[1:]] == sorted((int(row[4]) for row in rows[1:]), reverse=True)
+    by_cli = list(csv.reader(io.StringIO(render(await reference_report(simulator, query), query, "csv"))))
+    assert rows[0] == by_cli[0] == [column.header for column in full_columns(EXTENSIONS)]
+    assert len(rows[0]) > len(on_screen[0])
+    assert sorted(rows[1:]) == sorted(by_cli[1:]), "the same cells as the CLI writes"
+    extension = rows[0].index("Extension")
+    assert [row[extension] for row in rows[1:]] == [row[0] for row in on_screen], "in the order on screen"
 
 
 async def test_an_export_that_cannot_be_written_says_why_in_one_line(simulator, tmp_path):
@@ -458,8 +500,8 @@ async def test_a_refused_login_is_one_line_and_the_next_fetch_asks_again(simulat
         await open_tab(app, pilot)
         await pilot.press("enter")
         await fetched(pilot, app)
-        assert state(app).note == core.Note(f"{LOGIN_REFUSED} (HTTP 401)", core.ERROR)
-        assert status_text(app) == f"{LOGIN_REFUSED} (HTTP 401)"
+        assert state(app).note == core.Note(BAD_PASSWORD, core.ERROR)
+        assert status_text(app) == BAD_PASSWORD
         assert "pw-Wr0ng-secret" not in app.export_screenshot()
         assert app.history.client is None, "refused credentials are not kept"
         assert state(app).levels == ()
@@ -555,7 +597,7 @@ async def test_a_listing_closed_by_a_refused_sign_in_is_not_read_again_from_the_
         simulator.analytics.password = "changed"
         simulator.analytics.expire_tokens()
         await fetch_report(app, pilot, "company")
-        assert state(app).note == core.Note(f"{LOGIN_REFUSED} (HTTP 401)", core.ERROR)
+        assert state(app).note == core.Note(BAD_PASSWORD, core.ERROR)
         assert state(app).level.records == shown, "the call records stay on screen"
         simulator.analytics.password = "demo"
         grid(app).focus()
@@ -565,3 +607,79 @@ async def test_a_listing_closed_by_a_refused_sign_in_is_not_read_again_from_the_
         assert status_text(app) == core.LISTING_LOST
         await pilot.press("m")
         assert status_text(app) == core.LISTING_LOST
+
+
+# --- an extension's calls add up to its row (issue 12 #8) -------------------------------------
+
+
+async def test_an_extensions_calls_add_up_to_its_row(simulator):
+    """1007's row counts its calls on every PBX asked for; so does its drill-down."""
+    app = history_app(simulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "extensions")
+        rows = state(app).level.records
+        index = next(i for i, row in enumerate(rows) if row.extension == "1007")
+        talk_column = [column.header for column in state(app).level.table.columns].index("Talk time")
+        row_talk = grid_rows(app)[index][talk_column]
+        grid(app).move_cursor(row=index)
+        await pilot.press("enter")
+        await fetched(pilot, app)
+        await pilot.press("M")
+        await fetched(pilot, app)
+        level = state(app).level
+        calls_talk = [column.header for column in level.table.columns].index("Talk")
+        totals = [str(cell) for cell in grid(app).get_row_at(grid(app).data_rows)]
+    row, calls = rows[index], level.records
+    assert (level.kind, level.query.ext, level.query.pbx, level.complete) == (CALL_RECORDS, "1007", ("allpbxes",), True)
+    assert row.pbx_id == "demo-pbx" and {call.pbx_id for call in calls} == {"demo-pbx", "demo-pbx2"}, "the row counted both"
+    assert sum(call.caller == "1007" for call in calls) == row.outbound_total
+    assert sum(bool(call.answered) for call in calls) == row.total_answered
+    assert sum(bool(call.abandoned) for call in calls) == row.total_abandoned
+    assert sum(call.talk_time for call in calls) == row.total_talk_time
+    assert totals[calls_talk] == row_talk, "the drill-down's total talk reads as its row's"
+
+
+# --- the PBX list in the form (issue 13 #12) ---------------------------------------------------
+
+
+async def test_the_pbx_field_offers_the_pbxs_the_user_can_see(simulator):
+    app = history_app(simulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await enter_fetches_the_company_summary(app, pilot)
+        assert await until(pilot, lambda: state(app).known_pbxes == ("demo-pbx", "demo-pbx2"))
+        field = pane(app).query_one("#hist-pbx", Input)
+        field.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"demo")
+        await pilot.pause()
+        await pilot.press("right")  # → at the end accepts the completion shown
+        assert field.value == "demo-pbx"
+        await pilot.press(*",nosuch", "enter")
+        await pilot.pause()
+        assert state(app).invalid == "pbx" and state(app).fetch is None
+        assert status_text(app) == "PBX: no PBX named 'nosuch'; the PBXs this user can see: demo-pbx, demo-pbx2"
+    assert simulator.requests["pbxes"] == 1
+
+
+# --- a time out of range (issue 11 #7) ---------------------------------------------------------
+
+
+async def test_one_impossible_time_leaves_the_rest_of_the_table():
+    from types import SimpleNamespace
+
+    from tests.hostile_analytics import VENDOR_RECORDS, numbered_pages, serve_call_records
+
+    bad = {**VENDOR_RECORDS[1], "startTime": "0001-01-01T00:00:00+05:00", "startTimeUTC": None}
+    with serve_call_records(numbered_pages(lambda number: [VENDOR_RECORDS[0], bad] if number == 0 else [])) as server:
+        app = history_app(SimpleNamespace(analytics_url=f"{server.url}/w"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_tab(app, pilot)
+            await fetch_report(app, pilot, "call-records")
+            level = state(app).level
+            text = status_text(app)
+            cells = grid_rows(app)
+    assert [record.call_id for record in level.records] == ["1635571048351", "1635571048345"]
+    assert cells[1][0] == "—", "no start time shown for the impossible one"
+    assert text.startswith("2 calls · some values unreadable (call record #2: start_time is out of range")
+    assert "OverflowError" not in text

@@ -84,3 +84,25 @@ async def test_an_error_ends_the_listing(simulator):
             raise AssertionError("the 400 was not raised")
         assert listing.done
         assert await listing.next_page() is None
+
+
+async def test_read_ahead_asks_for_the_next_page_while_the_caller_draws_this_one(simulator):
+    from wallboard.clients.listing import Listing
+
+    async with client_for(simulator) as client:
+        everything = (await client.fetch_report(yesterday("call-records"))).records
+        before = simulator.analytics.reports["call-records"]
+        listing = Listing(client, yesterday("call-records"), page_size=100)
+        first = await listing.next_page(read_ahead=True)
+        assert await wait_for(lambda: simulator.analytics.reports["call-records"] == before + 2), "the next page was asked for"
+        assert first.records == everything[:100]
+        second = await listing.next_page()
+        assert second.records == everything[100:200]
+        assert simulator.analytics.reports["call-records"] == before + 2, "and not asked for twice"
+        await asyncio.sleep(0.1)
+        assert simulator.analytics.reports["call-records"] == before + 2, "no read-ahead unless asked"
+        read = list(first.records + second.records)
+        while (page := await listing.next_page(read_ahead=True)) is not None:
+            read.extend(page.records)
+        assert tuple(read) == everything
+        await listing.aclose()

@@ -57,7 +57,7 @@ def test_seed_agent_with_the_alias_names(seed_agents_xml):
     assert clee.last_login_time == 1323826680
     assert clee.line1.label == "Busy"
     assert clee.line1_status_time == 102
-    assert clee.line2.label == "Offered"  # line 2's own table: 0 is "offered"
+    assert clee.line2.label == "Not in use"  # code 0 ("offered" in line 2's table) with time -1: no status
     assert clee.time_in_status is None  # -1: no value yet
 
 

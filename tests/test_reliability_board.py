@@ -223,7 +223,7 @@ async def test_dns_failure_says_so_and_does_not_storm(monkeypatch):
         await until(pilot, lambda: app.snapshot.agents.failures >= 2, app=app)
         assert banner(app).startswith(
             "⚠ NO DATA YET (agents and queues) — cannot resolve the host for agents from "
-            "wallboard-test.invalid: check the URL and this machine's DNS; retrying"
+            "wallboard-test.invalid: check the URL and this machine's DNS (or HTTPS_PROXY, if this network needs a proxy); retrying"
         )
         await pilot.pause(0.6)
         assert recorder.attempts["agents"] <= 1 + max_tries(time.monotonic() - started, None)

@@ -1,6 +1,7 @@
 """Report queries: every validation rule, presets in a zone, the two-year limit."""
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,6 +22,8 @@ def query(**overrides):
     args = dict(kind="extensions", start="2025-11-20 08:30:00", end="2025-11-20 19:00:00", zone="America/New_York", now=NOW)
     args.update(overrides)
     kind, start, end, zone, now = (args.pop(name) for name in ("kind", "start", "end", "zone", "now"))
+    if end is None:  # as `wallboard report --start` alone: until now
+        end = now.astimezone(ZoneInfo(zone))
     return make_query(kind, start, end, zone, now, **args)
 
 
@@ -49,17 +52,21 @@ def test_members_send_the_ring_group_as_ext_id():
         (dict(zone="Mars/Olympus"), "--tz: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/London, America/New_York)"),
         (dict(zone="../../etc/passwd"), "--tz: '../../etc/passwd' is not an IANA time zone (e.g. Europe/London, America/New_York)"),
         (dict(zone=""), "--tz: give an IANA time zone such as Europe/London or America/New_York"),
-        (dict(start="2025-11-20"), '--start: \'2025-11-20\' is not a time in the form YYYY-MM-DD HH:MM:SS (e.g. "2025-11-20 08:30:00")'),
-        (dict(start="2025-11-20T08:30:00"), '--start: \'2025-11-20T08:30:00\' is not a time in the form YYYY-MM-DD HH:MM:SS (e.g. "2025-11-20 08:30:00")'),
+        (dict(start="2025-11-20 8:30"), '--start: \'2025-11-20 8:30\' is not a time in the form YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD for the whole day), e.g. "2025-11-20 08:30:00"'),
+        (dict(start="2025-11-20T08:30:00"), '--start: \'2025-11-20T08:30:00\' is not a time in the form YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD for the whole day), e.g. "2025-11-20 08:30:00"'),
         (dict(end="2025-02-30 10:00:00"), "--end: '2025-02-30 10:00:00' is not a real date and time"),
+        (dict(end="2025-02-30"), "--end: '2025-02-30' is not a real date and time"),
+        (dict(start="2025-11-24", end=None), "--start 2025-11-24 00:00:00 is in the future (it is 2025-11-23 07:13:20 in America/New_York): there is no data yet"),
         (dict(end="2025-11-20 08:30:00"), "--end 2025-11-20 08:30:00 is not after --start 2025-11-20 08:30:00: the end must come after the start"),
         (dict(end="2025-11-19 08:30:00"), "--end 2025-11-19 08:30:00 is not after --start 2025-11-20 08:30:00: the end must come after the start"),
         (dict(start="2025-11-23 08:00:00", end="2025-11-23 09:00:00"), "--start 2025-11-23 08:00:00 is in the future (it is 2025-11-23 07:13:20 in America/New_York): there is no data yet"),
         (
-            dict(start="2023-11-23 07:13:19", end="2023-11-24 00:00:00"),
-            "--start 2023-11-23 07:13:19 is more than 2 years ago: Work Analytics keeps only the last 2 years "
-            "and would return nothing or part of the range; start at 2023-11-24 00:00:00 or later",
+            dict(start="2023-11-20 00:00:00", end="2023-11-23 07:13:20"),
+            "--end 2023-11-23 07:13:20 is more than 2 years ago: Work Analytics keeps only the last 2 years "
+            "and returns nothing for this range; ask for 2023-11-23 07:13:20 or later",
         ),
+        (dict(ext="1001,10 02"), "--ext: '10 02' is not an extension number"),
+        (dict(kind="call-records", ext=",".join(str(n) for n in range(1000, 1126))), "--ext: at most 125 extensions at once; got 126"),
         (dict(pbx=""), "--pbx: name at least one PBX, or allpbxes"),
         (dict(pbx="acme,allpbxes"), "--pbx: allpbxes already means every PBX; list no others beside it"),
         (dict(pbx="acme corp"), "--pbx: 'acme corp' is not a PBX name"),
@@ -76,6 +83,26 @@ def test_each_validation_error_is_one_line(overrides, message):
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        ("2025-11-20", "2025-11-20", ("2025-11-20 00:00:00", "2025-11-20 23:59:59")),
+        ("2025-11-20", "2025-11-21", ("2025-11-20 00:00:00", "2025-11-21 23:59:59")),
+        ("2025-11-20 08:30", "2025-11-20 17:00", ("2025-11-20 08:30:00", "2025-11-20 17:00:00")),
+        (" 2025-11-20 ", "2025-11-22 12:00:00", ("2025-11-20 00:00:00", "2025-11-22 12:00:00")),
+    ],
+)
+def test_a_date_without_a_time_is_its_start_or_its_end(start, end, expected):
+    q = query(start=start, end=end)
+    assert (q.start_text, q.end_text) == expected
+
+
+def test_a_start_in_the_future_is_named_before_an_end_before_it():
+    """The start's fault comes first: the end may be one the user never gave."""
+    with pytest.raises(ConfigError, match=r"^--start 2025-11-24 00:00:00 is in the future"):
+        query(start="2025-11-24", end="2025-11-23 07:00:00")
+
+
 def test_option_names_can_be_renamed_for_a_form():
     with pytest.raises(ConfigError, match=r"^Time zone: 'Nowhere' is not"):
         query(zone="Nowhere", options={"tz": "Time zone"})
@@ -85,6 +112,20 @@ def test_two_year_limit_is_exact_to_the_second():
     assert earliest_start(NOW, "America/New_York") == datetime(2023, 11, 23, 7, 13, 20)
     q = query(start="2023-11-23 07:13:20", end="2023-11-24 00:00:00")
     assert q.start == datetime(2023, 11, 23, 7, 13, 20)
+
+
+def test_a_start_older_than_two_years_is_moved_to_the_limit_and_says_so():
+    """The service answers the most recent two years of such a range: so do we (issue 13 #10)."""
+    q = query(start="2023-11-23 07:13:19", end="2023-11-24 00:00:00")
+    assert q.start == datetime(2023, 11, 23, 7, 13, 20)
+    assert q.asked_start == datetime(2023, 11, 23, 7, 13, 19)
+    assert q.notes == (
+        "Work Analytics keeps only the last 2 years: the report starts at 2023-11-23 07:13:20, not 2023-11-23 07:13:19",
+    )
+    assert q.params()["startTime"] == "2023-11-23 07:13:20"
+    assert query(start="2023-11-23 07:13:20", end="2023-11-24 00:00:00").notes == ()
+    fractional = datetime(2025, 11, 23, 12, 13, 20, 500_000, tzinfo=timezone.utc)
+    assert earliest_start(fractional, "America/New_York") == datetime(2023, 11, 23, 7, 13, 21), "never a moment already gone"
 
 
 def test_two_years_back_from_29_february():

@@ -19,6 +19,7 @@ from wallboard.core.analytics import (
     RING_GROUP_MEMBERS,
     RING_GROUPS,
     CallRecord,
+    CompanySummary,
     Report,
     RingGroupMember,
     field_specs,
@@ -28,6 +29,8 @@ from wallboard.core.analytics import (
 from wallboard.core.report_query import make_query
 from wallboard.core.report_table import (
     SUM,
+    CsvStream,
+    JsonStream,
     Fmt,
     Ratio,
     build_table,
@@ -36,6 +39,7 @@ from wallboard.core.report_table import (
     full_columns,
     header_for,
     render_text,
+    report_csv,
     screen_columns,
     to_csv,
     to_json,
@@ -159,6 +163,23 @@ def test_numbers_inside_text_sort_as_numbers():
     records = [RingGroupMember(extension=number) for number in ("1001", "999", "10001", "A2", "A10")]
     table = build_table(RING_GROUP_MEMBERS, records)
     assert [row.record.extension for row in table.sorted_by(0).rows] == ["999", "1001", "10001", "A2", "A10"]
+
+
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        (["demo-pbx2", "demo-pbx"], ["demo-pbx", "demo-pbx2"]),
+        (["demo-pbx", "demo-pbx2"], ["demo-pbx", "demo-pbx2"]),
+        (["acme10", "acme", "acme2", "acme1"], ["acme", "acme1", "acme2", "acme10"]),
+        (["Line 2b", "Line 2", "Line 10", "Line"], ["Line", "Line 2", "Line 2b", "Line 10"]),
+        (["pbx-2-b", "pbx-2", "pbx-10", "pbx-2-a"], ["pbx-2", "pbx-2-a", "pbx-2-b", "pbx-10"]),
+    ],
+)
+def test_a_name_sorts_before_the_same_name_with_a_number_after_it(names, expected):
+    """The end of a text ranks before anything that could follow it (issue 12 item 9)."""
+    table = build_table(COMPANY, [CompanySummary(pbx_id=name) for name in names])
+    assert [row.record.pbx_id for row in table.sorted_by(0).rows] == expected
+    assert [row.record.pbx_id for row in table.sorted_by(0, descending=True).rows] == expected[::-1]
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -285,7 +306,7 @@ def test_drill_downs_keep_the_range_and_narrow_to_the_row():
     assert drill_down(calls, CallRecord(call_id="1")) is None
 
 
-def test_export_writes_the_table_as_shown_and_never_overwrites(tmp_path):
+def test_export_writes_every_field_in_the_order_shown_and_never_overwrites(tmp_path):
     from wallboard.export import export_name, export_table
 
     query = make_query("extensions", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
@@ -295,8 +316,10 @@ def test_export_writes_the_table_as_shown_and_never_overwrites(tmp_path):
     assert first.name == export_name(query) == "extensions-20251120-000000-to-20251120-235959.csv"
     assert second.name == "extensions-20251120-000000-to-20251120-235959-2.csv"
     text = first.read_text(encoding="utf-8")
-    assert text.startswith("\ufeffExt,Name,PBX,")
-    assert [row[0] for row in read_csv(text.lstrip("\ufeff"))[1:]] == ["441001", "8885"]  # the order on screen
+    assert text.startswith("\ufeff")
+    rows = read_csv(text.lstrip("\ufeff"))
+    assert rows[0] == [column.header for column in full_columns(EXTENSIONS)], "every field, as `report --format csv`"
+    assert [row[rows[0].index("Extension")] for row in rows[1:]] == ["441001", "8885"]  # the order on screen
 
 
 def test_export_failure_is_one_line(tmp_path):
@@ -307,3 +330,55 @@ def test_export_failure_is_one_line(tmp_path):
     blocker.write_text("x")
     with pytest.raises(ConfigError, match=r"^cannot write the export to .*/file/sub \(.*\): set export_dir in the config"):
         write_export("a,b\r\n", blocker / "sub", "x.csv")
+
+
+def test_the_boards_export_carries_fields_we_do_not_know_too(tmp_path):
+    """Issue 13 #9: as `wallboard report --format csv` does, after the known fields."""
+    from dataclasses import replace
+
+    from wallboard.export import export_table
+
+    query = make_query("call-records", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
+    records = parse_page((FIXTURES / "vendor_call_records.json").read_bytes(), CALL_RECORDS).records
+    records = (replace(records[0], extras=(("newMetric", 7),)), records[1])
+    rows = read_csv(export_table(build_table(CALL_RECORDS, records), query, tmp_path).read_text(encoding="utf-8").lstrip("\ufeff"))
+    assert rows[0] == [column.header for column in full_columns(CALL_RECORDS)] + ["newMetric"]
+    assert [row[-1] for row in rows[1:]] == ["7", ""]
+
+
+def test_streamed_json_and_csv_are_the_texts_of_the_whole_report():
+    """JsonStream/CsvStream write page by page what to_json/report_csv write at once."""
+    query = make_query("call-records", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
+    records = parse_page((FIXTURES / "vendor_call_records.json").read_bytes(), CALL_RECORDS).records * 3
+    report = Report(CALL_RECORDS, records, ("a problem",), 1, 2, 6, ("a note",))
+    out = io.StringIO()
+    stream = JsonStream(CALL_RECORDS, query, out)
+    for start in range(0, 6, 4):
+        stream.write(records[start : start + 4])
+    stream.finish(problems=("a note", "a problem"), skipped=1)
+    assert out.getvalue() == to_json(report, query)
+    assert json.loads(out.getvalue())["totals"]["call_time"] == 3 * (24760 + 1696524)
+    out = io.StringIO()
+    stream = CsvStream(CALL_RECORDS, ZoneInfo("Europe/London"), out)
+    stream.write(records[:2])
+    stream.write(records[2:])
+    stream.finish()
+    assert out.getvalue() == report_csv(report, ZoneInfo("Europe/London"))
+
+
+def test_an_export_is_readable_by_its_owner_only(tmp_path):
+    """Call records carry phone numbers: not world-readable, whatever the umask allows."""
+    import os
+    import stat
+
+    from wallboard.export import write_export
+
+    old = os.umask(0o022)
+    try:
+        path = write_export("a,b\r\n", tmp_path / "new" / "exports", "x.csv")
+        again = write_export("c,d\r\n", tmp_path / "new" / "exports", "x.csv")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(again.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "new" / "exports").stat().st_mode) == 0o700
+    assert path.read_bytes() == b"a,b\r\n" and again.name == "x-2.csv"

@@ -46,6 +46,7 @@ def test_gather_names_only_what_is_missing():
         username="boss",
         keyring_usable=True,
         keyring_name="tests.keyring_memory.MemoryKeyring",
+        keyring_encryption="encryption unknown",
         keyring_advice="",
     )
     assert needs.fields() == ("username", "analytics-password")
@@ -112,7 +113,14 @@ def test_saving_is_not_requested_without_a_usable_keyring():
             {"tenant": "acme", "realtime_url": "http://example.com", "realtime-token": TOKEN},
             "realtime_url",
             "Region or URL: plain http:// is refused for example.com: use https:// (http is allowed only for this machine: "
-            "127.0.0.1, ::1, localhost); or a region: na1..na4, na7, ca, uk.",
+            "127.0.0.1, ::1, localhost); or a region such as na4, vcc-na10b, eu2 or uk.",
+        ),
+        (
+            {"tenant": "acme", "realtime_url": "na0", "realtime-token": TOKEN},
+            "realtime_url",
+            "Region or URL: unknown region 'na0'; use na1, na2, na3, ca, uk (the older mycontactual hosts), or naN, "
+            "naNb, euN with or without vcc- (na4, na10b, vcc-na17, eu2: https://vcc-<name>.8x8.com); for any other "
+            "host give its full https:// URL (realtime_url, --realtime-url).",
         ),
     ],
 )

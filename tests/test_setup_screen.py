@@ -193,7 +193,7 @@ async def test_empty_required_fields_are_named_and_focused():
         await type_text(pilot, "mars")
         await pilot.press("enter")
         await pilot.pause()
-        assert str(problem.render()).startswith("Region or URL: 'mars' is not a URL")
+        assert str(problem.render()).startswith("Region or URL: unknown region 'mars'; use na1, na2, na3, ca, uk")
         await pilot.press(*["backspace"] * 4)
         await type_text(pilot, "uk")
         await pilot.press("enter")

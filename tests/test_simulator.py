@@ -213,3 +213,22 @@ def test_changing_faults_over_http_does_not_replay_the_same_draws():
             patterns.append([sim.server.faults.draw("agents") for _ in range(32)])
         assert patterns[0] != patterns[1]
         assert {kind for pattern in patterns for kind in pattern} == {"503", None}
+
+
+def test_thirty_minute_available_time_is_an_average_stretch_as_the_vendor_documents():
+    """Not the total: two 100 s stretches and one 400 s one in the window average 200 s."""
+    from collections import deque
+
+    from wallboard.sim.scenario import AVAILABLE, BUSY, _window_average
+
+    now = 10_000.0
+    history = deque(
+        [
+            (now - 2000, now - 1700, AVAILABLE),  # 100 s of it inside the window
+            (now - 1700, now - 1000, BUSY),
+            (now - 1000, now - 900, AVAILABLE),
+            (now - 900, now - 400, BUSY),
+        ]
+    )
+    assert _window_average(history, AVAILABLE, AVAILABLE, now - 400, now) == 200.0
+    assert _window_average(deque(), AVAILABLE, BUSY, now - 50, now) == 0.0

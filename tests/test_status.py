@@ -56,6 +56,19 @@ def test_header_says_stale_with_the_age_after_two_intervals():
     assert Part("STALE 1m 05s", "stale", 1) in parts
 
 
+def test_the_header_never_says_live_beside_stale():
+    """The issue's `STALE 4m 02s │ ● live`: the last try succeeded, the next answer is
+    overdue. The header says what it waits for, and the banner says why it is stale."""
+    snapshot = Snapshot(live(AGENTS, mono=100.0), live(QUEUES, mono=150.0), interval=10)
+    texts = [p.text for p in header_parts("acme", snapshot, totals((), ()), 0, 165.0, UTC)]
+    assert "STALE 1m 05s" in texts and "● live" not in texts
+    assert "… waiting for agents" in texts
+    assert banner(snapshot, 165.0) == (
+        "⚠ STALE — agents data is 1m 05s old (queues still live) — "
+        "no answer yet to the last request: the server or the network is slow"
+    )
+
+
 def test_connection_states():
     assert connection(Snapshot(), 0).text == "… connecting"
     retrying = Snapshot(live(AGENTS).failed("busy", False, 112.0), live(QUEUES))
@@ -187,4 +200,7 @@ def test_a_suspend_makes_the_data_stale_with_its_real_age():
     eight_hours = 100.0 + 8 * 3600
     parts = [p.text for p in header_parts("acme", snapshot, totals((), ()), 1_700_000_000.0 + 8 * 3600, eight_hours, UTC)]
     assert "STALE 8h 00m" in parts and "as of 22:13:20 (8h 00m)" in parts
-    assert banner(snapshot, eight_hours) == "⚠ STALE — agents and queues data is 8h 00m old"
+    assert banner(snapshot, eight_hours) == (
+        "⚠ STALE — agents and queues data is 8h 00m old — no answer yet to the last request: the server or the network is slow"
+    )
+    assert "● live" not in parts and "… waiting for both" in parts

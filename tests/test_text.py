@@ -84,3 +84,12 @@ def test_lone_surrogates_are_removed():
 
 def test_unicode_line_and_paragraph_separators_become_spaces():
     assert clean_text("two\u2028lines\u2029and more") == "two lines and more"
+
+
+def test_zero_width_and_tag_characters_are_removed():
+    """Invisible, and terminals disagree on their width: columns after them would slip."""
+    tagged = "".join(chr(0xE0000 + ord(ch)) for ch in "hidden")
+    text = "A\u200bB\u200dC\u2060D\ufeffE\u180eF" + tagged + "\U000e007fG"
+    assert clean_text(text) == "ABCDEFG"
+    assert has_controls("token\ufeff") and has_controls("to\u200bken")
+    assert clean_text("Zoë 王 👍 Ωmega") == "Zoë 王 👍 Ωmega"

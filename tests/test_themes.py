@@ -1,5 +1,9 @@
 from pathlib import Path
 
+import shutil
+import sys
+import time
+
 import pytest
 
 from wallboard.themes import STATES, ThemeFileError, bundled_themes_dir, discover, load_theme_file
@@ -58,3 +62,23 @@ def test_bad_theme_files(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(ThemeFileError, match=message):
         load_theme_file(path)
+
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_a_theme_file_with_markup_in_it_is_one_warning_not_a_crash(tmp_path):
+    """``"[/oops]" = 1`` in a user theme: the warning quotes it as written (it is not
+    markup to interpret), and the real board runs on with the default theme."""
+    from tests.test_e2e_tmux import Tmux
+
+    themes = tmp_path / "config" / "wallboard" / "themes"
+    themes.mkdir(parents=True)
+    (themes / "mine.toml").write_text('"[/oops]" = 1\nname = "mine"\n')
+    command = f"env XDG_CONFIG_HOME={tmp_path / 'config'} {sys.executable} -m wallboard demo --theme [b]mine[/b]"
+    tmux = Tmux(120, 36, command)
+    try:
+        tmux.wait_for("mine.toml: unknown key", "'[/oops]'", "theme '[b]mine[/b]' was not found", "Agents")
+        time.sleep(1)
+        assert tmux.alive() and "Agents" in tmux.screen()
+    finally:
+        tmux.close()

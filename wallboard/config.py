@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from wallboard.errors import ConfigError
-from wallboard.urls import ANALYTICS_URL, check_url, realtime_base_url, region_host
+from wallboard.urls import ANALYTICS_URL, check_url, realtime_base_url, region_host, unknown_region
 
 APP_NAME = "wallboard"
 CONFIG_ENV = "WALLBOARD_CONFIG"
@@ -72,6 +72,8 @@ class AnalyticsSettings:
     url: str = ANALYTICS_URL
     username: str = ""
     pbx: tuple[str, ...] = ("allpbxes",)
+    page_size: int = 1000
+    """Call records and legs per page (the service allows 1 to 7,000)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,7 @@ class Settings:
     rotate: float = 20.0
     bell: bool = False
     export_dir: str = ""
+    ca_bundle: str = ""
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
     source: Path | None = None
@@ -172,7 +175,7 @@ def _realtime_url(label: str, value: Any) -> str:
 def _region(label: str, value: Any) -> str:
     name = _text(label, value)
     if name and region_host(name) is None:
-        raise ConfigError(f"{label}: unknown region {name!r}; use na1..na4, na7, ca, uk, vcc-naN, or set realtime_url")
+        raise unknown_region(label, name)
     return name
 
 
@@ -202,6 +205,13 @@ def _path(label: str, value: Any) -> str:
     return _text(label, value)
 
 
+def _ca_bundle(label: str, value: Any) -> str:
+    path = _text(label, value)
+    if path and not Path(path).expanduser().exists():
+        raise ConfigError(f"{label}: {path!r} does not exist; give a PEM file (or directory) of CA certificates")
+    return path
+
+
 TOP_LEVEL: dict[str, tuple[Validator, str]] = {
     "tenant": (_text, "the 8x8 tenant name (the Basic-auth user name)"),
     "realtime_url": (_realtime_url, "the real-time statistics URL"),
@@ -215,12 +225,14 @@ TOP_LEVEL: dict[str, tuple[Validator, str]] = {
     "rotate": (_number(0, 3600, "seconds"), "seconds between tab changes in TV mode"),
     "bell": (_boolean, "ring the terminal bell on new alerts"),
     "export_dir": (_path, "directory for CSV exports"),
+    "ca_bundle": (_ca_bundle, "extra CA certificates to trust (a private CA, TLS inspection)"),
 }
 SECTIONS: dict[str, dict[str, tuple[Validator, str]]] = {
     "analytics": {
         "url": (_url, "the Work Analytics URL"),
         "username": (_text, "the Work Analytics user name"),
         "pbx": (_pbx, "PBX names, or allpbxes"),
+        "page_size": (_number(1, 7000, "records", True), "call records and legs per page"),
     },
     "thresholds": {
         "longest_wait_warning": (_number(0, 86400, "seconds", True), ""),

@@ -55,9 +55,13 @@ class ApiError(WallboardError):
 
     ``retryable`` says whether trying again later may help; ``retry_after`` is the
     server's own hint in seconds (from ``Retry-After``), when it gave one.
+    ``server_message`` and ``server_code`` are the server's own explanation from the
+    error body (cleaned; empty when it gave none).
     """
 
     retryable = True
+    server_message = ""
+    server_code = ""
 
     def __init__(
         self, message: str, *, status: int | None = None, retry_after: float | None = None
@@ -81,6 +85,13 @@ class BadRequestError(ApiError):
 
 class NotFoundError(ApiError):
     """Unknown path, agent or queue (404)."""
+
+    retryable = False
+
+
+class PbxRefusedError(ApiError):
+    """The service refused a PBX to this user (403): it does not exist or the user may not
+    see it. The credentials themselves are fine."""
 
     retryable = False
 
@@ -114,6 +125,15 @@ class BadPayloadError(ApiError):
 
 
 class EndlessPagingError(BadPayloadError):
-    """A paged report would not end: too many pages, or a page id seen before."""
+    """A paged report cannot be trusted to end: too many pages, a page id seen before,
+    more records than it announced, or a page larger than the page size asked for."""
 
     retryable = False
+
+
+class ReportTooLargeError(WallboardError):
+    """A report holds more records than we are willing to keep in memory at once."""
+
+
+class UnknownNameError(ConfigError):
+    """A PBX or ring group named by the user does not exist; the message names those that do."""

@@ -1,21 +1,26 @@
 """Saving a report table as a CSV file (the Historical tab's ``e``).
 
-The file is what :func:`~wallboard.core.report_table.to_csv` makes of the table on
-screen, with a UTF-8 byte-order mark so Excel reads names such as "Zoë" correctly. It
+The file holds every field of the report, one column each, exactly as ``wallboard report
+--format csv`` writes it (the screen shows only the main columns), in the order of the rows
+on screen, with a UTF-8 byte-order mark so Excel reads names such as "Zoë" correctly. It
 goes to the configured export directory (by default the user data dir), under a name
 that says what it holds; an existing file is never overwritten (``-2``, ``-3``, ...).
+Call records carry phone numbers and names, so the file is readable by its owner only
+(mode 0600), and a directory made for it is the owner's only (0700).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from wallboard.core.report_query import ReportQuery
-from wallboard.core.report_table import ReportTable, to_csv
+from wallboard.core.report_table import ReportTable, build_table, extra_keys, full_columns, to_csv
 from wallboard.errors import ConfigError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+PRIVATE_FILE = 0o600
 
 
 def export_name(query: ReportQuery) -> str:
@@ -30,14 +35,15 @@ def write_export(text: str, directory: Path, name: str) -> Path:
     if not dot:
         stem, suffix = name, ""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         for number in range(1, 1000):
             candidate = directory / (name if number == 1 else f"{stem}-{number}.{suffix}".rstrip("."))
             try:
-                with candidate.open("x", encoding="utf-8", newline="") as handle:
-                    handle.write(text)
+                descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
             except FileExistsError:
                 continue
+            with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
             return candidate
     except OSError as error:
         reason = error.strerror or type(error).__name__
@@ -48,5 +54,9 @@ def write_export(text: str, directory: Path, name: str) -> Path:
 
 
 def export_table(table: ReportTable, query: ReportQuery, directory: Path) -> Path:
-    """Save ``table`` (as shown: its columns and order) as CSV; returns where it went."""
-    return write_export(to_csv(table, query.tz(), excel_bom=True), directory, export_name(query))
+    """Save the records of ``table``, in its order, with every field as CSV (fields the
+    service sent that we do not know come last, as in ``wallboard report``); returns where it went."""
+    zone = query.tz()
+    records = [row.record for row in table.rows]
+    every_field = build_table(table.kind, records, zone, full_columns(table.kind, extra_keys(records)))
+    return write_export(to_csv(every_field, zone, excel_bom=True), directory, export_name(query))

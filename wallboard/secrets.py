@@ -19,16 +19,29 @@ keyring"), never by a probing read. Every later keyring call is bounded as well
 nobody sees): a silent keyring becomes a one-line error, and is not asked again by the
 same process.
 
-We never write a secret to a file ourselves. With no usable backend, storing raises
+We never write a secret to a file ourselves, nor let the keyring library do it behind
+the user's back: a backend that keeps secrets unencrypted in a file (``keyrings.alt``'s
+``PlaintextKeyring``, which keyring picks by itself once that package is installed) is
+used only when the user selected it explicitly (``PYTHON_KEYRING_BACKEND`` or keyring's
+own ``keyringrc.cfg``); picked automatically it counts as no keyring (and is left out of
+a chainer). With no usable backend, storing raises
 :class:`~wallboard.errors.KeyringUnavailableError`, whose message names the environment
 variables and the file-based backends one can install, saying which of them encrypt.
+:class:`KeyringInfo` says which backend is used and whether it encrypts.
+
+Encrypted file backends (``keyrings.cryptfile``) ask for their own password with
+``getpass`` the first time a secret is read from them, which over the interactive board
+would print on top of it and lose the keystrokes. So wallboard asks for that password
+itself, before the board starts (:func:`unlock_keyring`, from the command line) or on
+the setup screen; a keyring call never prompts: a locked one raises
+:class:`~wallboard.errors.KeyringError` saying so.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping, TypeVar
 
 from wallboard.errors import ConfigError, KeyringError, KeyringUnavailableError
@@ -79,6 +92,20 @@ def check_name(name: str) -> str:
 # --- the backend, detected once and quickly ------------------------------------------------
 
 
+PLAINTEXT_BACKENDS = frozenset(
+    {
+        "keyrings.alt.file.PlaintextKeyring",
+        "keyrings.alt.pyfs.PlaintextKeyring",
+        "keyrings.cryptfile.file.PlaintextKeyring",
+    }
+)
+"""Backends known to keep secrets unencrypted (any class named ``*Plaintext*`` counts too)."""
+ENCRYPTED = "encrypted"
+ENCRYPTED_FILE = "encrypted file, own password"
+NOT_ENCRYPTED = "NOT encrypted: plain file"
+UNKNOWN = "encryption unknown"
+
+
 @dataclass(frozen=True, slots=True)
 class KeyringInfo:
     """Which keyring backend is in use and whether secrets can be kept in it."""
@@ -87,6 +114,21 @@ class KeyringInfo:
     usable: bool
     reason: str = ""
     """Why not, when not usable: one clause."""
+    encryption: str = field(default="", compare=False)
+    """How it keeps secrets: :data:`ENCRYPTED`, :data:`ENCRYPTED_FILE`, :data:`NOT_ENCRYPTED`, :data:`UNKNOWN`."""
+    backend: Any = field(default=None, compare=False, repr=False)
+    """The backend object wallboard calls (for a chainer holding a plain file: the first other one)."""
+
+    @property
+    def password_protected(self) -> bool:
+        """An encrypted file that needs its password before a secret can be read or kept."""
+        return self.encryption == ENCRYPTED_FILE
+
+    def describe(self) -> str:
+        """``name (usable; encrypted)`` for ``secrets status`` and the setup screen."""
+        if not self.usable:
+            return f"{self.name} (not usable: {self.reason})"
+        return f"{self.name} (usable; {self.encryption or UNKNOWN})"
 
     def advice(self) -> str:
         """One line for a person: what is wrong and what to do instead ('' when usable)."""
@@ -134,7 +176,7 @@ def _get_keyring() -> Any:
 
 def _detect(load: Callable[[], Any], timeout: float) -> KeyringInfo:
     try:
-        return _bounded(lambda: describe_backend(load()), timeout)
+        return _bounded(lambda: describe_backend(load(), _chosen_explicitly()), timeout)
     except TimeoutError:
         return KeyringInfo(
             "unknown", False, f"finding a keyring backend took longer than {timeout:g} s; D-Bus may be unreachable"
@@ -144,8 +186,38 @@ def _detect(load: Callable[[], Any], timeout: float) -> KeyringInfo:
         return KeyringInfo(name, False, f"the keyring backend could not be loaded: {_one_line(error)}")
 
 
-def describe_backend(backend: Any) -> KeyringInfo:
-    """Judge a ``keyring`` backend object by its class, without reading from it."""
+def _chosen_explicitly() -> bool:
+    """Did the user name the backend (``PYTHON_KEYRING_BACKEND``, or keyring's keyringrc.cfg)?"""
+    if os.environ.get("PYTHON_KEYRING_BACKEND", "").strip():
+        return True
+    try:
+        from keyring import core
+
+        return core.load_config() is not None
+    except Exception:  # a broken keyringrc.cfg is keyring's to report
+        return False
+
+
+def encryption_of(backend: Any) -> str:
+    """How ``backend`` keeps secrets, judged by its class (never by using it)."""
+    name = _class_path(backend)
+    if name in PLAINTEXT_BACKENDS or "plaintext" in type(backend).__name__.lower():
+        return NOT_ENCRYPTED
+    if str(getattr(type(backend), "scheme", "")).strip().lower() in ("no encyption", "no encryption"):
+        return NOT_ENCRYPTED
+    cls = type(backend)  # never the instance: reading its keyring_key would prompt for the password
+    if hasattr(cls, "_unlock") and hasattr(cls, "keyring_key"):  # keyrings.cryptfile, keyrings.alt's EncryptedKeyring
+        return ENCRYPTED_FILE
+    if name.startswith("keyring.backends."):  # Secret Service, KWallet, macOS Keychain, Windows Credential Locker
+        return ENCRYPTED
+    return UNKNOWN
+
+
+def describe_backend(backend: Any, explicit: bool = False) -> KeyringInfo:
+    """Judge a ``keyring`` backend object by its class, without reading from it.
+
+    ``explicit``: the user selected this backend; an unencrypted file is usable only then.
+    """
     from keyring.backends import chainer, fail, null
 
     name = _class_path(backend)
@@ -155,11 +227,29 @@ def describe_backend(backend: Any) -> KeyringInfo:
         return KeyringInfo(name, False, "the null backend is selected, which keeps nothing")
     if isinstance(backend, chainer.ChainerBackend):
         chained = [describe_backend(inner) for inner in backend.backends]
-        usable = [info.name for info in chained if info.usable]
+        usable = [info for info in chained if info.usable]
         if not usable:
+            plain = [info.name for info in chained if info.encryption == NOT_ENCRYPTED]
+            if plain:
+                return _plain_refused(plain[0])
             return KeyringInfo(name, False, "the chainer backend has no usable backend to chain")
-        return KeyringInfo(f"{name} ({', '.join(usable)})", True)
-    return KeyringInfo(name, True)
+        if len(usable) < len(chained):  # a plain file among them: use the best other one alone
+            return usable[0]
+        return KeyringInfo(f"{name} ({', '.join(info.name for info in usable)})", True, "", usable[0].encryption, backend)
+    encryption = encryption_of(backend)
+    if encryption == NOT_ENCRYPTED and not explicit:
+        return _plain_refused(name)
+    return KeyringInfo(name, True, "", encryption, backend)
+
+
+def _plain_refused(name: str) -> KeyringInfo:
+    return KeyringInfo(
+        name,
+        False,
+        f"the only keyring found, {name}, keeps secrets unencrypted in a plain file; it is used only "
+        f"when selected explicitly (PYTHON_KEYRING_BACKEND={name})",
+        NOT_ENCRYPTED,
+    )
 
 
 def _class_path(backend: Any) -> str:
@@ -195,15 +285,26 @@ def _bounded(call: Callable[[], T], timeout: float) -> T:
     return box["value"]
 
 
-def _keyring_call(what: str, call: Callable[[Any], T], secret: Secret | None = None) -> T:
-    """Run ``call(keyring_module)`` against a usable backend, bounded; typed errors only."""
+def _keyring_call(what: str, call: Callable[[Any], T], secret: Secret | None = None, writes: bool = False) -> T:
+    """Run ``call(backend)`` against the usable backend, bounded; typed errors only.
+
+    Never lets a backend prompt for its own password (see :func:`keyring_locked`).
+    """
     info = keyring_info()
     if not info.usable:
         raise KeyringUnavailableError(info.advice())
-    import keyring
+    if keyring_locked(info) and (writes or _file_exists(info.backend)):
+        raise KeyringError(
+            f"could not {what}: the encrypted keyring ({info.name}) is locked: its password was not given. "
+            "Give it when wallboard asks (at start, or on the setup screen), or set the WALLBOARD_* environment "
+            "variables instead"
+        )
+    backend = info.backend
+    if backend is None:  # described without its object (a test's KeyringInfo): keyring's own
+        import keyring as backend
 
     try:
-        return _bounded(lambda: call(keyring), OPERATION_TIMEOUT)
+        return _bounded(lambda: call(backend), OPERATION_TIMEOUT)
     except TimeoutError:
         _mark_unusable(info, f"it did not answer within {OPERATION_TIMEOUT:g} s")
         raise KeyringError(
@@ -241,7 +342,7 @@ def store_secret(name: str, value: Secret) -> KeyringInfo:
         raise TypeError("store_secret takes a Secret")
     if not value:
         raise ConfigError(f"{name}: an empty value cannot be stored")
-    _keyring_call(f"store {name}", lambda kr: kr.set_password(SERVICE, name, value.reveal()), value)
+    _keyring_call(f"store {name}", lambda kr: kr.set_password(SERVICE, name, value.reveal()), value, writes=True)
     if read_secret(name) != value:
         raise KeyringError(f"could not store {name}: the keyring ({keyring_info().name}) accepted it but does not give it back")
     return keyring_info()
@@ -252,8 +353,77 @@ def delete_secret(name: str) -> bool:
     check_name(name)
     if read_secret(name) is None:
         return False
-    _keyring_call(f"delete {name}", lambda kr: kr.delete_password(SERVICE, name))
+    _keyring_call(f"delete {name}", lambda kr: kr.delete_password(SERVICE, name), writes=True)
     return True
+
+
+# --- encrypted files: their password, asked by wallboard -----------------------------------------
+
+
+def keyring_locked(info: KeyringInfo | None = None) -> bool:
+    """The backend is an encrypted file whose password has not been given yet."""
+    info = info or keyring_info()
+    return info.usable and info.password_protected and getattr(info.backend, "_keyring_key", None) is None
+
+
+def keyring_file(info: KeyringInfo | None = None) -> str:
+    """Where an encrypted file keyring keeps its secrets ('' for other backends)."""
+    info = info or keyring_info()
+    return str(getattr(info.backend, "file_path", "") or "") if info.password_protected else ""
+
+
+def _file_exists(backend: Any) -> bool:
+    path = getattr(backend, "file_path", None)
+    return bool(path) and os.path.exists(path)
+
+
+def keyring_file_exists(info: KeyringInfo | None = None) -> bool:
+    """Whether the encrypted file exists yet (a new one is created with the first password)."""
+    info = info or keyring_info()
+    return _file_exists(info.backend)
+
+
+def needs_keyring_password(env: Mapping[str, str] = os.environ, names: tuple[str, ...] = NAMES) -> bool:
+    """Must wallboard ask for the keyring's password before it reads ``names``?
+
+    Only when one of them is not in the environment, the keyring is a locked encrypted
+    file, and that file exists (a missing file holds nothing to read).
+    """
+    if all(env.get(ENV_VARS[name]) for name in names):
+        return False
+    info = keyring_info()
+    return keyring_locked(info) and keyring_file_exists(info)
+
+
+def unlock_keyring(password: Secret) -> None:
+    """Give the encrypted file keyring its password (creating the file when there is none).
+
+    Raises :class:`~wallboard.errors.KeyringError` for a wrong password (the keyring
+    stays locked) or a file it cannot use.
+    """
+    info = keyring_info()
+    if not keyring_locked(info):
+        return
+    if not password:
+        raise KeyringError("the keyring password is empty")
+    backend = info.backend
+
+    def unlock() -> None:
+        try:
+            backend.keyring_key = password.reveal()  # checks it against the file, or creates the file
+        except BaseException:
+            backend._keyring_key = None  # stay locked: a later call must not prompt
+            raise
+
+    try:
+        _bounded(unlock, OPERATION_TIMEOUT)
+    except TimeoutError:
+        raise KeyringError(f"the keyring ({info.name}) did not open within {OPERATION_TIMEOUT:g} s") from None
+    except Exception as error:
+        text = _one_line(error, password)
+        if any(word in text.lower() for word in ("incorrect password", "mac check failed")) or isinstance(error, AssertionError):
+            raise KeyringError(f"wrong password for the encrypted keyring {keyring_file(info)}") from None
+        raise KeyringError(f"could not open the encrypted keyring {keyring_file(info)}: {text}") from None
 
 
 # --- resolution and status -------------------------------------------------------------------

@@ -30,11 +30,14 @@ from wallboard.secrets import (
     ANALYTICS_PASSWORD,
     LABELS,
     REALTIME_TOKEN,
+    keyring_file_exists,
     keyring_info,
+    keyring_locked,
     resolve,
     store_secret,
+    unlock_keyring,
 )
-from wallboard.urls import realtime_base_url
+from wallboard.urls import REGION_EXAMPLES, UnknownRegionError, realtime_base_url
 
 Purpose = Literal["realtime", "analytics"]
 SECRETS_FOR: dict[str, tuple[str, ...]] = {
@@ -42,11 +45,14 @@ SECRETS_FOR: dict[str, tuple[str, ...]] = {
     "analytics": (ANALYTICS_API_KEY, ANALYTICS_PASSWORD),
 }
 TENANT, REALTIME_URL, USERNAME = "tenant", "realtime_url", "username"
+KEYRING_PASSWORD, KEYRING_PASSWORD_AGAIN = "keyring-password", "keyring-password-again"
 FIELD_LABELS = {
     TENANT: "Tenant",
     REALTIME_URL: "Region or URL",
     USERNAME: "Analytics user",
     **LABELS,
+    KEYRING_PASSWORD: "Keyring password",
+    KEYRING_PASSWORD_AGAIN: "Same password",
 }
 
 
@@ -64,6 +70,12 @@ class SetupNeeds:
     keyring_name: str = ""
     keyring_advice: str = ""
     """One line for a person when the keyring is not usable ('' otherwise)."""
+    keyring_encryption: str = ""
+    """Whether the keyring encrypts (see :class:`~wallboard.secrets.KeyringInfo`)."""
+    keyring_locked: bool = False
+    """An encrypted file keyring without its password yet: asked here, to save."""
+    keyring_new: bool = False
+    """That file does not exist yet: the password typed here chooses it (typed twice)."""
 
     @property
     def ask_tenant(self) -> bool:
@@ -94,7 +106,17 @@ class SetupNeeds:
             for key, asked in ((TENANT, self.ask_tenant), (REALTIME_URL, self.ask_realtime_url), (USERNAME, self.ask_username))
             if asked
         ]
-        return (*plain, *self.missing)
+        return (*plain, *self.missing, *self.keyring_fields())
+
+    def keyring_fields(self) -> tuple[str, ...]:
+        """The encrypted keyring's password (twice for a new file), when saving needs it."""
+        if not (self.keyring_locked and self.keyring_usable and self.missing):
+            return ()
+        return (KEYRING_PASSWORD, KEYRING_PASSWORD_AGAIN) if self.keyring_new else (KEYRING_PASSWORD,)
+
+    def masked(self, key: str) -> bool:
+        """Whether a field holds a secret (typed without echo, kept as :class:`Secret`)."""
+        return key in self.missing or key in (KEYRING_PASSWORD, KEYRING_PASSWORD_AGAIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +128,8 @@ class SetupResult:
     realtime_url: str = ""
     username: str = ""
     save_requested: bool = False
+    keyring_password: Secret | None = None
+    """The encrypted keyring's password typed on the screen, to open it before saving."""
     saved: tuple[str, ...] = ()
     """Names stored in the keyring (empty unless saving was asked for and worked)."""
 
@@ -139,16 +163,36 @@ def gather(purpose: Purpose, settings: Settings, env: Mapping[str, str] = os.env
         # Only the setup screen shows the keyring; with every secret in the environment,
         # detecting it (importing keyring and its backends) would only delay the first poll.
         info = keyring_info()
-        needs = replace(needs, keyring_usable=info.usable, keyring_name=info.name, keyring_advice=info.advice())
+        needs = replace(
+            needs,
+            keyring_usable=info.usable,
+            keyring_name=info.name,
+            keyring_advice=info.advice(),
+            keyring_encryption=info.encryption,
+            keyring_locked=keyring_locked(info),
+            keyring_new=keyring_locked(info) and not keyring_file_exists(info),
+        )
     return found, needs
 
 
-def check_answers(needs: SetupNeeds, answers: Mapping[str, str], save: bool) -> SetupResult:
-    """Validate the typed fields in screen order; the first problem raises, naming the field."""
+def check_answers(needs: SetupNeeds, answers: Mapping[str, str | Secret], save: bool) -> SetupResult:
+    """Validate the typed fields in screen order; the first problem raises, naming the field.
+
+    Secret fields may come as :class:`Secret` (the screen wraps them as it reads them), so
+    no plain copy of a typed token sits in a local variable here.
+    """
     values: dict[str, str] = {}
+    secrets: dict[str, Secret] = {}
     realtime_url = needs.realtime_url
+    save = save and needs.keyring_usable
+    keyring_password = _checked_keyring_password(needs, answers) if save else None
     for key in needs.fields():
-        text = (answers.get(key) or "").strip()
+        if key in needs.keyring_fields():
+            continue
+        if key in needs.missing:
+            secrets[key] = _checked_secret(key, answers.get(key))
+            continue
+        text = str(answers.get(key) or "").strip()
         label = FIELD_LABELS[key]
         if not text:
             raise SetupFieldError(key, f"{label} is required.")
@@ -159,16 +203,41 @@ def check_answers(needs: SetupNeeds, answers: Mapping[str, str], save: bool) -> 
         if key == REALTIME_URL:
             try:
                 realtime_url = realtime_base_url(text, label)
+            except UnknownRegionError as error:
+                raise SetupFieldError(key, f"{error}.") from None
             except ConfigError as error:
-                raise SetupFieldError(key, f"{error}; or a region: na1..na4, na7, ca, uk.") from None
+                raise SetupFieldError(key, f"{error}; or a region such as {REGION_EXAMPLES}.") from None
         values[key] = text
     return SetupResult(
-        secrets={name: Secret(values[name]) for name in needs.missing},
+        secrets=secrets,
         tenant=values.get(TENANT, needs.tenant),
         realtime_url=realtime_url,
         username=values.get(USERNAME, needs.username),
-        save_requested=save and needs.keyring_usable,
+        save_requested=save,
+        keyring_password=keyring_password,
     )
+
+
+def _checked_keyring_password(needs: SetupNeeds, answers: Mapping[str, str | Secret]) -> Secret | None:
+    """The keyring password typed for saving (checked against its repeat for a new file)."""
+    fields = needs.keyring_fields()
+    if not fields:
+        return None
+    password = _checked_secret(KEYRING_PASSWORD, answers.get(KEYRING_PASSWORD))
+    if KEYRING_PASSWORD_AGAIN in fields and _checked_secret(KEYRING_PASSWORD_AGAIN, answers.get(KEYRING_PASSWORD_AGAIN)) != password:
+        raise SetupFieldError(KEYRING_PASSWORD_AGAIN, "The two keyring passwords differ.")
+    return password
+
+
+def _checked_secret(key: str, typed: str | Secret | None) -> Secret:
+    """A typed secret, stripped, or :class:`SetupFieldError` naming what is wrong with it."""
+    value = Secret((typed.reveal() if isinstance(typed, Secret) else typed or "").strip())
+    label = FIELD_LABELS[key]
+    if not value:
+        raise SetupFieldError(key, f"{label} is required.")
+    if has_controls(value.reveal()):
+        raise SetupFieldError(key, f"{label} has control characters; type it on one line.")
+    return value
 
 
 def save_to_keyring(result: SetupResult) -> SetupResult:
@@ -178,6 +247,8 @@ def save_to_keyring(result: SetupResult) -> SetupResult:
     """
     if not result.save_requested:
         return result
+    if result.keyring_password is not None:
+        unlock_keyring(result.keyring_password)  # KeyringError: wrong password, shown on the screen
     saved: list[str] = []
     for name, value in result.secrets.items():
         try:

@@ -28,6 +28,7 @@ LINE_FROM = {
     "offered": "state-offered",
     "hold": "level-warning",
     "mute": "state-wrap",
+    "wrap": "state-wrap",
     "monitor": "state-offered",
     "error": "level-alert",
     "idle": "foreground",

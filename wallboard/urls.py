@@ -3,34 +3,53 @@
 Credentials go out in every request (Basic auth for real-time statistics, an API key
 and bearer token for analytics), so plain ``http://`` is allowed only to this machine:
 127.0.0.0/8, ::1 and ``localhost``. That is where the simulator and the tests live.
+
+Region names map to real-time hosts by two rules (see :func:`region_host`): the seed's
+mycontactual hosts for ``na1``..``na3``, ``ca`` and ``uk``; ``vcc-<name>.8x8.com`` for
+every ``naN``, ``naNb`` and ``euN`` name, with or without ``vcc-``.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit, urlunsplit
 
-from wallboard.errors import InsecureUrlError
+from wallboard.core.text import clean_text
+from wallboard.errors import ConfigError, InsecureUrlError
 
 REALTIME_PATH = "/api/rtstats/stats"
 ANALYTICS_URL = "https://api.8x8.com/analytics/work"
 
-REGIONS: dict[str, str] = {
+MYCONTACTUAL_HOSTS: dict[str, str] = {
     "na1": "na1.mycontactual.com",
     "na2": "na2.mycontactual.com",
     "na3": "na3.mycontactual.com",
-    "na4": "na4.mycontactual.com",
-    "na7": "vcc-na7.8x8.com",
     "ca": "www.mycontactual.ca",
     "uk": "www.mycontactual.co.uk",
 }
-"""Region names a user may give instead of a URL; ``vcc-naN`` names map to ``*.8x8.com``."""
+"""The old hosts, kept only for the regions the vendor's page (the seed) names with them
+and no newer source moves: the seed lists ``na1``..``na4.mycontactual.com``, but the
+vendor now documents na4 as ``vcc-na4.8x8.com``, so ``na4`` follows the newer rule below."""
+
+_VCC_REGION = re.compile(r"(?:vcc-)?((?:na|eu)[1-9][0-9]{0,2}b?)")
+"""``naN``, ``naNb``, ``euN``, each with or without ``vcc-``: host ``vcc-<name>.8x8.com``."""
+
+REGION_FORMS = (
+    "na1, na2, na3, ca, uk (the older mycontactual hosts), or naN, naNb, euN with or "
+    "without vcc- (na4, na10b, vcc-na17, eu2: https://vcc-<name>.8x8.com)"
+)
+"""The accepted region forms, for messages, help and the setup screen."""
 
 
 def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (IPv4 127/8 and IPv6 ::1)."""
+    """True for ``localhost`` itself and literal loopback addresses (127/8 and ::1).
+
+    Nothing is looked up: ``anything.localhost`` is refused, since the system resolver
+    may send such a name to a DNS server whose answer we cannot trust with credentials.
+    """
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -43,41 +62,84 @@ def check_url(url: str, setting: str) -> str:
 
     ``setting`` names the option or config key, so the message tells the user what to fix.
     """
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts = urlsplit(url.strip())
+        hostname, _port = parts.hostname, parts.port  # both raise ValueError on a malformed host or port
+    except ValueError as error:  # "https://[evil", "https://host:99999"
+        raise InsecureUrlError(f"{setting}: {_shown(url)} is not a URL ({error}); expected https://host/path") from None
+    if parts.scheme not in ("https", "http") or not hostname or not _HOST.fullmatch(hostname):
         raise InsecureUrlError(
-            f"{setting}: {url!r} is not a URL; expected https://host/path"
+            f"{setting}: {_shown(url)} is not a URL; expected https://host/path"
         )
     if parts.username or parts.password:
         raise InsecureUrlError(
             f"{setting}: put no user name or password in the URL; use the keyring instead"
         )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(hostname):
         raise InsecureUrlError(
-            f"{setting}: plain http:// is refused for {parts.hostname}: use https:// "
+            f"{setting}: plain http:// is refused for {hostname}: use https:// "
             "(http is allowed only for this machine: 127.0.0.1, ::1, localhost)"
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), parts.query, ""))
 
 
+_HOST = re.compile(r"[^\s\x00-\x1f\x7f/\\?#@%]+")
+"""A host name or address as it may appear in a URL: no spaces, controls or delimiters."""
+
+
+def _shown(url: str) -> str:
+    """``url`` quoted for a message: one line, cut short (it came from a person or a file)."""
+    return repr(clean_text(url, 120))
+
+
 def region_host(region: str) -> str | None:
-    """The host for a region name (``na1``, ``uk``, ``vcc-na10b``), or ``None``."""
-    region = region.strip().lower()
-    if region in REGIONS:
-        return REGIONS[region]
-    if region.startswith("vcc-") and region[4:].replace("-", "").isalnum():
-        return f"{region}.8x8.com"
-    return None
+    """The host for a region name (``na1``, ``uk``, ``na4``, ``vcc-na10b``, ``eu2``), or ``None``.
+
+    ``na1``..``na3``, ``ca`` and ``uk`` keep the mycontactual hosts the seed names; every
+    ``naN``/``naNb``/``euN`` name, bare or with ``vcc-``, is ``vcc-<name>.8x8.com`` (the
+    vendor's current host names: na4, na7, na10, na10b, na17, eu2, eu3 ...). To reach a
+    host these rules do not give (say the old ``na4.mycontactual.com``), give its URL.
+    """
+    name = region.strip().lower()
+    if name in MYCONTACTUAL_HOSTS:
+        return MYCONTACTUAL_HOSTS[name]
+    match = _VCC_REGION.fullmatch(name)
+    return f"vcc-{match.group(1)}.8x8.com" if match else None
+
+
+REGION_EXAMPLES = "na4, vcc-na10b, eu2 or uk"
+"""A few regions, for a hint where the full list would not fit."""
+
+
+class UnknownRegionError(ConfigError):
+    """A region name no rule knows; the message lists the accepted forms."""
+
+
+def unknown_region(setting: str, region: str) -> UnknownRegionError:
+    """The error for a region name no rule knows, listing the accepted forms."""
+    shown = repr(clean_text(region, 40))
+    return UnknownRegionError(
+        f"{setting}: unknown region {shown}; use {REGION_FORMS}; for any other host give its "
+        "full https:// URL (realtime_url, --realtime-url)"
+    )
+
+
+_BARE_WORD = re.compile(r"[A-Za-z0-9_-]+")
+"""What a region name looks like (no scheme, dot, slash or port): never a URL."""
 
 
 def realtime_base_url(value: str, setting: str = "realtime_url") -> str:
     """A full rtstats base URL from a region name, a bare host URL, or a full URL.
 
-    ``https://na1.mycontactual.com`` gains the standard ``/api/rtstats/stats`` path.
+    ``https://na1.mycontactual.com`` gains the standard ``/api/rtstats/stats`` path. A
+    single word that is no known region (``mars``, ``na0``) is an unknown region, not a
+    malformed URL, so the message lists the regions.
     """
     host = region_host(value)
     if host is not None:
         return f"https://{host}{REALTIME_PATH}"
+    if _BARE_WORD.fullmatch(value.strip()):
+        raise unknown_region(setting, value.strip())
     url = check_url(value, setting)
     parts = urlsplit(url)
     if parts.path in ("", "/"):

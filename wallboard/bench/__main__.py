@@ -17,10 +17,11 @@ import time
 from wallboard.bench import apply as apply_bench
 from wallboard.bench import board as board_bench
 from wallboard.bench import freshness as freshness_bench
+from wallboard.bench import historical as historical_bench
 from wallboard.bench import parse as parse_bench
 from wallboard.bench.data import SIZES, machine, queues_for
 
-SECTIONS = ("parse", "apply", "board", "freshness")
+SECTIONS = ("parse", "apply", "board", "freshness", "historical")
 
 
 def _ms(seconds: float) -> str:
@@ -107,6 +108,22 @@ def run_freshness(cycle: float, seconds: float, warmup: float) -> list[freshness
     return results
 
 
+def run_historical(rounds: int) -> historical_bench.ListingFigures:
+    _print("## Reading a whole listing: the Historical tab's `M` against `wallboard report`\n")
+    _print(
+        "Call records of the last 7 whole days (the CLI 1,000 a page, the board 500; pages: the board's), from the simulator in another process. "
+        "CLI: `wallboard report call-records --format csv`, spawn to exit. Board: Enter, then `M` at the "
+        f"first batch, until the last row is drawn (headless at 160x45, every frame rendered). Median of {rounds}.\n"
+    )
+    f = historical_bench.measure(days=7, rounds=rounds)
+    _print(_table(
+        ["records", "pages", "CLI wall", "CLI CPU", "board wall", "board CPU"],
+        [[f"{f.records:,}", f"{f.pages:,}", f"{f.cli_seconds:.1f} s", f"{f.cli_cpu:.1f} s", f"{f.board_seconds:.1f} s", f"{f.board_cpu:.1f} s"]],
+    ))
+    _print()
+    return f
+
+
 def _check(label: str, ok: bool, detail: str) -> None:
     _print(f"- [{'x' if ok else ' '}] {label}: {detail}")
 
@@ -138,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         board_figures = run_board(sizes, windows=3 if args.quick else 6, warmup=30 if args.quick else 90, size=args.size)
     if "freshness" in sections:
         fresh = run_freshness(2.0, 60.0, 25.0) if args.quick else run_freshness(10.0, 240.0, 90.0)
+    if "historical" in sections:
+        run_historical(rounds=1 if args.quick else 3)
     _print("## Targets\n")
     if apply_figures and 2000 in apply_figures:
         ratio = apply_figures[2000].ratio

@@ -8,20 +8,57 @@ module sets ``func`` on its parser. Errors a person can act on are printed as on
 from __future__ import annotations
 
 import argparse
+import difflib
+import re
 import sys
 from typing import Sequence
 
-from wallboard import __version__
+from wallboard import __version__, crash
 from wallboard.cli import board, report, secrets, simulate
+from wallboard.cli import config as config_command
 from wallboard.config import default_config_path
 from wallboard.errors import WallboardError
 
-COMMAND_MODULES = (board, simulate, secrets, report)
+COMMAND_MODULES = (board, simulate, secrets, report, config_command)
 EXIT_ERROR = 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that never repeats a stray or wrong argument: it may be a pasted token.
+
+    ``unrecognized arguments: MyTok-SECRET`` becomes the argument's position, and an
+    invalid choice names the option and the choices, not what was given.
+    """
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        given = list(sys.argv[1:] if args is None else args)
+        parsed, extras = self.parse_known_args(given, namespace)
+        if extras:
+            self.error(f"unrecognized {_positions(given, extras)}; see --help")
+        return parsed
+
+    def error(self, message: str):  # type: ignore[override]
+        super().error(_INVALID_CHOICE.sub("invalid choice", message))
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: .*?(?= \(choose from|$)")
+
+
+def _positions(given: list[str], extras: list[str]) -> str:
+    """"argument 3" or "arguments 3, 4": where the strays are on the command line (1-based)."""
+    remaining = list(extras)
+    positions = []
+    for index, argument in enumerate(given, start=1):
+        if remaining and argument == remaining[0]:
+            positions.append(str(index))
+            remaining.pop(0)
+    if not positions:
+        return "arguments"
+    return f"argument{'s' if len(positions) > 1 else ''} {', '.join(positions)}"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wallboard",
         description="A live call-centre wallboard in the terminal for 8x8 contact centres.",
         epilog=f"Configuration file: {default_config_path()} (or --config / WALLBOARD_CONFIG). "
@@ -41,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "run")  # `wallboard` and `wallboard --tv` mean `wallboard run`
     elif args_list[0] not in commands and not args_list[0].startswith("-"):
-        parser.error(f"unknown command {args_list[0]!r}; choose from {', '.join(sorted(commands))}")
+        close = difflib.get_close_matches(args_list[0], commands, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        parser.error(f"unknown command (the first argument); {hint}choose from {', '.join(sorted(commands))}")
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)
@@ -50,3 +89,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: one line, never a message or a local that may hold a secret
+        print(crash.report(error), file=sys.stderr)
+        return crash.EXIT_CRASH

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from dataclasses import replace
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping, TextIO
 
 from wallboard.cli.simulate import add_scenario_options, build_simulator
+from wallboard.cli.unlock import ask_keyring_password
+from wallboard.clients.network import set_default_ca_bundle
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, Settings, default_config_path, load_settings
-from wallboard.errors import ApiError, ConfigError
+from wallboard.errors import ConfigError
 from wallboard.freshness import CACHE_PERIOD
-from wallboard.plain import render_agents, render_queues
+from wallboard.plain import PlainReport
 from wallboard.secret import Secret
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
+from wallboard.urls import REGION_FORMS
+
+if TYPE_CHECKING:
+    from wallboard.poller import Source
 
 OPTION_KEYS = {
     "realtime_url": ("realtime_url", "--realtime-url"),
@@ -36,7 +43,7 @@ OPTION_KEYS = {
 def add_board_options(parser: argparse.ArgumentParser) -> None:
     """The options CONTRACT.md promises for both ``run`` and ``demo``."""
     parser.add_argument("--config", metavar="PATH", help=f"config file (default {default_config_path()})")
-    parser.add_argument("--realtime-url", metavar="URL", help="Real Time Statistics URL or region name (na1..na4, na7, ca, uk)")
+    parser.add_argument("--realtime-url", metavar="URL", help=f"Real Time Statistics URL or region name: {REGION_FORMS}")
     parser.add_argument("--tenant", metavar="NAME", help="8x8 tenant name")
     parser.add_argument("--format", choices=FORMATS, help="ask the server for json (default) or xml")
     parser.add_argument("--analytics-url", metavar="URL", help="Work Analytics URL")
@@ -64,11 +71,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         for attribute, (key, option) in OPTION_KEYS.items()
         if getattr(args, attribute, None) is not None
     }
-    return load_settings(args.config, overrides)
+    settings = load_settings(args.config, overrides)
+    set_default_ca_bundle(settings.ca_bundle)  # every client of this process, the Historical tab's too
+    return settings
 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    ask_keyring_password()  # before the board owns the terminal (an encrypted file keyring)
     if sys.stdout.isatty():
         return _run_board(settings)  # the board asks for whatever is missing on its setup screen
     missing = []
@@ -127,9 +137,9 @@ def launch(
     """
     try:
         if sys.stdout.isatty():
-            asyncio.run(_board(settings, token, analytics_secrets, cache_period))
+            return asyncio.run(_board(settings, token, analytics_secrets, cache_period))
         else:
-            asyncio.run(_plain_loop(settings, token))
+            return asyncio.run(_plain_loop(settings, token))
     except KeyboardInterrupt:
         pass
     return 0
@@ -155,22 +165,48 @@ async def _board(
     token: Secret,
     analytics_secrets: Mapping[str, Secret] | None = None,
     cache_period: float = CACHE_PERIOD,
-) -> None:
+) -> int:
     from wallboard.ui.app import WallboardApp  # Textual loads only for the interactive board
 
     async with _client(settings, token) as client:
         app = WallboardApp(settings, source=client, analytics_secrets=analytics_secrets, cache_period=cache_period)
         await app.run_async()
+        return app.return_code or 0  # 1 after a crash, so a script or systemd sees it
 
 
-async def _plain_loop(settings: Settings, token: Secret) -> None:
+async def _plain_loop(settings: Settings, token: Secret) -> int:
     async with _client(settings, token) as client:
-        while True:
-            try:
-                agents, queues = await asyncio.gather(client.agents(), client.queues())
-            except ApiError as error:
-                print(f"wallboard: {error}", file=sys.stderr, flush=True)
-            else:
-                lines = render_agents(agents.result.records) + [""] + render_queues(queues.result.records) + [""]
-                print("\n".join(lines), flush=True)
-            await asyncio.sleep(settings.interval)
+        return await run_plain(client, settings)
+
+
+async def run_plain(source: Source, settings: Settings, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Plain mode: the board's poller and rules, tables on ``out``, failures on ``err``.
+
+    The same :class:`~wallboard.poller.Poller` as the board's: one request per endpoint in
+    flight, back-off after failures, the server's Retry-After honoured, and refused
+    credentials stop it (exit code 2) instead of being retried. Returns the exit code.
+    """
+    from wallboard.poller import Poller
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    report = PlainReport(settings.thresholds, settings.zone())
+
+    def receive(snapshot) -> None:
+        printed = report.receive(snapshot, poller.mono())
+        try:
+            if printed.out:
+                out.write("\n".join(printed.out) + "\n")
+                out.flush()
+        except BrokenPipeError:  # `wallboard run | head`: the reader has had enough
+            poller.stop()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        for line in printed.err:
+            print(line, file=err, flush=True)
+        if report.refused:
+            poller.stop()
+
+    poller = Poller(source, settings.interval, receive)
+    await poller.run()
+    return 2 if report.refused else 0

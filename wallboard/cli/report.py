@@ -8,14 +8,27 @@ Defaults, when an option is left out:
 * PBXs: ``--pbx``, else ``analytics.pbx`` from the config (``allpbxes`` by default).
 * format: ``table`` (the compact columns, with a totals row); ``csv`` (every field, for
   spreadsheets); ``json`` (every field, raw values, for scripts).
+* page size: ``--page-size``, else ``analytics.page_size`` (1,000; the service allows
+  1 to 7,000).
 
 ``--ext`` names the ring group for ``ring-group-members``; for the other reports it keeps
 only that extension's rows (extensions, ring groups) or its calls (call records and legs:
-calls from or to it), which the service cannot filter itself.
+calls from or to it; up to 125 extensions, comma-separated). For calls the service does
+the filtering (``callerOrCallee``) and a local check stays as a guard; a number that is
+not an extension (an outside phone number) is filtered here only.
+
+Call records and legs in CSV or JSON are written as their pages arrive, so a listing of
+any length is never held in memory; a table (which needs every row to align its
+columns) holds at most :data:`MAX_TABLE_RECORDS`.
+
+Named PBXs are checked against the PBX list (``GET v2/pbxes``) first, and an empty
+``ring-group-members`` against the ring groups: a name that does not exist ends with a
+line naming those that do (exit 2), not with an empty report.
 
 Bad input and refused credentials end with ``wallboard: <reason>`` on standard error
-and exit code 2; data goes to standard output only; problems reading individual records
-are noted on standard error.
+and exit code 2; data goes to standard output only; problems reading individual records,
+a start moved to the two-year limit and a listing that ended early are noted on standard
+error (and in a JSON report's ``problems``).
 """
 
 from __future__ import annotations
@@ -29,7 +42,7 @@ from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from wallboard.config import Settings, default_config_path, load_settings
-from wallboard.errors import ConfigError
+from wallboard.errors import ApiError, ConfigError, KeyringError, UnknownNameError, WallboardError
 from wallboard.localzone import local_zone_name
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, resolve
 
@@ -39,6 +52,8 @@ if TYPE_CHECKING:  # loaded by `run`: every other command starts without the Wor
     from wallboard.core.report_query import ReportQuery
 
 FORMATS = ("table", "csv", "json")
+MAX_TABLE_RECORDS = 50_000
+"""Most records a table holds (CSV and JSON stream and hold none)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,12 +67,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "analytics.username in the config or WALLBOARD_ANALYTICS_USERNAME.",
     )
     parser.add_argument("kind", metavar="KIND", help="company, extensions, ring-groups, ring-group-members, call-records or call-legs")
-    parser.add_argument("--start", metavar='"YYYY-MM-DD HH:MM:SS"', help="start of the range (default: yesterday 00:00:00)")
-    parser.add_argument("--end", metavar='"YYYY-MM-DD HH:MM:SS"', help="end of the range (default: yesterday 23:59:59, or now with --start)")
+    parser.add_argument("--start", metavar='"YYYY-MM-DD HH:MM:SS"', help="start of the range; a date alone is its 00:00:00 (default: yesterday 00:00:00)")
+    parser.add_argument("--end", metavar='"YYYY-MM-DD HH:MM:SS"', help="end of the range, included; a date alone is its 23:59:59 (default: yesterday 23:59:59, or now with --start)")
     parser.add_argument("--tz", metavar="IANA_ZONE", help="time zone of the range and of times shown (default: config timezone, else this machine's)")
     parser.add_argument("--pbx", metavar="NAME[,NAME...]|allpbxes", help="PBX names, or allpbxes (default: analytics.pbx from the config)")
     parser.add_argument("--ext", metavar="EXT", help="ring group for ring-group-members; for other reports, only this extension")
     parser.add_argument("--format", default="table", metavar="table|csv|json", help="output format (default table)")
+    parser.add_argument("--page-size", metavar="N", help="call records or legs per page, 1 to 7000 (default: analytics.page_size, 1000)")
     parser.add_argument("--analytics-url", metavar="URL", help="Work Analytics URL (default https://api.8x8.com/analytics/work)")
     parser.add_argument("--config", metavar="PATH", help=f"config file (default {default_config_path()})")
     parser.set_defaults(func=run)
@@ -72,12 +88,16 @@ def run(args: argparse.Namespace, now: Callable[[], datetime] = lambda: datetime
     fmt = (args.format or "").strip().lower()
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}; got {args.format!r}")
-    settings = load_settings(args.config, {"analytics.url": (args.analytics_url, "--analytics-url")})
+    overrides = {"analytics.url": (args.analytics_url, "--analytics-url"), "analytics.page_size": (args.page_size, "--page-size")}
+    settings = load_settings(args.config, overrides)
+    from wallboard.clients.network import set_default_ca_bundle
+
+    set_default_ca_bundle(settings.ca_bundle)
     query = build_query(args, kind, settings, now())
+    for note in query.notes:
+        _note(note)
     client = make_client(settings)
-    report = asyncio.run(_fetch(client, query, _progress_printer()))
-    _note_problems(report)
-    return _write(render(report, query, fmt))
+    return asyncio.run(_report(client, query, fmt, Sink(sys.stdout), _progress_printer()))
 
 
 def build_query(args: argparse.Namespace, kind: str, settings: Settings, now: datetime) -> ReportQuery:
@@ -96,18 +116,26 @@ def build_query(args: argparse.Namespace, kind: str, settings: Settings, now: da
         raise ConfigError("--end needs --start too (without both, the report covers yesterday)")
     else:
         start = parse_time(args.start, "--start")
-        end = parse_time(args.end, "--end") if args.end is not None else _local_now(now, zone)
+        end = parse_time(args.end, "--end", end=True) if args.end is not None else _local_now(now, zone)
     pbx = args.pbx if args.pbx is not None else settings.analytics.pbx
-    pbx_option = "--pbx" if args.pbx is not None else "analytics.pbx"
-    return make_query(kind, start, end, zone, now, pbx=pbx, ext=args.ext or "", options={"pbx": pbx_option})
+    options = {"pbx": "--pbx" if args.pbx is not None else "analytics.pbx"}
+    if args.start is not None and args.end is None:
+        options["end"] = "the end (now)"  # never blame an --end the user did not give
+    return make_query(kind, start, end, zone, now, pbx=pbx, ext=args.ext or "", options=options)
 
 
 def make_client(settings: Settings) -> AnalyticsClient:
     """A client with the configured user and the stored secrets, or a ConfigError saying what is missing."""
     from wallboard.clients.analytics import AnalyticsClient
 
+    from wallboard.cli.unlock import ask_keyring_password
+
+    ask_keyring_password((ANALYTICS_API_KEY, ANALYTICS_PASSWORD))
     key = resolve(ANALYTICS_API_KEY)
     password = resolve(ANALYTICS_PASSWORD)
+    for resolved in (key, password):
+        if resolved.value is None and resolved.problem:  # the keyring failed (timed out, locked): say so
+            raise KeyringError(resolved.problem)
     missing = []
     if not settings.analytics.username:
         missing.append("the user name: analytics.username in the config file or WALLBOARD_ANALYTICS_USERNAME")
@@ -118,27 +146,118 @@ def make_client(settings: Settings) -> AnalyticsClient:
     if missing:
         raise ConfigError("Work Analytics is not configured yet. Set " + "; ".join(missing) + ".")
     assert key.value is not None and password.value is not None
-    return AnalyticsClient(settings.analytics.url, key.value, settings.analytics.username, password.value, setting="analytics.url")
+    return AnalyticsClient(
+        settings.analytics.url,
+        key.value,
+        settings.analytics.username,
+        password.value,
+        page_size=settings.analytics.page_size,
+        setting="analytics.url",
+    )
 
 
-async def _fetch(client: AnalyticsClient, query: ReportQuery, progress) -> Report:
+async def _report(client: AnalyticsClient, query: ReportQuery, fmt: str, sink: "Sink", progress) -> int:
+    """Fetch and write the report: streamed for listings in CSV or JSON, whole otherwise."""
     async with client:
+        await check_pbxes(client, query)
+        if query.kind.paged and fmt != "table":
+            await _stream(client, query, fmt, sink, progress)
+            return 0
         try:
-            return await client.fetch_report(query, progress=progress)
+            limit = MAX_TABLE_RECORDS if fmt == "table" else None
+            report = await client.fetch_report(query, progress=progress, max_records=limit)
         finally:
             if progress is not None:
                 progress(None)
+        if query.kind.needs_ext and not report.records:
+            await check_ring_group(client, query)
+    for note in report.notes:
+        _note(note)
+    _note_problems(report.problems)
+    sink.write(render(report, query, fmt))
+    return 0
+
+
+async def _stream(client: AnalyticsClient, query: ReportQuery, fmt: str, sink: "Sink", progress) -> None:
+    """A listing written page by page (see the module doc); JSON stays valid after an error."""
+    from contextlib import aclosing
+
+    from wallboard.core.analytics import MAX_PROBLEMS, select_extension
+    from wallboard.core.report_table import CsvStream, JsonStream
+
+    writer = JsonStream(query.kind, query, sink) if fmt == "json" else CsvStream(query.kind, query.tz(), sink)
+    problems: list[str] = []
+    notes: list[str] = []
+    skipped = 0
+    try:
+        async with aclosing(client.pages(query, progress=progress)) as pages:
+            async for page in pages:
+                writer.write(select_extension(page.records, query.ext))
+                problems.extend(page.problems[: max(0, MAX_PROBLEMS - len(problems))])
+                skipped += page.skipped
+                notes.extend([page.note] if page.note else [])
+                if sink.closed:  # `| head`: the reader has had enough
+                    break
+    except WallboardError as error:
+        if isinstance(writer, JsonStream):
+            writer.finish(problems=(*query.notes, *notes, str(error), *problems), skipped=skipped)
+        raise
+    finally:
+        if progress is not None:
+            progress(None)
+    if isinstance(writer, JsonStream):
+        writer.finish(problems=(*query.notes, *notes, *problems), skipped=skipped)
+    else:
+        writer.finish()
+        if writer.late_fields:
+            _note(
+                f"fields first sent after the first page are not in the CSV: {', '.join(writer.late_fields)} "
+                "(--format json carries every field)"
+            )
+    for note in notes:
+        _note(note)
+    _note_problems(problems)
+
+
+async def check_pbxes(client: AnalyticsClient, query: ReportQuery) -> None:
+    """Refuse PBX names that are not in the user's PBX list (``UnknownNameError``).
+
+    Skipped for ``allpbxes`` and when the list cannot be read (the report's own answer
+    then says what is wrong)."""
+    from wallboard.core.report_query import ALL_PBXES, unknown_pbx_message
+
+    if query.pbx == (ALL_PBXES,):
+        return
+    if not client.has_token:
+        await client.login()
+    try:
+        known = await client.pbxes()
+    except ApiError:
+        return
+    message = unknown_pbx_message(query.pbx, [pbx.name for pbx in known], "--pbx")
+    if message:
+        raise UnknownNameError(message)
+
+
+async def check_ring_group(client: AnalyticsClient, query: ReportQuery) -> None:
+    """After an empty ``ring-group-members``: refuse a ring group that does not exist."""
+    from wallboard.core.report_query import unknown_ring_group_message
+
+    groups = (await client.ring_groups(query)).records
+    message = unknown_ring_group_message(query, groups, "--ext")
+    if message:
+        raise UnknownNameError(message)
 
 
 def render(report: Report, query: ReportQuery, fmt: str) -> str:
     """The report as text in ``fmt`` (table, csv or json)."""
-    from wallboard.core.report_table import build_table, full_columns, render_text, to_csv, to_json
+    from wallboard.core.report_table import build_table, render_text, report_csv, to_json
 
     zone = query.tz()
     if fmt == "json":
         return to_json(report, query)
     if fmt == "csv":
-        return to_csv(build_table(report.kind, report.records, zone, full_columns(report.kind)), zone)
+        return report_csv(report, zone)
     return render_text(build_table(report.kind, report.records, zone), query.describe())
 
 
@@ -158,26 +277,40 @@ def _progress_printer():
     return show
 
 
-def _note_problems(report: Report) -> None:
-    if not report.problems:
+def _note(text: str) -> None:
+    print(f"wallboard: note: {text}", file=sys.stderr)
+
+
+def _note_problems(problems) -> None:
+    if not problems:
         return
-    more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
-    print(f"wallboard: note: part of the report could not be read: {report.problems[0]}{more}", file=sys.stderr)
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    _note(f"part of the report could not be read: {problems[0]}{more}")
 
 
-def _write(text: str) -> int:
-    try:
+class Sink:
+    """Standard output for a report written in parts: never a traceback for a console
+    that cannot show a name, and quiet (``closed``) once the reader went away."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.closed = False
+
+    def write(self, text: str) -> None:
+        if self.closed or not text:
+            return
         try:
-            sys.stdout.write(text)
-        except UnicodeEncodeError:  # a console that cannot show every name: never a traceback
-            encoding = sys.stdout.encoding or "utf-8"
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text.encode(encoding, errors="replace"))
-        sys.stdout.flush()
-    except BrokenPipeError:  # `wallboard report ... | head`: the reader has had enough
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    return 0
+            try:
+                self.stream.write(text)
+            except UnicodeEncodeError:
+                encoding = self.stream.encoding or "utf-8"
+                self.stream.flush()
+                self.stream.buffer.write(text.encode(encoding, errors="replace"))
+            self.stream.flush()
+        except BrokenPipeError:  # `wallboard report ... | head`: the reader has had enough
+            self.closed = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
 
 
 def _local_now(now: datetime, zone: str) -> datetime:

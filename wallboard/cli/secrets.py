@@ -15,6 +15,7 @@ import os
 import sys
 from typing import TextIO
 
+from wallboard.cli.unlock import ask_keyring_password
 from wallboard.core.text import has_controls
 from wallboard.errors import ConfigError, KeyringUnavailableError
 from wallboard.secret import Secret
@@ -23,6 +24,7 @@ from wallboard.secrets import (
     LABELS,
     NAMES,
     SERVICE,
+    UNKNOWN,
     check_name,
     delete_secret,
     keyring_info,
@@ -66,6 +68,7 @@ def set_command(args: argparse.Namespace) -> int:
     if not info.usable:  # say so before anyone types a secret for nothing
         raise KeyringUnavailableError(info.advice())
     value = read_value(name, sys.stdin)
+    ask_keyring_password((name,), create=True)  # an encrypted file keyring: its password (or a new one)
     used = store_secret(name, value)
     print(f"{name} saved in the keyring ({used.name}).")
     if _environment_has(name):
@@ -94,6 +97,7 @@ def read_value(name: str, stdin: TextIO) -> Secret:
 
 def delete_command(args: argparse.Namespace) -> int:
     name = check_name(args.name)
+    ask_keyring_password((name,))
     if delete_secret(name):
         print(f"{name} deleted from the keyring ({keyring_info().name}).")
     else:
@@ -104,14 +108,18 @@ def delete_command(args: argparse.Namespace) -> int:
 
 
 def status_command(args: argparse.Namespace) -> int:
+    ask_keyring_password()
     report = status()
     info = report.keyring
-    print(f"Keyring backend: {info.name} ({'usable' if info.usable else 'not usable'})")
+    print(f"Keyring backend: {info.name} ({'usable; ' + (info.encryption or UNKNOWN) if info.usable else 'not usable'})")
     rows = [("NAME", "SET", "SOURCE", "ENVIRONMENT VARIABLE")]
     for state in report.secrets:
         source = state.source
         if state.in_environment and state.in_keyring:
             source += " (overrides keyring)"
+        if info.usable and state.source == "missing" and state.in_keyring is None:  # the keyring could not be read
+            rows.append((state.name, "?", "keyring not read", state.env_var))
+            continue
         rows.append((state.name, "yes" if state.source != "missing" else "no", source, state.env_var))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:

@@ -12,10 +12,26 @@
   so one hiccup does not lose a long listing and a failing server is not hammered. Then
   the error is raised, saying how many attempts were made. A timeout is not retried: it
   usually means a heavy query, and asking again at once would only repeat the load.
-* Paged reports (call records, call legs) are read page by page with ``pageSize`` and
-  ``scrollId`` until ``"No Data"`` or an empty page. A hard guard stops a server that
-  never ends: at most ``max_pages`` pages, and never the same ``scrollId`` twice
-  (:class:`~wallboard.errors.EndlessPagingError`).
+* Refusals are explained with the server's own words (see :mod:`wallboard.clients.http`)
+  and the codes 8x8 documents get the advice that fits them: ``SHA001`` / "Invalid
+  8x8-apikey" and ``invalid_client`` point at the API key; ``invalid_grant`` /
+  ``USER_NOTFOUND_ERROR`` at the user name and password; a 403 "does not have access to
+  pbxId [X]" names that PBX (and the PBXs the user can see, when known).
+* Paged reports (call records, call legs) are read page by page with ``pageSize``
+  (default :data:`DEFAULT_PAGE_SIZE`, at most :data:`MAX_PAGE_SIZE`, as the service
+  allows) and ``scrollId`` until ``"No Data"`` or an empty page. The server is not
+  trusted to end or to keep its word (:class:`~wallboard.errors.EndlessPagingError`,
+  one line): at most ``max_pages`` pages; never the same ``scrollId`` twice; never a
+  page larger than the ``pageSize`` asked for (refused before a record is built); never
+  more records than the first page announced. Page requests are paced: a burst of
+  :data:`PACE_BURST`, then at most one every ``page_interval`` seconds, so even a
+  server sending one record a page is not asked 20 times a second.
+* A listing that ends short (an empty page with a real ``scrollId`` before the announced
+  total) is asked for that page once more; still empty, the listing ends and its last
+  :class:`~wallboard.core.analytics.Page` carries a note: "812 of 1,000 records: the
+  service stopped early". ``"No Data"`` before the total gets the same note.
+* ``GET v2/pbxes`` (HAL paging, ``page``/``size``) lists the PBXs the user may see
+  (:meth:`AnalyticsClient.pbxes`), cached for the client's life.
 * Progress is reported through a callback taking a
   :class:`~wallboard.core.analytics.FetchProgress`; cancelling the task that runs a
   fetch (Escape in the Historical tab) stops it between or during requests.
@@ -36,7 +52,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client
+from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
@@ -51,7 +67,10 @@ from wallboard.core.analytics import (
     Parsed,
     Report,
     ReportKind,
+    PageTooLargeError,
+    Pbx,
     parse_page,
+    parse_pbx_page,
     parse_summary,
     select_extension,
 )
@@ -64,7 +83,9 @@ from wallboard.errors import (
     BadRequestError,
     ConnectionFailedError,
     EndlessPagingError,
+    PbxRefusedError,
     RateLimitedError,
+    ReportTooLargeError,
     ServerBusyError,
     ServerError,
 )
@@ -81,10 +102,19 @@ REPORT_PATHS: dict[str, str] = {
     CALL_LEGS.name: "v2/call-legs",
 }
 
+PBXES_PATH = "v2/pbxes"
+PBX_PAGE_SIZE = 100  # the most the service allows
+MAX_PBX_PAGES = 50
+
 REPORT_TIMEOUTS = Timeouts(connect=10.0, read=60.0, total=120.0)
 """Reports are asked for on demand and big ranges take the service a while to add up."""
-DEFAULT_PAGE_SIZE = 50  # the vendor's documented example
-DEFAULT_MAX_PAGES = 2000  # 100,000 records at the default page size
+DEFAULT_PAGE_SIZE = 1000
+"""Records per page: the service's default is 100 and its maximum 7,000; 1,000 reads
+10,000 calls in ten requests while each page stays a few hundred kilobytes."""
+MAX_PAGE_SIZE = 7000
+DEFAULT_MAX_PAGES = 2000
+PACE_BURST = 10  # page requests sent without waiting
+PAGE_INTERVAL = 0.2  # then at least this long between page requests (5 a second)
 DEFAULT_TOKEN_LIFETIME = 300.0  # when the server's expires_in cannot be read
 RENEW_MARGIN = 60.0  # renew this long before expiry (at most a tenth of the lifetime)
 MAX_WAIT = 30.0  # longest wait before a retry, whatever Retry-After says
@@ -103,12 +133,29 @@ REPORT_REFUSED = (
     "Work Analytics refused the report: check that the analytics user has Work Analytics "
     "access to these PBXs"
 )
+API_KEY_REFUSED = (
+    "Work Analytics refused the API key: run `wallboard secrets set analytics-api-key` (or set "
+    "WALLBOARD_ANALYTICS_API_KEY) with the key from the Admin Console"
+)
+USER_REFUSED = (
+    "Work Analytics refused the user {user!r} or the password: check `analytics.username` in the "
+    "config (or WALLBOARD_ANALYTICS_USERNAME) and run `wallboard secrets set analytics-password`; "
+    "the user must have opened Work Analytics once in a browser"
+)
+PBX_REFUSED = (
+    "Work Analytics refused PBX {pbx!r} to this user: no such PBX, or no access to it; check the "
+    "PBX names (--pbx, analytics.pbx or the tab's PBX field){known}"
+)
+STOPPED_EARLY = "{read} of {total} records: the service stopped early"
 
 ProgressCallback = Callable[[FetchProgress], None]
 Sleep = Callable[[float], Awaitable[None]]
 
 _TRANSIENT = (RateLimitedError, ServerBusyError, ServerError, ConnectionFailedError)
-_RETRY_NOTE = re.compile(r"[;,]?\s*retrying(?: in [0-9.]+s)?\s*$")
+_RETRY_NOTE = re.compile(r"[;,]?\s*retrying(?: in [0-9.]+s)?(?=;|\s*$)")
+_API_KEY_CODES = frozenset({"sha001", "invalid_client"})
+_USER_CODES = frozenset({"invalid_grant", "user_notfound_error"})
+_NO_PBX_ACCESS = re.compile(r"access to pbx\s*id\s*\[([^\]]*)\]", re.IGNORECASE)
 
 
 class AnalyticsClient:
@@ -129,10 +176,14 @@ class AnalyticsClient:
         page_size: int = DEFAULT_PAGE_SIZE,
         max_pages: int = DEFAULT_MAX_PAGES,
         retries: int = 2,
+        page_interval: float = PAGE_INTERVAL,
         setting: str = "analytics.url",
+        ca_bundle: str | None = None,
     ) -> None:
-        if page_size < 1 or max_pages < 1 or retries < 0:
-            raise ValueError("page_size and max_pages must be positive, retries not negative")
+        if not 1 <= page_size <= MAX_PAGE_SIZE or max_pages < 1 or retries < 0 or page_interval < 0:
+            raise ValueError(
+                f"page_size must be 1 to {MAX_PAGE_SIZE}, max_pages positive, retries and page_interval not negative"
+            )
         self.base_url = check_url(base_url, setting)
         self.host = urlsplit(self.base_url).netloc
         self.timeouts = timeouts
@@ -140,6 +191,10 @@ class AnalyticsClient:
         self.page_size = page_size
         self.max_pages = max_pages
         self.retries = retries
+        self.page_interval = page_interval
+        self._pace_tokens = float(PACE_BURST)
+        self._pace_at: float | None = None
+        self._pbxes: tuple[Pbx, ...] | None = None
         self._api_key = api_key if isinstance(api_key, Secret) else Secret(api_key)
         self._password = password if isinstance(password, Secret) else Secret(password)
         self._username = username
@@ -148,7 +203,9 @@ class AnalyticsClient:
         self._token: Secret | None = None
         self._renew_at = 0.0
         self._login_lock = asyncio.Lock()
-        self._client = make_client(timeouts, headers={"Accept": "application/json"}, transport=transport)
+        self._client = make_client(
+            timeouts, url=self.base_url, ca_bundle=ca_bundle, headers={"Accept": "application/json"}, transport=transport
+        )
 
     async def __aenter__(self) -> "AnalyticsClient":
         return self
@@ -182,8 +239,11 @@ class AnalyticsClient:
                 data={"username": self._username, "password": self._password.reveal()},
                 max_body=64 * 1024,
             )
-        except BadRequestError:  # OAuth servers answer a bad password with 400
-            raise AuthError(f"{LOGIN_REFUSED} (HTTP 400)", status=400) from None
+        except (BadRequestError, AuthError) as error:  # OAuth servers answer a bad password with 400
+            explained = self._explained(error)
+            if explained is not error:
+                raise explained from None
+            raise AuthError(f"{LOGIN_REFUSED} (HTTP {error.status}{_said(error)})", status=error.status) from None
         token, lifetime = _read_token(reply.body, what)
         self._token = token
         self._renew_at = asked_at + max(0.0, lifetime - min(RENEW_MARGIN, lifetime / 10))
@@ -209,7 +269,7 @@ class AnalyticsClient:
         what = f"the {kind.label.lower()} from {self.host}"
         reply = await self._report(REPORT_PATHS[kind.name], query.params(), what)
         try:
-            return parse_summary(reply.body, kind, query.tz())
+            return await parse_off_loop(parse_summary, reply.body, kind, query.tz())
         except AnalyticsParseError as error:
             raise BadPayloadError(f"the answer for {what} could not be read: {error}") from None
 
@@ -226,12 +286,16 @@ class AnalyticsClient:
 
         Records are numbered across pages in problem messages. ``simplified`` drops child
         legs and ``connect_time`` filters legs on connect rather than disconnect time
-        (call legs only). Stop iterating (or cancel) to stop fetching.
+        (call legs only). Stop iterating (or cancel) to stop fetching. The guards and the
+        short-listing rule are in the module doc; a short listing's last page carries
+        its ``note``.
         """
         kind = query.kind
         if not kind.paged:
             raise ValueError(f"{kind.name} is not paged; use summary() or fetch_report()")
         size = page_size or self.page_size
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1 to {MAX_PAGE_SIZE}")
         params = {**query.params(), "pageSize": str(size)}
         if kind is CALL_LEGS:
             params["isSimplified"] = "true" if simplified else "false"
@@ -252,20 +316,24 @@ class AnalyticsClient:
             request = dict(params)
             if scroll is not None:
                 request["scrollId"] = scroll
-            what = f"{label} (page {pages + 1}) from {self.host}"
-            reply = await self._report(REPORT_PATHS[kind.name], request, what)
-            try:
-                page = parse_page(reply.body, kind, zone, first_index=items + 1)
-            except AnalyticsParseError as error:
-                raise BadPayloadError(f"the answer for {what} could not be read: {error}") from None
+            page = await self._page(query, request, pages + 1, items, size, zone)
+            if page.size == 0 and not page.ended and total is not None and items < total:
+                page = await self._page(query, request, pages + 1, items, size, zone)  # once more
             pages += 1
             records += len(page.records)
             items += page.size
             if total is None:
                 total = page.total
+            if total is not None and items > total:
+                raise EndlessPagingError(
+                    f"Work Analytics sent more {label} than it announced ({items:,} by page {pages}; "
+                    f"it announced {total:,}): stopped, as the listing cannot be trusted"
+                )
             done = page.last
+            if done and total is not None and items < total:
+                page = replace(page, note=STOPPED_EARLY.format(read=f"{items:,}", total=f"{total:,}"))
             if progress is not None:
-                progress(FetchProgress(kind.name, pages, records, total, done, size))
+                progress(FetchProgress(kind.name, pages, records, total, done, size, page.note))
             yield page
             if done:
                 return
@@ -278,6 +346,38 @@ class AnalyticsClient:
             seen.add(page.scroll_id)
             scroll = page.scroll_id
 
+    async def _page(self, query: ReportQuery, request: Mapping[str, str], number: int, items: int, size: int, zone) -> Page:
+        """One page, paced, parsed off the event loop, refused if larger than asked for."""
+        kind = query.kind
+        what = f"{kind.label.lower()} (page {number}) from {self.host}"
+        await self._pace()
+        reply = await self._report(REPORT_PATHS[kind.name], request, what)
+        try:
+            return await parse_off_loop(parse_page, reply.body, kind, zone, items + 1, size)
+        except PageTooLargeError as error:
+            raise EndlessPagingError(
+                f"Work Analytics sent {error.items:,} {kind.label.lower()} on page {number}, more than the "
+                f"{size:,} asked for: stopped, as the listing cannot be trusted"
+            ) from None
+        except AnalyticsParseError as error:
+            raise BadPayloadError(f"the answer for {what} could not be read: {error}") from None
+
+    async def _pace(self) -> None:
+        """Wait, if need be, so page requests keep to the pace in the module doc."""
+        if self.page_interval <= 0:
+            return
+        now = self._clock()
+        if self._pace_at is not None:
+            elapsed = max(0.0, now - self._pace_at)
+            self._pace_tokens = min(float(PACE_BURST), self._pace_tokens + elapsed / self.page_interval)
+        self._pace_at = now
+        if self._pace_tokens < 1:
+            wait = (1 - self._pace_tokens) * self.page_interval
+            await self._sleep(wait)
+            self._pace_tokens = 1.0
+            self._pace_at = now + wait
+        self._pace_tokens -= 1
+
     async def fetch_report(
         self,
         query: ReportQuery,
@@ -285,10 +385,13 @@ class AnalyticsClient:
         progress: ProgressCallback | None = None,
         simplified: bool = False,
         connect_time: bool = False,
+        max_records: int | None = None,
     ) -> Report:
-        """A whole report, every page read; ``query.ext`` filters rows client-side.
+        """A whole report, every page read; ``query.ext`` filters rows (for calls the
+        service filters first, and this check stays as a guard).
 
         (For ring-group members ``query.ext`` is the ring group, sent as ``extId``.)
+        More than ``max_records`` records held raises :class:`ReportTooLargeError`.
         """
         kind = query.kind
         extension = "" if kind.needs_ext else query.ext
@@ -300,6 +403,7 @@ class AnalyticsClient:
             return Report(kind, records, parsed.problems, parsed.skipped, 1, None)
         collected: list[Any] = []
         problems: list[str] = []
+        notes: list[str] = []
         skipped = pages = 0
         total: int | None = None
         async for page in self.pages(query, simplified=simplified, connect_time=connect_time, progress=progress):
@@ -307,9 +411,41 @@ class AnalyticsClient:
             if total is None:
                 total = page.total
             collected.extend(select_extension(page.records, extension))
+            if max_records is not None and len(collected) > max_records:
+                raise ReportTooLargeError(
+                    f"the {kind.label.lower()} hold more than {max_records:,} records, too many to hold "
+                    "for a table: ask for --format csv or json (written as they arrive) or a shorter range"
+                )
             problems.extend(page.problems[: max(0, MAX_PROBLEMS - len(problems))])
             skipped += page.skipped
-        return Report(kind, tuple(collected), tuple(problems), skipped, pages, total)
+            if page.note:
+                notes.append(page.note)
+        return Report(kind, tuple(collected), tuple(problems), skipped, pages, total, tuple(notes))
+
+    async def pbxes(self) -> tuple[Pbx, ...]:
+        """The PBXs the user may see (``GET v2/pbxes``, every HAL page), cached."""
+        if self._pbxes is not None:
+            return self._pbxes
+        found: list[Pbx] = []
+        number = 0
+        while number < MAX_PBX_PAGES:
+            what = f"the PBX list (page {number + 1}) from {self.host}"
+            reply = await self._report(PBXES_PATH, {"page": str(number), "size": str(PBX_PAGE_SIZE), "sort": "name,ASC"}, what)
+            try:
+                listed, total_pages = parse_pbx_page(reply.body)
+            except AnalyticsParseError as error:
+                raise BadPayloadError(f"the answer for {what} could not be read: {error}") from None
+            found.extend(listed)
+            number += 1
+            if not listed or total_pages is None or number >= total_pages:
+                break
+        self._pbxes = tuple(dict((pbx.name.lower(), pbx) for pbx in found).values())
+        return self._pbxes
+
+    @property
+    def known_pbxes(self) -> tuple[Pbx, ...] | None:
+        """The PBX list, if it has been read."""
+        return self._pbxes
 
     async def company(self, query: ReportQuery) -> Parsed:
         return await self.summary(_as(query, COMPANY))
@@ -341,11 +477,43 @@ class AnalyticsClient:
                 )
             except AuthError as error:
                 if error.status != 401:
-                    raise
+                    raise self._explained(error) from None
                 if attempt == 2:
-                    raise AuthError(TOKEN_REFUSED, status=401) from None
+                    raise AuthError(f"{TOKEN_REFUSED}{_said(error, '; ')}", status=401) from None
                 self._forget(token)
+            except BadRequestError as error:
+                raise self._explained(error) from None
         raise AssertionError("unreachable")
+
+    def _explained(self, error: ApiError) -> ApiError:
+        """The advice that fits a refusal whose body names a known code (module doc)."""
+        code = error.server_code.strip().lower()
+        words = error.server_message.lower()
+        said = _said(error)
+        if code in _API_KEY_CODES or "8x8-apikey" in words:
+            return self._scrubbed(AuthError(f"{API_KEY_REFUSED} (HTTP {error.status}{said})", status=error.status))
+        if code in _USER_CODES or "user_notfound" in words:
+            message = USER_REFUSED.format(user=self._username)
+            return self._scrubbed(AuthError(f"{message} (HTTP {error.status}{said})", status=error.status))
+        denied = _NO_PBX_ACCESS.search(error.server_message)
+        if error.status == 403 and denied:
+            known = self._pbxes
+            listed = f"; PBXs this user can see: {', '.join(pbx.name for pbx in known)}" if known else ""
+            message = PBX_REFUSED.format(pbx=denied.group(1).strip(), known=listed)
+            return self._scrubbed(PbxRefusedError(f"{message} (HTTP 403{said})", status=403))
+        return self._scrubbed(error)
+
+    def _scrubbed(self, error: ApiError) -> ApiError:
+        """``error`` with our own secrets cut out of it, should a server have echoed one."""
+        message = error.message
+        for secret in (self._api_key, self._password, self._token):
+            value = secret.reveal() if secret is not None else ""
+            if len(value) >= 8 and value in message:
+                message = message.replace(value, "…")
+        if message != error.message:
+            error.message = message
+            error.args = (message,)
+        return error
 
     async def _send(self, method: str, path: str, *, what: str, auth_message: str, max_body: int | None = None, **kwargs: Any) -> Reply:
         """One request with bounded retries of transient failures."""
@@ -386,9 +554,20 @@ def _delay(error: ApiError, attempt: int) -> float:
 
 def _gave_up(error: ApiError, attempts: int) -> ApiError:
     """The same error, saying we stopped rather than "retrying"."""
-    base = _RETRY_NOTE.sub("", error.message)
+    base = _RETRY_NOTE.sub("", error.message, count=1)
     note = f"gave up after {attempts} attempts" if attempts > 1 else "not retried"
-    return type(error)(f"{base}; {note}", status=error.status, retry_after=error.retry_after)
+    again = type(error)(f"{base}; {note}", status=error.status, retry_after=error.retry_after)
+    again.server_message, again.server_code = error.server_message, error.server_code
+    return again
+
+
+def _said(error: ApiError, prefix: str = "; ") -> str:
+    """``; the server said: "..." (CODE)`` from an error's body, or nothing."""
+    if not error.server_message:
+        return ""
+    code = error.server_code
+    extra = f" ({code})" if code and code != error.server_message else ""
+    return f'{prefix}the server said: "{error.server_message}"{extra}'
 
 
 def _read_token(body: bytes, what: str) -> tuple[Secret, float]:

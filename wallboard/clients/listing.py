@@ -33,11 +33,13 @@ class Listing:
     def _note(self, progress: FetchProgress) -> None:
         self.progress = progress
 
-    async def next_page(self) -> Page | None:
+    async def next_page(self, *, read_ahead: bool = False) -> Page | None:
         """The next page, or ``None`` after the last. Raises the client's typed errors.
 
         If the caller is cancelled while waiting, the request carries on; the next call
-        returns its page.
+        returns its page. ``read_ahead`` asks for the page after this one at once, so
+        the service works on it while the caller draws this one (reading a whole listing
+        then takes about as long as the service needs, not that plus the drawing).
         """
         if self.done:
             return None
@@ -58,6 +60,8 @@ class Listing:
         self._pending = None
         if page is None:
             self.done = True
+        elif read_ahead and not (self.progress is not None and self.progress.done):
+            self._pending = asyncio.ensure_future(self._read())
         return page
 
     async def _read(self) -> Page | None:

@@ -7,14 +7,13 @@ Methods return parsed, typed records; every failure is a typed
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import quote, urlsplit
 
 import httpx
 
-from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client
+from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.models import Agent, Queue
 from wallboard.core.parse import Format, ParseError, ParseResult, parse_agents, parse_queues
 from wallboard.errors import BadPayloadError, NotFoundError
@@ -23,7 +22,6 @@ from wallboard.urls import check_url
 
 R = TypeVar("R", Agent, Queue)
 
-PARSE_IN_THREAD_BYTES = 128 * 1024
 AUTH_REFUSED = (
     "the tenant name or data-request token was refused: check `tenant` in the config "
     "and run `wallboard secrets set realtime-token`"
@@ -53,6 +51,7 @@ class RealtimeClient:
         timeouts: Timeouts = Timeouts(),
         max_body: int = MAX_BODY_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
+        ca_bundle: str | None = None,
     ) -> None:
         if fmt not in ("json", "xml"):
             raise ValueError(f"format must be json or xml, not {fmt!r}")
@@ -64,6 +63,8 @@ class RealtimeClient:
         secret = token if isinstance(token, Secret) else Secret(token)
         self._client = make_client(
             timeouts,
+            url=self.base_url,
+            ca_bundle=ca_bundle,
             auth=_BasicAuth(tenant, secret),
             headers={"Accept": "application/json" if fmt == "json" else "application/xml"},
             transport=transport,
@@ -108,10 +109,7 @@ class RealtimeClient:
             max_body=self.max_body,
         )
         try:
-            if len(reply.body) > PARSE_IN_THREAD_BYTES:  # keep the event loop free for the UI
-                result = await asyncio.to_thread(parser, reply.body, self.fmt)
-            else:
-                result = parser(reply.body, self.fmt)
+            result = await parse_off_loop(parser, reply.body, self.fmt)  # keep the event loop free for the UI
         except ParseError as error:
             raise BadPayloadError(f"the answer for {described} could not be read: {error}") from None
         return Fetched(result, reply.received_at, reply.elapsed, len(reply.body))

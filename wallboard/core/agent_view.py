@@ -14,7 +14,7 @@ from typing import Collection, Iterable, Sequence
 
 from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
-from wallboard.core.codes import AGENT_STATUS, NO_VALUE
+from wallboard.core.codes import AGENT_STATUS, NO_VALUE, Decoded
 from wallboard.core.models import Agent
 from wallboard.core.thresholds import Level, break_level
 
@@ -261,13 +261,18 @@ def agent_cells(
         "reason": Cell(agent.status_code_short or "", f"state-{state.category}" if agent.status_code_short else ""),
         "time": Cell(time_text, level_style.strip()),
         "media": Cell(agent.media.label if agent.media_id else NO_VALUE, "dim" if not agent.media_id else ""),
-        "line1": Cell(agent.line1.label, f"line-{agent.line1.category}"),
-        "line2": Cell(agent.line2.label, f"line-{agent.line2.category}"),
+        "line1": _line_cell(agent.line1),
+        "line2": _line_cell(agent.line2),
         "group": Cell(fmt.count(agent.group_id)),
         "acc_rej": Cell(f"{fmt.count(accepted)}/{fmt.count(rejected)}"),
         "aht": Cell(fmt.clock(agent.thirty_min_avg_handling_time)),
         "login": Cell(_login_text(agent.last_login_time, zone, now_wall)),
     }
+
+
+def _line_cell(line: Decoded) -> Cell:
+    """A line in a narrow column: "Wrap-up", "Idle/wrap"; a dash when not in use."""
+    return Cell(line.brief, f"line-{line.category}")
 
 
 def _login_text(epoch: int | None, zone: tzinfo | None, now_wall: float | None) -> str:

@@ -20,14 +20,21 @@ name unless listed, preferred name first) and a :class:`Kind`:
 * text is cleaned with :func:`~wallboard.core.text.clean_text`.
 
 As in :mod:`wallboard.core.parse`, a value of the wrong type becomes ``None`` (or ``""``)
-and is reported as a problem without dropping the record; a record without its
-identifier, or an item that is not an object, is skipped and reported; unknown keys are
-ignored. Nothing here performs I/O.
+and is reported as a problem without dropping the record; a time out of any sensible
+range (``0001-01-01T00:00:00+05:00``) is such a value too. A record without its
+identifier, or an item that is not an object, is skipped and reported.
+
+Keys the service sends that no field reads (new fields, or ones we do not know yet) are
+kept, in the order they came, in the record's ``extras`` under their own wire names, so
+exports carry every field the service sent: text cleaned, numbers and yes/no as sent,
+lists and objects as compact JSON text. At most :data:`MAX_EXTRA_FIELDS` per record.
+Nothing here performs I/O.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone, tzinfo
@@ -47,6 +54,15 @@ NO_VALUE_WORDS = frozenset({"n/a", "-", "na", "null", "none"})
 NO_DATA = "no data"
 """The ``scrollId`` (compared case-insensitively) that ends a paged report."""
 
+MAX_EXTRA_FIELDS = 64
+"""Unknown fields kept per record; a hostile record cannot make us keep thousands."""
+MAX_EXTRA_TEXT = 1024
+"""Longest unknown field value kept (as text)."""
+EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST_TIME = datetime(9000, 1, 1, tzinfo=timezone.utc)
+"""Times outside these are "out of range": no call happened then, and dates near year 1
+or 9999 cannot even be shown in every zone."""
+
 
 
 class Kind(Enum):
@@ -60,6 +76,7 @@ class Kind(Enum):
     PERCENT = "percent"  # a non-negative percentage
     FLAG = "flag"  # yes/no: "-" is no, a word such as "Missed" is yes
     TIME = "time"  # an instant: epoch milliseconds or ISO text -> aware UTC datetime
+    NUMBER = "number"  # a number whose unit the vendor does not document: kept as sent
 
 
 _TEXT_KINDS = frozenset({Kind.KEY, Kind.TEXT})
@@ -73,6 +90,11 @@ def _f(kind: Kind, *names: str) -> Any:
     else:
         default = None
     return field(default=default, metadata={"kind": kind, "names": names})
+
+
+def _extras() -> Any:
+    """The record's unknown fields: ``((wire name, value), ...)`` in the order sent."""
+    return field(default=(), compare=True)
 
 
 # --- the records ---------------------------------------------------------------------------
@@ -124,6 +146,7 @@ class CompanySummary:
     avg_talk_time: int | None = _f(Kind.MS)
     avg_call_time: int | None = _f(Kind.MS)
     avg_abandoned_time: int | None = _f(Kind.MS)
+    extras: tuple[tuple[str, Any], ...] = _extras()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +198,7 @@ class ExtensionSummary:
     avg_ring_time: int | None = _f(Kind.MS)
     avg_talk_time: int | None = _f(Kind.MS)
     avg_abandoned_time: int | None = _f(Kind.MS)
+    extras: tuple[tuple[str, Any], ...] = _extras()
 
     @property
     def name(self) -> str:
@@ -206,6 +230,7 @@ class RingGroupSummary:
     avg_ring_time: int | None = _f(Kind.MS)
     avg_talk_time: int | None = _f(Kind.MS)
     avg_abandoned_time: int | None = _f(Kind.MS)
+    extras: tuple[tuple[str, Any], ...] = _extras()
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +252,7 @@ class RingGroupMember:
     total_talk_time: int | None = _f(Kind.MS)
     avg_ring_time: int | None = _f(Kind.MS)
     avg_talk_time: int | None = _f(Kind.MS)
+    extras: tuple[tuple[str, Any], ...] = _extras()
 
     @property
     def name(self) -> str:
@@ -248,20 +274,29 @@ class CallRecord:
     caller_name: str = _f(Kind.TEXT)
     callee: str = _f(Kind.TEXT)
     callee_name: str = _f(Kind.TEXT)
+    lra: str = _f(Kind.TEXT)
     answered: bool | None = _f(Kind.FLAG)
     missed: bool | None = _f(Kind.FLAG)
     abandoned: bool | None = _f(Kind.FLAG)
+    answered_time: float | None = _f(Kind.NUMBER)
     last_leg_disposition: str = _f(Kind.TEXT)
     talk_time: int | None = _f(Kind.MS, "talk_time_ms", "talk_time")
     ring_duration: int | None = _f(Kind.MS)
     wait_time: int | None = _f(Kind.MS, "wait_time_ms", "wait_time")
     call_time: int | None = _f(Kind.MS)
     abandoned_time: int | None = _f(Kind.MS)
+    callee_hold_duration: int | None = _f(Kind.MS, "callee_hold_duration_ms", "callee_hold_duration")
+    caller_disconnect_on_hold: str = _f(Kind.TEXT)
+    callee_disconnect_on_hold: str = _f(Kind.TEXT)
     call_leg_count: int | None = _f(Kind.COUNT)
     pbx_id: str = _f(Kind.TEXT)
     dnis: str = _f(Kind.TEXT)
+    aa_destination: str = _f(Kind.TEXT)
+    caller_id: str = _f(Kind.TEXT)
+    sip_call_id: str = _f(Kind.TEXT)
     departments: tuple[str, ...] = _f(Kind.TEXTS)
     branches: tuple[str, ...] = _f(Kind.TEXTS)
+    extras: tuple[tuple[str, Any], ...] = _extras()
 
     @property
     def result(self) -> str:
@@ -288,8 +323,11 @@ class CallLeg:
     callee: str = _f(Kind.TEXT)
     callee_name: str = _f(Kind.TEXT)
     lra: str = _f(Kind.TEXT)
+    lra_type: str = _f(Kind.TEXT)
     status: str = _f(Kind.TEXT)
     cause: str = _f(Kind.TEXT)
+    caller_svc_name: str = _f(Kind.TEXT)
+    caller_svc_type: str = _f(Kind.TEXT)
     callee_svc_name: str = _f(Kind.TEXT)
     callee_svc_type: str = _f(Kind.TEXT)
     props_last_party_disp: str = _f(Kind.TEXT)
@@ -298,10 +336,25 @@ class CallLeg:
     abandoned: bool | None = _f(Kind.FLAG)
     talk_time: int | None = _f(Kind.MS, "talk_time_ms", "talk_time")
     call_time: int | None = _f(Kind.MS)
+    callee_hold_duration: int | None = _f(Kind.MS, "callee_hold_duration_ms", "callee_hold_duration")
+    caller_disconnect_on_hold: str = _f(Kind.TEXT)
+    callee_disconnect_on_hold: str = _f(Kind.TEXT)
     pbx_id: str = _f(Kind.TEXT)
     dnis: str = _f(Kind.TEXT)
+    caller_id: str = _f(Kind.TEXT)
+    sip_call_id: str = _f(Kind.TEXT)
+    caller_device_id: str = _f(Kind.TEXT)
+    callee_device_id: str = _f(Kind.TEXT)
+    caller_device_model: str = _f(Kind.TEXT)
+    callee_device_model: str = _f(Kind.TEXT)
+    account_code: str = _f(Kind.TEXT)
+    aa_path: str = _f(Kind.TEXT)
+    record_service_on: str = _f(Kind.TEXT)
+    barge_service_on: str = _f(Kind.TEXT)
+    master_slave_exts: str = _f(Kind.TEXT)
     departments: tuple[str, ...] = _f(Kind.TEXTS)
     branches: tuple[str, ...] = _f(Kind.TEXTS)
+    extras: tuple[tuple[str, Any], ...] = _extras()
 
     @property
     def result(self) -> str:
@@ -394,11 +447,18 @@ class Page(Generic[T]):
     size: int = 0
     total: int | None = None
     scroll_id: str | None = None
+    note: str = ""
+    """Set on the last page of a listing that ended short ("812 of 1,000 records: ...")."""
+
+    @property
+    def ended(self) -> bool:
+        """True when the server said this is the end: "No Data", or no page id at all."""
+        return self.scroll_id is None or self.scroll_id.strip().lower() == NO_DATA
 
     @property
     def last(self) -> bool:
         """True when no further page should be asked for: "No Data", no id, or nothing sent."""
-        return self.size == 0 or self.scroll_id is None or self.scroll_id.strip().lower() == NO_DATA
+        return self.size == 0 or self.ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,6 +471,8 @@ class FetchProgress:
     total: int | None = None
     done: bool = False
     page_size: int | None = None
+    note: str = ""
+    """Why the listing ended before its announced total, when it did."""
 
     @property
     def total_pages(self) -> int | None:
@@ -445,6 +507,49 @@ class Report(Generic[T]):
     skipped: int = 0
     pages: int = 1
     total: int | None = None
+    notes: tuple[str, ...] = ()
+    """What a person should know about how the listing went ("the service stopped early")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pbx:
+    """One PBX the user may see (``GET v2/pbxes``); reports name PBXs by ``name``."""
+
+    name: str
+    id: str = ""
+    deleted: bool = False
+
+
+def parse_pbx_page(body: bytes | str) -> tuple[tuple[Pbx, ...], int | None]:
+    """One HAL page of the PBX list: its PBXs and the number of pages (``page.totalPages``).
+
+    The list is ``_embedded.pbxList``; ``page`` is read at the top level or, as in the
+    vendor's own example, inside ``_embedded``. Items without a usable name are skipped.
+    """
+    document = _json(body)
+    if not isinstance(document, dict):
+        raise AnalyticsParseError("the PBX list is not a JSON object")
+    embedded = document.get("_embedded")
+    embedded = embedded if isinstance(embedded, dict) else {}
+    items = embedded.get("pbxList")
+    if items is None:
+        items = []
+    if not isinstance(items, list):
+        raise AnalyticsParseError("the PBX list holds no pbxList")
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        name = item.get("name")
+        if not isinstance(name, str):
+            continue
+        text = clean_text(name, max_length=64)
+        ident = item.get("id")
+        if text:
+            found.append(Pbx(text, clean_text(str(ident), max_length=64) if isinstance(ident, (str, int)) else "", item.get("deleted") is True))
+    page = document.get("page") if isinstance(document.get("page"), dict) else embedded.get("page")
+    pages = to_number(page.get("totalPages")) if isinstance(page, dict) else None
+    return tuple(found), int(pages) if pages is not None and pages >= 0 else None
 
 
 # --- key normalisation ----------------------------------------------------------------------
@@ -476,7 +581,14 @@ def field_specs(record_type: type) -> tuple[FieldSpec, ...]:
     return tuple(
         FieldSpec(f.name, f.metadata["names"] or (f.name,), f.metadata["kind"])
         for f in fields(record_type)
+        if "kind" in f.metadata
     )
+
+
+@cache
+def known_wire_names(record_type: type) -> frozenset[str]:
+    """Every normalised wire name some field of ``record_type`` reads."""
+    return frozenset(name for spec in field_specs(record_type) for name in spec.wire_names)
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -484,6 +596,15 @@ def field_specs(record_type: type) -> tuple[FieldSpec, ...]:
 
 class AnalyticsParseError(ValueError):
     """The body could not be read as the expected report; carries a one-line reason."""
+
+
+class PageTooLargeError(AnalyticsParseError):
+    """A page held more items than asked for; raised before any item is converted."""
+
+    def __init__(self, items: int, limit: int) -> None:
+        super().__init__(f"the page holds {items:,} records, more than the {limit:,} asked for")
+        self.items = items
+        self.limit = limit
 
 
 class _Problems:
@@ -521,12 +642,18 @@ def parse_summary(body: bytes | str, kind: ReportKind, zone: tzinfo = timezone.u
 
 
 def parse_page(
-    body: bytes | str, kind: ReportKind, zone: tzinfo = timezone.utc, first_index: int = 1
+    body: bytes | str,
+    kind: ReportKind,
+    zone: tzinfo = timezone.utc,
+    first_index: int = 1,
+    max_items: int | None = None,
 ) -> Page:
     """Read one page of a paged report: ``{"meta": {...}, "data": [...]}``.
 
     ``first_index`` numbers the page's items in problem messages, so they count across
-    pages (``call record #51``). A bare list is a page with no further page.
+    pages (``call record #51``). A bare list is a page with no further page. A page of
+    more than ``max_items`` items (a server ignoring ``pageSize``) raises
+    :class:`PageTooLargeError` before a single record is built.
     """
     document = _json(body)
     meta: Any = {}
@@ -559,6 +686,8 @@ def parse_page(
     scroll = _scroll_id(raw_scroll)
     total_number = to_number(meta.get("total_record_count"))
     total = int(total_number) if total_number is not None and total_number >= 0 else None
+    if max_items is not None and len(items) > max_items:
+        raise PageTooLargeError(len(items), max_items)
     parsed = records_from_items(items, kind, zone, first_index)
     return Page(parsed.records, parsed.problems, parsed.skipped, len(items), total, scroll)
 
@@ -568,6 +697,7 @@ def records_from_items(
 ) -> Parsed:
     """Typed records from already-decoded JSON items; the core of both parsers."""
     specs = field_specs(kind.record_type)
+    known = known_wire_names(kind.record_type)
     key_spec = next(spec for spec in specs if spec.kind is Kind.KEY)
     problems = _Problems()
     records = []
@@ -586,8 +716,45 @@ def records_from_items(
             skipped += 1
             problems.add(f"{kind.item} #{index} has no {key_spec.name}; skipped")
             continue
+        values["extras"] = _unknown_fields(item, known, problems, kind.item, index)
         records.append(kind.record_type(**values))
     return Parsed(tuple(records), tuple(problems.items), skipped)
+
+
+def _unknown_fields(item: dict, known: frozenset[str], problems: _Problems, label: str, index: int) -> tuple[tuple[str, Any], ...]:
+    """The fields of ``item`` no record field reads, as ``(wire name, value)`` (see module doc)."""
+    extras: list[tuple[str, Any]] = []
+    names: set[str] = set()
+    for key, value in item.items():
+        if not isinstance(key, str) or snake_case(key) in known:
+            continue
+        name = clean_text(key, max_length=64)
+        if not name or name in names:
+            continue
+        if len(extras) >= MAX_EXTRA_FIELDS:
+            problems.add(f"{label} #{index} has more than {MAX_EXTRA_FIELDS} unknown fields; the rest were dropped")
+            break
+        names.add(name)
+        extras.append((name, extra_value(value)))
+    return tuple(extras)
+
+
+def extra_value(value: Any) -> Any:
+    """An unknown field's value as kept: text cleaned, numbers and yes/no as sent, lists
+    and objects as compact JSON text (never a non-finite number, never a control)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return clean_text(value, max_length=MAX_EXTRA_TEXT)
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    except (ValueError, RecursionError):
+        text = "…"
+    return clean_text(text, max_length=MAX_EXTRA_TEXT)
 
 
 def _json(body: bytes | str) -> Any:
@@ -666,6 +833,13 @@ def _convert(
         return _time(raw, where, problems, zone)
     if isinstance(raw, str) and (not raw.strip() or _is_no_value(raw.strip())):
         return None
+    if kind is Kind.NUMBER:
+        number = to_number(raw)
+        if number is None:
+            if raw is not None:
+                problems.add(f"{where} is not a number")
+            return None
+        return int(number) if float(number).is_integer() else float(number)
     number = to_number(raw)
     if number is None and kind is Kind.MS and isinstance(raw, str):
         number = _clock_text_ms(raw)
@@ -730,7 +904,7 @@ def _time(raw: Any, where: str, problems: _Problems, zone: tzinfo) -> datetime |
             return None  # "0" / 0: the call never connected
         seconds = number / 1000 if number >= _EPOCH_MS_MIN else number
         try:
-            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+            return _in_range(datetime.fromtimestamp(seconds, tz=timezone.utc), where, problems)
         except (OverflowError, OSError, ValueError):
             problems.add(f"{where} is out of range")
             return None
@@ -745,8 +919,20 @@ def _time(raw: Any, where: str, problems: _Problems, zone: tzinfo) -> datetime |
             return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
-        return moment.astimezone(timezone.utc)
+        try:
+            return _in_range(moment.astimezone(timezone.utc), where, problems)
+        except (OverflowError, ValueError):  # 0001-01-01T00:00:00+05:00 is before year 1 in UTC
+            problems.add(f"{where} is out of range ({_short(text, 40)})")
+            return None
     problems.add(f"{where} is not a time")
+    return None
+
+
+def _in_range(moment: datetime, where: str, problems: _Problems) -> datetime | None:
+    """``moment`` if a call could have happened then (see :data:`EARLIEST_TIME`), else a problem."""
+    if EARLIEST_TIME <= moment < LATEST_TIME:
+        return moment
+    problems.add(f"{where} is out of range ({moment.date().isoformat()})")
     return None
 
 
@@ -757,25 +943,47 @@ def _short(value: str, limit: int = 60) -> str:
 # --- selection -----------------------------------------------------------------------------
 
 
-def involves_extension(record: Any, extension: str) -> bool:
-    """Whether ``record`` concerns ``extension``: its own number, or a call to or from it.
+_BRACKETED = re.compile(r"\(([^()]*)\)\s*$")
 
-    Used for ``--ext`` and the Historical tab's drill-down from an extension to its calls,
-    which the service cannot filter itself.
+
+def extension_set(extension: str | Sequence[str] | None) -> frozenset[str]:
+    """``"1001,1002"`` (or a list) as a set of extension numbers; empty for none."""
+    if not extension:
+        return frozenset()
+    parts = extension.split(",") if isinstance(extension, str) else extension
+    return frozenset(part.strip() for part in parts if part.strip())
+
+
+def parties(record: CallRecord | CallLeg) -> set[str]:
+    """The extensions a call or leg is from or to: caller, callee and ``lra`` (the last
+    resource answering), plus the number in a callee such as ``Voicemail (120088)``."""
+    found = {record.caller, record.callee, record.lra}
+    for text in (record.caller, record.callee):
+        match = _BRACKETED.search(text)
+        if match:
+            found.add(match.group(1).strip())
+    found.discard("")
+    return found
+
+
+def involves_extension(record: Any, extension: str | Sequence[str]) -> bool:
+    """Whether ``record`` concerns ``extension`` (one number, or a comma list of them):
+    its own number, or a call to or from it (see :func:`parties`).
+
+    Used for ``--ext`` and the Historical tab's drill-down from an extension to its calls.
+    For calls the service filters first (``callerOrCallee``); this check stays as a guard,
+    and is the only filter for numbers the service does not filter (not extensions).
     """
-    wanted = extension.strip()
+    wanted = extension_set(extension)
     if not wanted:
         return True
     if isinstance(record, (CallRecord, CallLeg)):
-        parties = [record.caller, record.callee]
-        if isinstance(record, CallLeg):
-            parties.append(record.lra)
-        return wanted in parties
-    return getattr(record, "extension", None) == wanted
+        return not wanted.isdisjoint(parties(record))
+    return getattr(record, "extension", None) in wanted
 
 
 def select_extension(records: Sequence[T], extension: str | None) -> tuple[T, ...]:
     """The records that concern ``extension`` (all of them when it is empty or ``None``)."""
-    if not extension:
+    if not extension_set(extension):
         return tuple(records)
-    return tuple(record for record in records if involves_extension(record, extension))
+    return tuple(record for record in records if involves_extension(record, extension or ""))

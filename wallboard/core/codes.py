@@ -27,6 +27,13 @@ class Decoded:
     category: str
     symbol: str = ""
     known: bool = True
+    short: str = ""
+    """A shorter label for narrow grid columns; empty: the label itself."""
+
+    @property
+    def brief(self) -> str:
+        """The label for a narrow column."""
+        return self.short or self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +56,9 @@ class CodeTable(Generic[K]):
         return iter(self.entries.values())
 
 
-def _table(name: str, rows: list[tuple[object, str, str, str]]) -> CodeTable:
-    entries = {code: Decoded(code, label, category, symbol) for code, label, category, symbol in rows}
+def _table(name: str, rows: list[tuple]) -> CodeTable:
+    """Rows are (code, label, category, symbol) with an optional short label last."""
+    entries = {row[0]: Decoded(row[0], row[1], row[2], row[3], short=row[4] if len(row) > 4 else "") for row in rows}
     return CodeTable(name, MappingProxyType(entries))
 
 
@@ -83,8 +91,8 @@ AGENT_MEDIA: CodeTable[int] = _table(
 PHONE_LINE1_STATUS: CodeTable[int] = _table(
     "phone-line1-status",
     [
-        (-1, "Not in use", "unused", " "),
-        (0, "Idle", "idle", "·"),
+        (-1, "Not in use", "unused", " ", NO_VALUE),
+        (0, "Idle or post-processing", "idle", "·", "Idle/wrap"),
         (1, "On hold", "hold", "‖"),
         (2, "Muted", "mute", "∅"),
         (3, "Offered", "offered", "◐"),
@@ -92,12 +100,13 @@ PHONE_LINE1_STATUS: CodeTable[int] = _table(
         (5, "Busy", "busy", "■"),
     ],
 )
-"""Line 1: 0 means idle or at post-processing."""
+"""Line 1: 0 means idle or at post-processing; :mod:`wallboard.core.phone_lines` tells
+which from the agent's state. Read a line's code with its status time (that module)."""
 
 PHONE_LINE2_STATUS: CodeTable[int] = _table(
     "phone-line2-status",
     [
-        (-1, "Not in use", "unused", " "),
+        (-1, "Not in use", "unused", " ", NO_VALUE),
         (0, "Offered", "offered", "◐"),
         (1, "On hold", "hold", "‖"),
         (2, "Muted", "mute", "∅"),
@@ -106,7 +115,9 @@ PHONE_LINE2_STATUS: CodeTable[int] = _table(
         (5, "Busy", "busy", "■"),
     ],
 )
-"""Line 2 differs from line 1: 0 is "being offered a transaction" and 3 is an error."""
+"""Line 2 differs from line 1: 0 is "being offered a transaction" and 3 is an error.
+The vendor's agents report 0 with status time -1 for an idle line 2: read the code with
+its time (:mod:`wallboard.core.phone_lines`), never alone."""
 
 QUEUE_MEDIA: CodeTable[str] = _table(
     "media-type",

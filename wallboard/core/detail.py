@@ -2,7 +2,8 @@
 
 Rows are (label, value) or (label, today, last 30 minutes) so the screens can show day
 and 30-minute figures side by side. Seconds are h:mm:ss, epochs are local time, a
-missing value is an em dash.
+missing value is an em dash. Labels follow the vendor's field table: an average is
+marked as one (the 30-minute available time is an average beside totals).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
 from wallboard.core.codes import NO_VALUE
 from wallboard.core.models import Agent, Queue
-from wallboard.core.thresholds import break_level, queue_findings, sla_target
+from wallboard.core.thresholds import break_level, choose_sla_target, queue_findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +23,6 @@ class Section:
     title: str
     rows: tuple[tuple[str, ...], ...]
     columns: tuple[str, ...] = ("", "")
-    note: str = ""  # a line under the rows, when a figure needs explaining
-
-
-THIRTY_MINUTES = 30 * 60
-OVERLAP_NOTE = (
-    "The server's state times for the last 30 min add up to more than 30 min: "
-    "they overlap (an activity counts whole), so they are shown as given."
-)
 
 
 def _utilisation(processing: int | None, total: int | None) -> str:
@@ -45,22 +38,6 @@ def agent_sections(agent: Agent, seconds_in_state: int | None, thresholds: Thres
     reason = agent.status_code_short or NO_VALUE
     if agent.status_code_item_id is not None or agent.status_code_list_id is not None:
         reason += f"  (item {fmt.count(agent.status_code_item_id)}, list {fmt.count(agent.status_code_list_id)})"
-    # The API has no login time for the last 30 minutes, only a time per state; their sum
-    # is shown for what it is, and can exceed the window (the server's times overlap).
-    thirty_in_states = _sum(
-        agent.thirty_min_available_time,
-        agent.thirty_min_processing_time,
-        agent.thirty_min_wrap_up_time,
-        agent.thirty_min_break_time,
-        agent.thirty_min_offline_time,
-    )
-    day_in_states = _sum(
-        agent.day_available_time,
-        agent.day_processing_time,
-        agent.day_wrap_up_time,
-        agent.day_break_time,
-        agent.day_offline_time,
-    )
     now = Section(
         "Now",
         (
@@ -82,29 +59,25 @@ def agent_sections(agent: Agent, seconds_in_state: int | None, thresholds: Thres
         (
             ("Accepted", fmt.count(agent.day_accepted_count), fmt.count(agent.thirty_min_accepted_count)),
             ("Rejected", fmt.count(agent.day_rejected_count), fmt.count(agent.thirty_min_rejected_count)),
+            # The service gives no 30-minute login time, and its 30-minute available time is an
+            # average, not a total (the seed: "Average available time in last 30 minutes"), so
+            # neither a 30-minute login time nor a 30-minute utilisation can be derived.
             ("Logged in", fmt.hms(agent.day_login_time), NO_VALUE),
-            ("State times, summed", fmt.hms(day_in_states), fmt.hms(thirty_in_states)),
-            ("Available", fmt.hms(agent.day_available_time), fmt.hms(agent.thirty_min_available_time)),
+            ("Available", fmt.hms(agent.day_available_time), _average(agent.thirty_min_available_time)),
             ("Processing", fmt.hms(agent.day_processing_time), fmt.hms(agent.thirty_min_processing_time)),
             ("Avg handling", fmt.hms(agent.day_avg_processing_time), fmt.hms(agent.thirty_min_avg_handling_time)),
             ("Wrap-up", fmt.hms(agent.day_wrap_up_time), fmt.hms(agent.thirty_min_wrap_up_time)),
             ("Break", fmt.hms(agent.day_break_time), fmt.hms(agent.thirty_min_break_time)),
             ("Offline", fmt.hms(agent.day_offline_time), fmt.hms(agent.thirty_min_offline_time)),
-            (
-                "Utilisation",
-                _utilisation(agent.day_processing_time, agent.day_login_time),
-                _utilisation(agent.thirty_min_processing_time, thirty_in_states),
-            ),
+            ("Utilisation", _utilisation(agent.day_processing_time, agent.day_login_time), NO_VALUE),
         ),
         ("Today", "Last 30 min"),
-        OVERLAP_NOTE if thirty_in_states is not None and thirty_in_states > THIRTY_MINUTES else "",
     )
     return now, activity
 
 
 def queue_sections(queue: Queue, thresholds: Thresholds) -> tuple[Section, ...]:
-    target = sla_target(queue, thresholds)
-    own_target = "" if queue.sla_target else "  (default: the queue reports none)"
+    target = choose_sla_target(queue, thresholds)
     findings = queue_findings(queue, thresholds)
     now = Section(
         "Now",
@@ -118,7 +91,7 @@ def queue_sections(queue: Queue, thresholds: Thresholds) -> tuple[Section, ...]:
             ("Being offered", fmt.count(queue.number_in_offered)),
             ("In progress", fmt.count(queue.number_in_progress)),
             ("SLA now", fmt.percent(queue.sla_activity)),
-            ("SLA target", fmt.percent(target) + own_target),
+            ("SLA target", f"{fmt.percent(target.percent)}  ({target.note})"),
             ("Status", "; ".join(f.text for f in findings) or "OK"),
         ),
     )
@@ -156,6 +129,6 @@ def _line(label: str, seconds: int | None) -> str:
     return label if seconds is None else f"{label}  for {fmt.hms(seconds)}"
 
 
-def _sum(*values: int | None) -> int | None:
-    present = [v for v in values if v is not None]
-    return sum(present) if present else None
+def _average(seconds: int | None) -> str:
+    """A duration the service reports as an average, marked so beside totals."""
+    return NO_VALUE if seconds is None else f"avg {fmt.hms(seconds)}"

@@ -15,14 +15,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from wallboard.core.codes import (
-    AGENT_MEDIA,
-    AGENT_STATUS,
-    PHONE_LINE1_STATUS,
-    PHONE_LINE2_STATUS,
-    QUEUE_MEDIA,
-    Decoded,
-)
+from wallboard.core.codes import AGENT_MEDIA, AGENT_STATUS, QUEUE_MEDIA, Decoded
+from wallboard.core.phone_lines import line_status
 
 
 class Kind(Enum):
@@ -105,11 +99,13 @@ class Agent:
 
     @property
     def line1(self) -> Decoded:
-        return PHONE_LINE1_STATUS.decode(self.line1_status)
+        """Phone line 1, read with its status time and this agent's state."""
+        return line_status(1, self.line1_status, self.line1_status_time, self.status, self.media_id)
 
     @property
     def line2(self) -> Decoded:
-        return PHONE_LINE2_STATUS.decode(self.line2_status)
+        """Phone line 2, read with its status time and this agent's state."""
+        return line_status(2, self.line2_status, self.line2_status_time, self.status, self.media_id)
 
     @property
     def utilisation(self) -> float | None:

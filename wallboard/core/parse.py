@@ -14,16 +14,27 @@ Rules, in the order they apply:
   an error (servers answer an empty list with an envelope, not with nothing).
 * Each field is converted by its :class:`~wallboard.core.models.Kind`. A value of the
   wrong type becomes ``None`` and is reported as a problem; it never drops the record.
-  A record without an identifier is skipped and reported.
+  A record without an identifier is skipped and reported. An answer whose every record
+  was skipped is an error, not a good empty answer: it is not the statistics. A record
+  repeated exactly is kept once; a different record under an id already seen is kept
+  under that id with its place among the repeats (``jdoe (2)``), so every row, tile and
+  drill-down has a key of its own. Both are reported as problems.
+* Work is bounded (:class:`Limits`), whatever a hostile or broken server sends under the
+  size cap: at most :data:`MAX_RECORDS` records (no real tenant has more; millions of
+  ``{}`` would take minutes and gigabytes), JSON containers counted as they are built,
+  XML nested at most :data:`MAX_XML_DEPTH` deep (checked element by element, so a
+  document nested millions deep is refused at once), and :data:`PARSE_SECONDS` of work.
+  Each bound is refused with its own one-line reason.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from functools import cache
 from dataclasses import dataclass
-from typing import Any, Generic, Iterable, Literal, TypeVar
+from typing import Any, Callable, Generic, Iterable, Literal, TypeVar
 from xml.parsers.expat import ExpatError
 
 import xmltodict
@@ -37,11 +48,50 @@ R = TypeVar("R", Agent, Queue)
 
 MAX_PROBLEMS = 20
 """Problems kept per parse; a payload with thousands of bad fields must stay cheap."""
-
+MAX_RECORDS = 50_000
+"""Most agents or queues one answer may hold; 5,000 agents is a very large tenant."""
+MAX_XML_DEPTH = 16
+"""Deepest XML nesting accepted; a real answer is three deep (<agents><agent><field>)."""
+PARSE_SECONDS = 15.0
+"""Most seconds of work one answer may cost (a fraction of a second is usual)."""
+FIELDS_PER_RECORD = 100
+"""Values per record allowed for in a JSON answer (a real agent has about 40)."""
+CHECK_EVERY = 1024
+"""Records (or XML elements) between two looks at the clock."""
 
 
 class ParseError(ValueError):
     """The body could not be read as the expected payload; carries a one-line reason."""
+
+
+class LimitError(ParseError):
+    """The body is beyond what any real answer holds (records, nesting, time); refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much one answer may cost to read; tests pass smaller ones, or a clock of their own."""
+
+    max_records: int = MAX_RECORDS
+    max_depth: int = MAX_XML_DEPTH
+    seconds: float = PARSE_SECONDS
+    clock: Callable[[], float] = time.monotonic
+
+
+class _Budget:
+    """The limits of one parse, and the clock reading they count from."""
+
+    def __init__(self, limits: Limits, label: str) -> None:
+        self.limits = limits
+        self.label = label
+        self.deadline = limits.clock() + limits.seconds
+
+    def check_time(self) -> None:
+        if self.limits.clock() > self.deadline:
+            raise LimitError(f"reading the answer took longer than {self.limits.seconds:g} s; refused")
+
+    def too_many(self) -> LimitError:
+        return LimitError(f"the answer holds more than {self.limits.max_records:,} {self.label}s; refused")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,28 +116,31 @@ _AGENTS = _Shape(Agent, "agents", "agent", "agent")
 _QUEUES = _Shape(Queue, "queues", "queue", "queue")
 
 
-def parse_agents(body: bytes | str, fmt: Format) -> ParseResult[Agent]:
+def parse_agents(body: bytes | str, fmt: Format, limits: Limits = Limits()) -> ParseResult[Agent]:
     """Read an ``/agents`` or ``/agent/{id}`` body in ``fmt``."""
-    return _parse(body, fmt, _AGENTS)
+    return _parse(body, fmt, _AGENTS, limits)
 
 
-def parse_queues(body: bytes | str, fmt: Format) -> ParseResult[Queue]:
+def parse_queues(body: bytes | str, fmt: Format, limits: Limits = Limits()) -> ParseResult[Queue]:
     """Read a ``/queues`` or ``/queue/{id}`` body in ``fmt``."""
-    return _parse(body, fmt, _QUEUES)
+    return _parse(body, fmt, _QUEUES, limits)
 
 
-def _parse(body: bytes | str, fmt: Format, shape: _Shape) -> ParseResult:
+def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limits()) -> ParseResult:
+    budget = _Budget(limits, shape.label)
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
     if not text.strip():
         raise ParseError("the server sent an empty response")
     repaired = False
     if fmt == "json":
-        items = _json_items(text, shape)
+        items = _json_items(text, shape, budget)
     elif fmt == "xml":
-        items, repaired = _xml_items(text, shape)
+        items, repaired = _xml_items(text, shape, budget)
     else:
         raise ParseError(f"unknown format {fmt!r}: expected json or xml")
-    return _build(items, shape, repaired)
+    if len(items) > limits.max_records:
+        raise budget.too_many()
+    return _build(items, shape, repaired, budget)
 
 
 # --- envelopes -------------------------------------------------------------------------
@@ -101,9 +154,34 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def _json_items(text: str, shape: _Shape) -> list[Any]:
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _json_items(text: str, shape: _Shape, budget: _Budget) -> list[Any]:
+    containers = 2 * budget.limits.max_records + 16  # records, and a nested value or two
+    values = FIELDS_PER_RECORD * budget.limits.max_records
+    # Arrays and plain values are not seen while they are built: count them first when
+    # there may be too many (names can hold "[" and "," too, so only then count again
+    # outside the strings). Millions of them would cost seconds and hundreds of MB.
+    if text.count("[") > containers or text.count(",") > values:
+        bare = _JSON_STRING.sub('""', text)
+        if bare.count("[") > containers or bare.count(",") > values:
+            raise budget.too_many()
+    built = 0
+
+    def count_object(item: dict) -> dict:
+        nonlocal built
+        built += 1
+        if built > containers:
+            raise budget.too_many()
+        if built % CHECK_EVERY == 0:
+            budget.check_time()
+        return item
+
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_hook=count_object)
+    except LimitError:
+        raise
     except RecursionError:
         raise ParseError("the JSON response is nested too deeply to read") from None
     except ValueError as error:
@@ -135,13 +213,15 @@ def _looks_like_record(document: dict, shape: _Shape) -> bool:
 _DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _xml_items(text: str, shape: _Shape) -> tuple[list[Any], bool]:
+def _xml_items(text: str, shape: _Shape, budget: _Budget) -> tuple[list[Any], bool]:
     if _DOCTYPE.search(text):
         raise ParseError("the XML response declares a document type; refused for safety")
     try:
-        document = xmltodict.parse(text, disable_entities=True)
+        document = xmltodict.parse(text, disable_entities=True, expat=_GuardedExpat(budget))
+    except LimitError:
+        raise
     except (ExpatError, ValueError):
-        return _repair_xml(text, shape), True
+        return _repair_xml(text, shape, budget), True
     if not isinstance(document, dict) or len(document) != 1:
         raise ParseError("the XML response has no single root element")
     (root, content), = document.items()
@@ -156,6 +236,71 @@ def _xml_items(text: str, shape: _Shape) -> tuple[list[Any], bool]:
     raise ParseError(f"the XML response is <{_short(root)}>, expected <{shape.list_tag}>")
 
 
+class _GuardedExpat:
+    """Stands in for the ``expat`` module xmltodict uses: its parsers count as they go.
+
+    Each opening tag is checked before xmltodict builds anything for it: nesting deeper
+    than the limit, more records than the limit (elements two deep), or too long at it
+    raise :class:`LimitError` from inside the parser, which stops at once.
+    """
+
+    def __init__(self, budget: _Budget) -> None:
+        self.budget = budget
+
+    def ParserCreate(self, *args: Any, **kwargs: Any) -> "_GuardedParser":  # noqa: N802 (expat's name)
+        from xml.parsers import expat
+
+        return _GuardedParser(expat.ParserCreate(*args, **kwargs), self.budget)
+
+
+class _GuardedParser:
+    def __init__(self, inner: Any, budget: _Budget) -> None:
+        object.__setattr__(self, "_inner", inner)
+        object.__setattr__(self, "_budget", budget)
+        object.__setattr__(self, "_depth", 0)
+        object.__setattr__(self, "_elements", 0)
+        object.__setattr__(self, "_records", 0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "StartElementHandler":
+            value = self._guard_start(value)
+        elif name == "EndElementHandler":
+            value = self._guard_end(value)
+        setattr(self._inner, name, value)
+
+    def _guard_start(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        budget = self._budget
+        limits = budget.limits
+
+        def start(*args: Any) -> Any:
+            depth = self._depth + 1
+            object.__setattr__(self, "_depth", depth)
+            if depth > limits.max_depth:
+                raise LimitError(f"the XML response is nested more than {limits.max_depth} deep; refused")
+            if depth == 2:
+                records = self._records + 1
+                object.__setattr__(self, "_records", records)
+                if records > limits.max_records:
+                    raise budget.too_many()
+            elements = self._elements + 1
+            object.__setattr__(self, "_elements", elements)
+            if elements % CHECK_EVERY == 0:
+                budget.check_time()
+            return handler(*args)
+
+        return start
+
+    def _guard_end(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        def end(*args: Any) -> Any:
+            object.__setattr__(self, "_depth", self._depth - 1)
+            return handler(*args)
+
+        return end
+
+
 # Every pattern below is linear in the body's length: no two adjacent quantifiers can
 # match the same characters, and no lazy ``.*?`` scans on to the end of the body once per
 # opening tag. The repair runs on bodies of up to 32 MiB, so a quadratic pattern would
@@ -167,8 +312,10 @@ _LEAF = re.compile(
 )
 
 
-def _repair_xml(text: str, shape: _Shape) -> list[Any]:
+def _repair_xml(text: str, shape: _Shape, budget: _Budget) -> list[Any]:
     """Read flat records by their opening tags, tolerating wrong closing tag names."""
+    if text.count(f"<{shape.item_tag}") > budget.limits.max_records:
+        raise budget.too_many()
     list_open = re.search(rf"<{shape.list_tag}(?:\s[^<>]*)?>", text)
     if list_open:
         close = text.rfind(f"</{shape.list_tag}>")
@@ -249,14 +396,17 @@ class _Problems:
             self.items.append(message)
 
 
-def _build(items: Iterable[Any], shape: _Shape, repaired: bool) -> ParseResult:
+def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: _Budget) -> ParseResult:
     specs = field_specs(shape.record_type)
     plan = _plan(shape.record_type)
     key_name, key_wire = specs[0].name, specs[0].wire_names[0]
     problems = _Problems()
     records = []
     skipped = 0
+    seen: dict[str, list[int]] = {}  # id -> where the records that carry it are in ``records``
     for index, item in enumerate(items, start=1):
+        if index % CHECK_EVERY == 0:
+            budget.check_time()
         if not isinstance(item, dict):
             skipped += 1
             problems.add(f"{shape.label} #{index} is not a record; skipped")
@@ -280,7 +430,31 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool) -> ParseResult:
             skipped += 1
             problems.add(f"{shape.label} #{index} has no {key_wire}; skipped")
             continue
-        records.append(shape.record_type(**values))
+        record = shape.record_type(**values)
+        key = values[key_name]
+        earlier = seen.get(key)
+        if earlier is None:
+            seen[key] = [len(records)]
+        else:
+            if any(records[at] == record for at in earlier):  # the same record twice: counted once
+                skipped += 1
+                problems.add(f"{shape.label} #{index} repeats an earlier {key_wire} {_short(key)!r} exactly; dropped")
+                continue
+            # Another record under the same id: both are shown, the later one keyed by its
+            # place among the repeats, so a cursor or a drill-down never lands on the other.
+            place = len(earlier) + 1
+            while f"{key} ({place})" in seen:
+                place += 1
+            unique = f"{key} ({place})"
+            problems.add(f"{shape.label} #{index} repeats {key_wire} {_short(key)!r}; shown as {_short(unique)!r}")
+            values[key_name] = unique
+            earlier.append(len(records))
+            seen[unique] = [len(records)]
+            record = shape.record_type(**values)
+        records.append(record)
+    if skipped and not records:
+        first = problems.items[0] if problems.items else ""
+        raise ParseError(f"not one of the {skipped:,} {shape.label}s in it could be read ({first})")
     return ParseResult(tuple(records), tuple(problems.items), skipped, repaired)
 
 

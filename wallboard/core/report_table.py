@@ -4,7 +4,9 @@ The Historical tab and ``wallboard report`` share this model, so a figure reads 
 on screen, in a terminal table, in a spreadsheet and in JSON.
 
 * :func:`screen_columns` is the compact set for screens and terminal tables;
-  :func:`full_columns` is every field of the record (for CSV), in the record's order.
+  :func:`full_columns` is every field of the record (for CSV), in the record's order,
+  followed by the fields the service sent that we do not know (under their wire names,
+  in the order first seen: :func:`extra_keys`).
 * Totals: counts and total times are summed; averages and percentages are **never**
   summed. An average is recomputed from summed totals only where the report defines it
   and the vendor's examples confirm it (average talk time = total talk time / answered;
@@ -20,8 +22,14 @@ on screen, in a terminal table, in a spreadsheet and in JSON.
   texts that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first)
   are prefixed with ``'``, except plain phone numbers such as ``+15551234567``.
 * :func:`to_json` is written for scripts: every field under its ``snake_case`` name with
-  its raw typed value (durations as milliseconds, times as ISO 8601 with offset), plus
-  the query, the totals and any problems.
+  its raw typed value (durations as milliseconds, times as ISO 8601 with offset), then
+  any unknown fields under their wire names, plus the query, the count, the totals and
+  any problems (notes such as "the service stopped early" first).
+* :class:`CsvStream` and :class:`JsonStream` write the same texts a page at a time, so
+  ``wallboard report`` never holds a whole listing; totals are summed as pages pass
+  (:class:`Totals`). A CSV's header is written with the first page, so an unknown field
+  first seen on a later page cannot get a column: :attr:`CsvStream.late_fields` names
+  such fields (JSON carries them).
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone, tzinfo
 from enum import Enum
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from wallboard.core import formatting
 from wallboard.core.analytics import (
@@ -64,9 +72,11 @@ class Fmt(Enum):
     TIME = "time"  # an aware datetime, shown in the report's zone
     FLAG = "flag"
     LIST = "list"
+    NUMBER = "number"  # a number shown as sent
+    RAW = "raw"  # an unknown field: text, a number, yes/no or nothing, as sent
 
 
-NUMERIC = frozenset({Fmt.COUNT, Fmt.DURATION, Fmt.PERCENT})
+NUMERIC = frozenset({Fmt.COUNT, Fmt.DURATION, Fmt.PERCENT, Fmt.NUMBER})
 
 _KIND_FMT = {
     Kind.KEY: Fmt.TEXT,
@@ -77,6 +87,7 @@ _KIND_FMT = {
     Kind.PERCENT: Fmt.PERCENT,
     Kind.FLAG: Fmt.FLAG,
     Kind.TIME: Fmt.TIME,
+    Kind.NUMBER: Fmt.NUMBER,
 }
 
 
@@ -290,7 +301,7 @@ _SCREEN: dict[str, Callable[[], tuple[Column, ...]]] = {
     ),
 }
 
-_ACRONYMS = {"pbx": "PBX", "vm": "VM", "id": "ID", "rg": "RG", "lra": "LRA", "dnis": "DNIS", "svc": "service"}
+_ACRONYMS = {"pbx": "PBX", "vm": "VM", "id": "ID", "rg": "RG", "lra": "LRA", "dnis": "DNIS", "svc": "service", "aa": "AA", "sip": "SIP"}
 
 
 def header_for(key: str) -> str:
@@ -306,12 +317,38 @@ def screen_columns(kind: ReportKind) -> tuple[Column, ...]:
     return _SCREEN[kind.name]()
 
 
-def full_columns(kind: ReportKind) -> tuple[Column, ...]:
-    """One column per record field, in the record's order (for CSV)."""
-    return tuple(
+def full_columns(kind: ReportKind, extras: Sequence[str] = ()) -> tuple[Column, ...]:
+    """One column per record field, in the record's order (for CSV), then one per unknown
+    field named in ``extras`` (see :func:`extra_keys`)."""
+    known = tuple(
         Column(spec.name, header_for(spec.name), _KIND_FMT[spec.kind], total_rule(kind, spec.name))
         for spec in field_specs(kind.record_type)
     )
+    return known + extra_columns(extras)
+
+
+def extra_keys(records: Iterable[Any], seen: Sequence[str] = ()) -> tuple[str, ...]:
+    """The unknown fields of ``records`` by wire name, in the order first seen (after ``seen``)."""
+    keys = dict.fromkeys(seen)
+    for record in records:
+        for key, _ in getattr(record, "extras", ()):
+            keys.setdefault(key)
+    return tuple(keys)
+
+
+def extra_columns(keys: Sequence[str]) -> tuple[Column, ...]:
+    """A column per unknown field, headed by its wire name."""
+    return tuple(Column(key, key, Fmt.RAW, None, _extra_getter(key)) for key in keys)
+
+
+def _extra_getter(key: str) -> Callable[[Any], Any]:
+    def value(record: Any) -> Any:
+        for name, found in getattr(record, "extras", ()):
+            if name == key:
+                return found
+        return None
+
+    return value
 
 
 # --- building, sorting ---------------------------------------------------------------------
@@ -342,31 +379,65 @@ def _row(columns: Sequence[Column], record: Any, zone: tzinfo) -> Row:
     return Row(values, cells, record)
 
 
+class Totals:
+    """Running sums for the totals of ``columns``, fed a batch of records at a time, so a
+    listing can be totalled without being held."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns = tuple(columns)
+        self._getters: dict[str, Callable[[Any], Any]] = {}
+        for column in self.columns:
+            if column.total == SUM:
+                self._getters.setdefault(column.key, column.value)
+            elif isinstance(column.total, Ratio):
+                for key in (column.total.numerator, column.total.denominator):
+                    self._getters.setdefault(key, _attribute(key))
+        self._sums: dict[str, Any] = {key: None for key in self._getters}
+        self.count = 0
+
+    def add(self, records: Iterable[Any]) -> None:
+        for record in records:
+            self.count += 1
+            for key, getter in self._getters.items():
+                value = getter(record)
+                if value is not None:
+                    current = self._sums[key]
+                    self._sums[key] = value if current is None else current + value
+
+    def values(self) -> tuple[Any, ...]:
+        """The totals per column (``None`` where a column has no total)."""
+        out: list[Any] = []
+        for column in self.columns:
+            rule = column.total
+            if rule == SUM:
+                out.append(self._sums[column.key])
+            elif isinstance(rule, Ratio):
+                numerator, denominator = self._sums[rule.numerator], self._sums[rule.denominator]
+                if numerator is None or not denominator:
+                    out.append(None)
+                else:
+                    value = numerator * rule.scale / denominator
+                    out.append(round(value, 2) if column.fmt is Fmt.PERCENT else int(round(value)))
+            else:
+                out.append(None)
+        return tuple(out)
+
+    def as_dict(self) -> dict[str, Any] | None:
+        """``{field: total}`` for the columns that total; ``None`` before any record."""
+        if not self.count or not any(column.total is not None for column in self.columns):
+            return None
+        return {column.key: value for column, value in zip(self.columns, self.values()) if column.total is not None}
+
+
+def _attribute(key: str) -> Callable[[Any], Any]:
+    return lambda record: getattr(record, key, None)
+
+
 def compute_totals(columns: Sequence[Column], records: Sequence[Any]) -> tuple[Any, ...]:
     """The totals of ``records`` per column (``None`` where a column has no total)."""
-    sums: dict[str, Any] = {}
-
-    def summed(key: str, column: Column | None = None) -> Any:
-        if key not in sums:
-            known = [value for value in (column.value(r) if column else getattr(r, key, None) for r in records) if value is not None]
-            sums[key] = sum(known) if known else None
-        return sums[key]
-
-    out: list[Any] = []
-    for column in columns:
-        rule = column.total
-        if rule == SUM:
-            out.append(summed(column.key, column))
-        elif isinstance(rule, Ratio):
-            numerator, denominator = summed(rule.numerator), summed(rule.denominator)
-            if numerator is None or not denominator:
-                out.append(None)
-            else:
-                value = numerator * rule.scale / denominator
-                out.append(round(value, 2) if column.fmt is Fmt.PERCENT else int(round(value)))
-        else:
-            out.append(None)
-    return tuple(out)
+    totals = Totals(columns)
+    totals.add(records)
+    return totals.values()
 
 
 def totals_row(columns: Sequence[Column], records: Sequence[Any], zone: tzinfo = timezone.utc) -> Row:
@@ -392,9 +463,14 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def _natural(text: str) -> tuple:
-    """Text with its numbers compared as numbers: ``999`` before ``1001``, ``Line 2`` before ``Line 10``."""
+    """Text with its numbers compared as numbers: ``999`` before ``1001``, ``Line 2`` before
+    ``Line 10``; a text before itself with more after it (``demo-pbx`` before ``demo-pbx2``).
+
+    The parts are a tuple of their own, so a shorter one that is a prefix of a longer one
+    sorts first; the text itself breaks ties (``a`` and ``A``, ``01`` and ``1``).
+    """
     parts = _DIGITS.split(text.casefold())
-    return tuple((0, int(part), "") if index % 2 else (1, 0, part) for index, part in enumerate(parts) if part) + ((2, 0, text),)
+    return tuple((0, int(part), "") if index % 2 else (1, 0, part) for index, part in enumerate(parts) if part), text
 
 
 def _sortable(value: Any) -> Any:
@@ -428,6 +504,8 @@ def format_cell(value: Any, fmt: Fmt, zone: tzinfo = timezone.utc) -> str:
         return "Yes" if value else "No"
     if fmt is Fmt.LIST:
         return "; ".join(value)
+    if fmt is Fmt.RAW and isinstance(value, bool):
+        return "true" if value else "false"
     return str(value)
 
 
@@ -452,6 +530,10 @@ def csv_cell(value: Any, fmt: Fmt, zone: tzinfo = timezone.utc) -> str:
         return "Yes" if value else "No"
     if fmt is Fmt.LIST:
         return _defuse("; ".join(value))
+    if fmt is Fmt.NUMBER or (fmt is Fmt.RAW and isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return str(value)
+    if fmt is Fmt.RAW and isinstance(value, bool):
+        return "true" if value else "false"
     return _defuse(str(value))
 
 
@@ -513,9 +595,19 @@ def to_csv(table: ReportTable, zone: tzinfo = timezone.utc, *, excel_bom: bool =
     return ("\ufeff" + text) if excel_bom else text
 
 
+def report_csv(report: Report, zone: tzinfo = timezone.utc) -> str:
+    """Every field of every record of ``report`` as CSV (unknown fields after the known)."""
+    columns = full_columns(report.kind, extra_keys(report.records))
+    return to_csv(build_table(report.kind, report.records, zone, columns), zone)
+
+
 def record_to_json(record: Any, zone: tzinfo = timezone.utc) -> dict[str, Any]:
-    """Every field of a record under its name, with its raw typed value."""
-    return {f.name: _json_value(getattr(record, f.name), zone) for f in fields(record)}
+    """Every field of a record under its name, with its raw typed value; then its unknown
+    fields under their wire names (a known name always wins)."""
+    document = {f.name: _json_value(getattr(record, f.name), zone) for f in fields(record) if f.name != "extras"}
+    for key, value in getattr(record, "extras", ()):
+        document.setdefault(key, value)
+    return document
 
 
 def _json_value(value: Any, zone: tzinfo) -> Any:
@@ -528,25 +620,112 @@ def _json_value(value: Any, zone: tzinfo) -> Any:
 
 def to_json(report: Report, query: ReportQuery, *, indent: int | None = 2) -> str:
     """The whole report for scripts: the query, every record, totals and problems."""
-    zone = query.tz()
-    columns = full_columns(report.kind)
-    totals = None
-    if report.records and any(column.total is not None for column in columns):
-        values = compute_totals(columns, report.records)
-        totals = {column.key: value for column, value in zip(columns, values) if column.total is not None}
-    document = {
-        "report": report.kind.name,
-        "label": report.kind.label,
-        "pbx": list(query.pbx),
-        "start": query.start_text,
-        "end": query.end_text,
-        "time_zone": query.zone,
-        "ext": query.ext or None,
-        "count": len(report.records),
-        "records": [record_to_json(record, zone) for record in report.records],
-        "totals": totals,
-        "problems": list(report.problems),
-        "skipped": report.skipped,
-    }
-    return json.dumps(document, indent=indent, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    stream = JsonStream(report.kind, query, out, indent=indent)
+    stream.write(report.records)
+    stream.finish(problems=(*query.notes, *report.notes, *report.problems), skipped=report.skipped)
+    return out.getvalue()
 
+
+class CsvStream:
+    """CSV of every field, written a batch of records at a time (see the module doc)."""
+
+    def __init__(self, kind: ReportKind, zone: tzinfo, out: TextIO) -> None:
+        self.kind = kind
+        self.zone = zone
+        self.out = out
+        self.columns: tuple[Column, ...] | None = None
+        self.late_fields: tuple[str, ...] = ()
+        self.rows = 0
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def write(self, records: Sequence[Any]) -> None:
+        if self.columns is None:
+            self.columns = full_columns(self.kind, extra_keys(records))
+            self._writer.writerow(column.header for column in self.columns)
+        else:
+            known = {column.key for column in self.columns}
+            late = [key for key in extra_keys(records) if key not in known]
+            self.late_fields = extra_keys((), (*self.late_fields, *late))
+        for record in records:
+            self._writer.writerow(csv_cell(column.value(record), column.fmt, self.zone) for column in self.columns)
+            self.rows += 1
+        self._flush()
+
+    def finish(self) -> None:
+        """The header alone when no record came."""
+        if self.columns is None:
+            self.write(())
+
+    def _flush(self) -> None:
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        if text:
+            self.out.write(text)
+
+
+_RECORDS = "\x00records\x00"
+
+
+class JsonStream:
+    """The :func:`to_json` document, written a batch of records at a time: the query
+    first, the records as they come, then the count, totals and problems."""
+
+    def __init__(self, kind: ReportKind, query: ReportQuery, out: TextIO, *, indent: int | None = 2) -> None:
+        self.kind = kind
+        self.query = query
+        self.out = out
+        self.indent = indent
+        self.zone = query.tz()
+        self.totals = Totals(full_columns(kind))
+        self.count = 0
+        self.finished = False
+        head, _ = self._document(_RECORDS).split(json.dumps(_RECORDS), 1)
+        self._open = head
+        self._pad = "\n" + " " * (2 * indent) if indent else ""
+
+    def _document(self, records: Any, **ending: Any) -> str:
+        query = self.query
+        document = {
+            "report": self.kind.name,
+            "label": self.kind.label,
+            "pbx": list(query.pbx),
+            "start": query.start_text,
+            "end": query.end_text,
+            "time_zone": query.zone,
+            "ext": query.ext or None,
+            "records": records,
+            **ending,
+        }
+        return json.dumps(document, indent=self.indent, ensure_ascii=False)
+
+    def write(self, records: Sequence[Any]) -> None:
+        if not records:
+            return
+        parts = []
+        for record in records:
+            text = json.dumps(record_to_json(record, self.zone), indent=self.indent, ensure_ascii=False)
+            if self.indent:
+                text = text.replace("\n", self._pad)
+            parts.append(("[" if self.count == 0 else ",") + self._pad + text)
+            self.count += 1
+        if self._open:
+            self.out.write(self._open)
+            self._open = ""
+        self.out.write("".join(parts))
+        self.totals.add(records)
+
+    def finish(self, problems: Sequence[str] = (), skipped: int = 0) -> None:
+        """Close the document (always valid JSON, even after an error: name it in ``problems``)."""
+        if self.finished:
+            return
+        self.finished = True
+        ending = {"count": self.count, "totals": self.totals.as_dict(), "problems": list(problems), "skipped": skipped}
+        _, tail = self._document(_RECORDS, **ending).split(json.dumps(_RECORDS), 1)
+        if self._open:  # nothing was written: an empty list
+            self.out.write(self._open + "[]" + tail + "\n")
+            return
+        close = ("\n" + " " * self.indent + "]") if self.indent else "]"
+        self.out.write(close + tail + "\n")

@@ -49,6 +49,11 @@ def connection(snapshot: Snapshot, now_mono: float) -> Part:
         return Part(f"↻ {which} retrying{wait}", "warning", 1)
     if all(feed.health is Health.WAITING for _, feed in feeds):
         return Part("… connecting", "dim", 1)
+    # The last try succeeded, but so long ago that the data is stale: the next answer is
+    # overdue (a slow server or network). Never "live" beside "STALE".
+    overdue = [name for name, feed in feeds if feed.health is Health.LIVE and snapshot.is_stale(feed, now_mono)]
+    if overdue:
+        return Part(f"… waiting for {'both' if len(overdue) == 2 else overdue[0]}", "warning", 1)
     return Part("● live", "ok", 2)
 
 
@@ -166,10 +171,14 @@ def banner(snapshot: Snapshot, now_mono: float) -> str | None:
     which = " and ".join(stale)
     age = max(feeds[name].age(now_mono) or 0.0 for name in stale)
     reasons = [failure_text(feeds[name], now_mono) for name in stale if feeds[name].error]
-    reason = f" — {reasons[0]}" if reasons else ""
+    reason = f" — {reasons[0] if reasons else OVERDUE}"
     fresh = [name for name in feeds if name not in stale and feeds[name].health is Health.LIVE]
     still = f" ({fresh[0]} still live)" if fresh else ""
     return f"⚠ STALE — {which} data is {fmt.age(age)} old{still}{reason}"
+
+
+OVERDUE = "no answer yet to the last request: the server or the network is slow"
+"""Why data is stale when the last try did not fail: the next answer has not come."""
 
 
 def empty_grid_text(feed: Feed, filtered: bool) -> str:

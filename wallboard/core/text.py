@@ -3,7 +3,8 @@
 Every string from a server passes through :func:`clean_text` at the parsing boundary.
 Whole escape sequences (CSI, OSC, DCS, ...) are removed first, so an OSC title sequence
 does not leave its payload behind as visible junk; then any remaining C0/C1 control,
-DEL and bidirectional-override character is dropped, as are lone UTF-16 surrogates (JSON
+DEL and bidirectional-override character is dropped, as are zero-width and tag
+characters (invisible, of disputed width) and lone UTF-16 surrogates (JSON
 can carry them as ``\\ud800`` escapes; a terminal cannot print them). Tabs, newlines and
 the Unicode line and paragraph separators become spaces, so a name stays on one line.
 Console-markup safety is not handled here: the UI renders names as plain text.
@@ -34,6 +35,10 @@ _CONTROLS = re.compile(
     "\u2066-\u2069"  # bidi isolates
     "\ufff9-\ufffb"  # interlinear annotation controls
     "\ud800-\udfff"  # lone surrogates (a valid pair never survives JSON decoding as two)
+    "\u200b\u200d\u2060-\u2064\ufeff\u180e"  # zero-width space and joiner, word joiner and
+    # invisible operators, byte-order mark, Mongolian vowel separator: invisible, and
+    # terminals disagree on their width, so columns after them slip
+    "\U000e0000-\U000e007f"  # tag characters (invisible; they can smuggle hidden text)
     "]"
 )
 

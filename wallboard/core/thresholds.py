@@ -48,9 +48,45 @@ def _level(value: float, warning: float, alert: float) -> Level:
     return Level.OK
 
 
+SLA_TARGET_RANGE = (1.0, 100.0)
+"""A queue's ``sla-target`` is read as a percentage only inside this range."""
+
+
+@dataclass(frozen=True, slots=True)
+class SlaTarget:
+    """The SLA percentage a queue is judged against, where it came from, and why."""
+
+    percent: float
+    source: str  # "queue": the service's sla-target; "config": thresholds.sla_target
+    note: str  # for the queue detail: which one is used and why
+
+
+def choose_sla_target(queue: Queue, thresholds: Thresholds) -> SlaTarget:
+    """The SLA target to judge ``queue`` by: its own ``sla-target`` when plausible.
+
+    The vendor describes ``sla-target`` only as "target hours for raising SLA ... the
+    configuration from SLA tab of this queue"; nothing confirms it is a percentage, and
+    the vendor's own examples send 0. So the service's value counts as a percentage only
+    when it is one that makes sense as a target (1 to 100); otherwise (absent, -1, 0, a
+    fraction, more than 100) the configured ``thresholds.sla_target`` is used, and the
+    note says why. Every rule about SLA targets lives here, so a later one (say a
+    per-queue target in the config) extends this function and every view follows.
+    """
+    own = queue.sla_target
+    low, high = SLA_TARGET_RANGE
+    if own is not None and low <= own <= high:
+        return SlaTarget(own, "queue", "the queue's own target")
+    configured = thresholds.sla_target
+    if own is None:
+        return SlaTarget(configured, "config", "from the config: the queue sends no sla-target")
+    return SlaTarget(
+        configured, "config", f"from the config: the queue's sla-target {own:g} is not a percentage from 1 to 100"
+    )
+
+
 def sla_target(queue: Queue, thresholds: Thresholds) -> float:
-    """The queue's own target when it reports one (non-zero), else the configured default."""
-    return queue.sla_target if queue.sla_target else thresholds.sla_target
+    """The SLA percentage ``queue`` is judged against (see :func:`choose_sla_target`)."""
+    return choose_sla_target(queue, thresholds).percent
 
 
 def queue_findings(queue: Queue, thresholds: Thresholds) -> tuple[Finding, ...]:

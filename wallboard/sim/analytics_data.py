@@ -14,7 +14,17 @@ keeps a two-year request cheap. Calls still in progress at "now" do not exist ye
 Every report is aggregated from the same calls, so the figures agree with each other and
 with the call records: a ring group's calls are the inbound calls to it, its members'
 offered calls are the rings in those calls, and so on. Averages follow the definitions
-the table model recomputes its totals with (total ÷ count).
+the table model recomputes its totals with (total ÷ count). An extension's row counts
+every time it rang (``Inbound_Total``, ``Missed``); the calls that are *its* calls (it
+placed them, took them, or they ended with it: ``lra``) add up to its outbound, answered
+and abandoned counts and its talk time.
+
+Call records and legs carry every field of the vendor's examples, in their order. A
+call that ends in voicemail has the callee ``Voicemail (<owner>)`` and ``lra`` the
+owner's extension, as in the vendor's reference; ``lra`` is otherwise whoever answered,
+the last member rung of an abandoned ring-group call, or the ring group. ``lraType`` is
+1 for a user's extension and 4 for a ring group (the vendor's examples show 1 and 4
+without defining them).
 """
 
 from __future__ import annotations
@@ -41,6 +51,10 @@ INBOUND_PER_AGENT_HOUR = 1.0  # at the busiest hours
 OUTBOUND_PER_AGENT_HOUR = 0.15
 INTERNAL_PER_AGENT_HOUR = 0.03
 HUNT_LIMIT = 8  # members rung, in turn, before a call goes to voicemail
+LRA_EXTENSION, LRA_RING_GROUP = 1, 4
+
+Filters = dict[str, frozenset[str]]
+"""The service's extension filters asked for: ``{"callerOrCallee": {"1001"}, ...}``."""
 
 HOUR_WEIGHTS = tuple(
     1.0 if 13 <= hour <= 22 and hour != 17 else 0.7 if hour == 17 else 0.35 if hour in (11, 12, 23) else 0.04
@@ -339,16 +353,29 @@ class AnalyticsData:
                 ]
         return []
 
+    def pbx_names(self) -> list[str]:
+        """The PBXs that have an extension or a ring group."""
+        return [pbx for pbx in PBX_NAMES if self._pbx_used(pbx)]
+
+    def directory(self) -> frozenset[str]:
+        """Every extension number of the tenant: users' and ring groups'."""
+        return frozenset(agent.extension for agent in self.extensions) | frozenset(group.extension for group in self.ring_groups)
+
     def _pbx_used(self, pbx: str) -> bool:
         return any(agent.pbx == pbx for agent in self.extensions) or any(group.pbx == pbx for group in self.ring_groups)
 
     # --- call records and legs ------------------------------------------------------------
 
-    def call_records(self, calls: Iterable[SimCall], zone: tzinfo) -> list[dict]:
-        return [record_wire(call, self, zone) for call in calls]
+    def call_records(self, calls: Iterable[SimCall], zone: tzinfo, filters: Filters | None = None) -> list[dict]:
+        """Call records of ``calls``, kept to those matching the service's filters."""
+        wires = (record_wire(call, self, zone) for call in calls)
+        return [wire for wire in wires if self.matches(wire, filters)]
 
-    def call_legs(self, calls: Iterable[SimCall], zone: tzinfo, *, simplified: bool, connect_time: bool, start_ms: int, end_ms: int) -> list[dict]:
-        """Legs of ``calls`` whose disconnect (or connect) time falls in the range."""
+    def call_legs(
+        self, calls: Iterable[SimCall], zone: tzinfo, *, simplified: bool, connect_time: bool, start_ms: int, end_ms: int,
+        filters: Filters | None = None,
+    ) -> list[dict]:
+        """Legs of ``calls`` whose disconnect (or connect) time falls in the range (and match)."""
         legs: list[tuple[int, int, dict]] = []
         for call in calls:
             for leg in legs_of(call, self):
@@ -357,9 +384,27 @@ class AnalyticsData:
                 moment = leg.connect_ms if connect_time else leg.end_ms
                 if moment is None or not start_ms <= moment <= end_ms:
                     continue
-                legs.append((moment, leg.call_id, leg_wire(leg, call, zone)))
+                wire = leg_wire(leg, call, zone)
+                if self.matches(wire, filters):
+                    legs.append((moment, leg.call_id, wire))
         legs.sort(key=lambda item: (item[0], item[1]))
         return [wire for _, _, wire in legs]
+
+    def matches(self, wire: dict, filters: Filters | None) -> bool:
+        """Whether a record or leg passes ``caller`` / ``callee`` / ``callerOrCallee``: exact
+        matches on the extensions it is from or to (a voicemail's owner is its callee)."""
+        if not filters:
+            return True
+        known = self.directory()
+        callers = {wire["caller"]} & known
+        callees = {wire["callee"], wire.get("lra") or ""} & known
+        if "caller" in filters and callers.isdisjoint(filters["caller"]):
+            return False
+        if "callee" in filters and callees.isdisjoint(filters["callee"]):
+            return False
+        if "callerOrCallee" in filters and (callers | callees).isdisjoint(filters["callerOrCallee"]):
+            return False
+        return True
 
 
 # --- directory -------------------------------------------------------------------------------
@@ -688,9 +733,29 @@ def disposition(call: SimCall) -> str:
     return "Abandoned" if call.direction == OUTGOING else "Missed"
 
 
+def last_resource(call: SimCall, data: AnalyticsData) -> tuple[str, int]:
+    """``(lra, lraType)``: who answered, else the voicemail's owner, else the last member
+    rung of an abandoned ring-group call, else the callee (see the module doc)."""
+    if call.answered_by is not None:
+        return data.extensions[call.answered_by].extension, LRA_EXTENSION
+    if call.outcome == VOICEMAIL:
+        if call.ring_group is not None:
+            return data.ring_groups[call.ring_group].extension, LRA_RING_GROUP
+        return call.callee, LRA_EXTENSION
+    if call.ring_group is not None and call.outcome == ABANDONED and call.rung:
+        return data.extensions[call.rung[-1][0]].extension, LRA_EXTENSION
+    if call.ring_group is not None:
+        return data.ring_groups[call.ring_group].extension, LRA_RING_GROUP
+    return call.callee, LRA_EXTENSION
+
+
 def record_wire(call: SimCall, data: AnalyticsData, zone: tzinfo) -> dict:
     answered, abandoned = call.answered, call.outcome == ABANDONED
     missed = not answered and call.direction != OUTGOING
+    lra, _ = last_resource(call, data)
+    callee, callee_name = call.callee, call.callee_name
+    if call.outcome == VOICEMAIL:
+        callee = f"Voicemail ({lra})"
     return {
         "dnis": DNIS if call.direction == INCOMING else call.callee,
         "aaDestination": None,
@@ -705,19 +770,26 @@ def record_wire(call: SimCall, data: AnalyticsData, zone: tzinfo) -> dict:
         "talkTime": clock_text(call.talk_ms),
         "caller": call.caller,
         "callerName": call.caller_name,
-        "callee": call.callee,
-        "calleeName": call.callee_name,
+        "callee": callee,
+        "calleeName": callee_name,
+        "lra": lra,
         "direction": call.direction,
         "callerId": f"{call.caller_name},{call.caller}",
         "missed": "Missed" if missed else "-",
         "abandoned": "Abandoned" if abandoned else "-",
         "answered": "Answered" if answered else "-",
+        "answeredTime": call.connect_ms or 0,
+        "calleeDisconnectOnHold": "",
+        "callerDisconnectOnHold": "",
         "pbxId": call.pbx,
+        "sipCallId": f"{call.call_id}@sim.invalid",
         "lastLegDisposition": disposition(call),
         "callLegCount": str(leg_count(call)),
         "callTime": call.duration_ms,
         "ringDuration": call.ring_ms,
         "abandonedTime": call.wait_ms if abandoned else 0,
+        "calleeHoldDurationMS": 0,
+        "calleeHoldDuration": clock_text(0),
         "waitTimeMS": call.wait_ms if call.ring_group is not None else 0,
         "waitTime": clock_text(call.wait_ms if call.ring_group is not None else 0),
         "departments": [call.department] if call.department else [],
@@ -733,6 +805,7 @@ class SimLeg:
     callee: str
     callee_name: str
     lra: str
+    lra_type: int
     start_ms: int
     connect_ms: int | None
     end_ms: int
@@ -755,13 +828,13 @@ def leg_count(call: SimCall) -> int:
 def legs_of(call: SimCall, data: AnalyticsData) -> list[SimLeg]:
     """The main leg of a call, a child leg per extension rung, and a voicemail leg."""
     answered, abandoned = call.answered, call.outcome == ABANDONED
-    lra = data.extensions[call.answered_by].extension if call.answered_by is not None else call.callee
+    lra, lra_type = last_resource(call, data)
     group = data.ring_groups[call.ring_group] if call.ring_group is not None else None
     main_callee = group.extension if group else call.callee
     main_name = group.name if group else call.callee_name
     legs = [
         SimLeg(
-            call.call_id, "1", None, main_callee, main_name, lra, call.start_ms, call.connect_ms, call.end_ms,
+            call.call_id, "1", None, main_callee, main_name, lra, lra_type, call.start_ms, call.connect_ms, call.end_ms,
             call.talk_ms, "Normal" if answered or call.outcome == VOICEMAIL else "Originator Cancel",
             "RingGroup" if group else "", "Custom" if group else "", disposition(call), answered, abandoned,
         )
@@ -778,7 +851,7 @@ def legs_of(call: SimCall, data: AnalyticsData) -> list[SimLeg]:
         gave_up = abandoned and position == last
         legs.append(
             SimLeg(
-                call.call_id + position + 1, "1", call.call_id, agent.extension, agent.name, agent.extension,
+                call.call_id + position + 1, "1", call.call_id, agent.extension, agent.name, agent.extension, LRA_EXTENSION,
                 start, connect, (connect + call.talk_ms) if connect is not None else start + ring,
                 call.talk_ms if took_it else 0,
                 "Normal" if took_it else "Originator Cancel" if gave_up else "Ring No Answer",
@@ -791,13 +864,14 @@ def legs_of(call: SimCall, data: AnalyticsData) -> list[SimLeg]:
         legs.append(
             SimLeg(
                 call.call_id + len(call.rung) + 1, "1", call.call_id, main_callee, "Voicemail", main_callee,
-                connect, connect, call.end_ms, 0, "Normal", "VMadvanced", "Custom", "Voicemail", False, False,
+                LRA_RING_GROUP if group else LRA_EXTENSION, connect, connect, call.end_ms, 0, "Normal", "VMadvanced", "Custom", "Voicemail", False, False,
             )
         )
     return legs
 
 
 def leg_wire(leg: SimLeg, call: SimCall, zone: tzinfo) -> dict:
+    """One leg with every field of the vendor's example, in its order."""
     return {
         "callId": str(leg.call_id),
         "legId": leg.leg_id,
@@ -819,6 +893,10 @@ def leg_wire(leg: SimLeg, call: SimCall, zone: tzinfo) -> dict:
         "transferToCallId": None,
         "dnis": DNIS if call.direction == INCOMING else call.callee,
         "status": "Completed",
+        "callerDeviceId": None,
+        "calleeDeviceId": None,
+        "callerDeviceModel": "",
+        "calleeDeviceModel": "",
         "callerId": f"{call.caller_name},{call.caller}",
         "missed": "Missed" if not leg.answered and not leg.abandoned and call.direction != OUTGOING else "-",
         "abandoned": "Abandoned" if leg.abandoned else "-",
@@ -828,9 +906,20 @@ def leg_wire(leg: SimLeg, call: SimCall, zone: tzinfo) -> dict:
         "callerSvcType": None,
         "calleeSvcName": leg.service or None,
         "calleeSvcType": leg.service_type or None,
+        "lraType": leg.lra_type,
+        "calleeHoldDurationMS": 0,
+        "calleeHoldDuration": clock_text(0),
+        "calleeDisconnectOnHold": "",
+        "callerDisconnectOnHold": "",
         "pbxId": call.pbx,
+        "sipCallId": f"{leg.call_id}@sim.invalid",
         "departments": [call.department] if call.department else [],
         "branches": [call.branch] if call.branch else [],
+        "recordServiceOn": "",
+        "bargeServiceOn": "",
+        "masterSlaveExts": "",
         "propsLastPartyDisp": leg.disposition,
+        "accountCode": "",
+        "aaPath": "",
         "callTime": leg.end_ms - leg.start_ms,
     }

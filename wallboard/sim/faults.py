@@ -6,7 +6,8 @@ first fault whose cumulative rate covers the draw is applied. Rates are probabil
 (0 to 1) and must add up to at most 1 per target.
 
 Targets: ``agents``, ``queues`` (rtstats list and single endpoints), ``rtstats`` (both),
-``analytics`` (report endpoints), ``token`` (the analytics login), or ``all`` (default).
+``analytics`` (report endpoints), ``token`` (the analytics login), ``pbxes`` (its PBX list),
+or ``all`` (default).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ KINDS: dict[str, str] = {
     "huge": "answer 200 with a body of 40 MiB, streamed without a length",
     "reset": "close the connection without answering",
 }
-TARGETS = ("all", "rtstats", "agents", "queues", "analytics", "token")
+TARGETS = ("all", "rtstats", "agents", "queues", "analytics", "token", "pbxes")
 
 
 class FaultSpecError(ValueError):

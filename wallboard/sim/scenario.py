@@ -622,13 +622,15 @@ class RealtimeScenario:
             "last-login-time": int(agent.last_login) if agent.last_login else -1,
             "phone-line1-status": agent.line1,
             "phone-line1-status-time": int(now - agent.line1_since) if agent.line1 != -1 else -1,
-            "phone-line2-status": agent.line2,
+            # An idle line 2 goes out as the vendor's own example agents send it: code 0
+            # ("being offered" in line 2's table) with time -1, which means no current status.
+            "phone-line2-status": agent.line2 if agent.line2 != -1 else 0,
             "phone-line2-status-time": int(now - agent.line2_since) if agent.line2 != -1 else -1,
             "status-code-item-id": reason[0] if reason else None,
             "status-code-item-short-code": reason[1] if reason else None,
             "status-code-list-id": reason[2] if reason else None,
             "thirty-min-accepted-count": accepted30,
-            "thirty-min-available-time": int(thirty.get(AVAILABLE, 0)),
+            "thirty-min-available-time": int(_window_average(agent.history, AVAILABLE, agent.status, agent.since, now)),
             "thirty-min-avg-handling-time": int(sum(handled30) / len(handled30)) if handled30 else 0,
             "thirty-min-break-time": int(thirty.get(BREAK, 0)),
             "thirty-min-offline-time": int(thirty.get(OFFLINE, 0)),
@@ -711,6 +713,21 @@ def _window_totals(history: deque, status: int, since: float, now: float) -> dic
     if status != LOGGED_OUT:
         totals[status] = totals.get(status, 0.0) + now - max(since, start)
     return totals
+
+
+def _window_average(history: deque, wanted: int, status: int, since: float, now: float) -> float:
+    """The mean length of the stretches in ``wanted`` state within the last 30 minutes.
+
+    The vendor documents ``thirty-min-available-time`` as the "average available time in
+    last 30 minutes" (every other 30-minute time is a total) without saying average of
+    what; the simulator takes the mean available stretch, each cut to the window.
+    """
+    start = now - WINDOW
+    lengths = [min(end, now) - max(begin, start) for begin, end, state in history if state == wanted]
+    if status == wanted:
+        lengths.append(now - max(since, start))
+    lengths = [length for length in lengths if length > 0]
+    return sum(lengths) / len(lengths) if lengths else 0.0
 
 
 def _sla(met: int, counted: int) -> int:

@@ -25,8 +25,11 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent
+from textual.worker import WorkerFailed
 
-from wallboard import clock
+from rich.text import Text
+
+from wallboard import clock, crash
 from wallboard.config import Settings, default_config_path, user_themes_dir
 from wallboard.core.agent_view import (
     SORT_LABELS,
@@ -77,6 +80,18 @@ class ClosableSource(Source, Protocol):
 Connector = Callable[[Settings, Secret], ClosableSource]
 """Makes the client the board polls, once the settings and token are known."""
 COMPACT_HEIGHT = 34
+
+
+class _Crash(Exception):
+    """An uncaught error as Textual prints it on exit: :func:`wallboard.crash.report`."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(type(error).__name__)
+        self.__cause__ = error
+        self.text = crash.report(error)
+
+    def __rich__(self) -> Text:
+        return Text(self.text)
 
 
 def textual_theme(spec: ThemeSpec) -> Theme:
@@ -216,6 +231,17 @@ class WallboardApp(App):
             )
         return self._history
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nobody caught: exit with one line instead of Textual's report.
+
+        Textual's own report shows every frame's local variables, and one of them may be
+        the token typed into the setup screen; :mod:`wallboard.crash` says only what
+        failed and where. (Pilot tests still receive the original as the cause.)
+        """
+        if isinstance(error, WorkerFailed):  # name what failed in the worker, not the wrapper
+            error = error.error if isinstance(error.error, Exception) else error
+        super()._handle_exception(_Crash(error))
+
     def _display(self, screen: Screen, renderable) -> None:
         # Partial updates from the middle of a line go out from where they start (see
         # wallboard.ui.partial): the ticking timers cost a few cells, not whole lines.
@@ -258,7 +284,9 @@ class WallboardApp(App):
 
     def on_mount(self) -> None:
         for problem in self._theme_problems:
-            self.notify(problem, title="Theme", severity="warning", timeout=10)
+            # markup=False: the line quotes the file (or the config), and "[/oops]" there must
+            # show as written, not crash the board as unbalanced markup
+            self.notify(problem, title="Theme", severity="warning", timeout=10, markup=False)
         self.set_interval(1.0, self._tick)
         self._update_compact()
         self.snapshot = self._initial_snapshot
@@ -280,7 +308,7 @@ class WallboardApp(App):
         if needs.needed:
             result = await self.push_screen_wait(SetupScreen(needs, config_path=str(self.settings.source or default_config_path())))
             if result is None:
-                self.exit(return_code=2, message="wallboard: not configured yet; `wallboard run --help` and the README say what to set.")
+                self.exit(return_code=2, message=Text("wallboard: not configured yet; `wallboard run --help` and the README say what to set."))
                 return
             found.update(result.secrets)
             self.settings = replace(
@@ -292,7 +320,7 @@ class WallboardApp(App):
         try:
             client = self.connector(self.settings, found[REALTIME_TOKEN])  # type: ignore[misc]
         except WallboardError as error:
-            self.exit(return_code=2, message=f"wallboard: {error}")
+            self.exit(return_code=2, message=Text(f"wallboard: {error}"))  # Text: the message may quote a URL
             return
         self._owned_client = client
         self.source = client

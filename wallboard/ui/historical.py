@@ -11,6 +11,11 @@ the secrets over; otherwise they are looked up (environment, then keyring, off t
 loop) and the setup screen asks for whatever is missing, the first time a report is
 fetched. Cancelling the setup screen leaves the form with a line saying so. A refused
 login drops the client, so the next fetch looks the credentials up again.
+
+Once a client exists, the PBX list (``GET v2/pbxes``) is read once in the background and
+offered in the PBX field; if it cannot be read, the field simply offers nothing. Call
+records and legs are read in pages of at most
+:data:`~wallboard.core.historical.BOARD_PAGE_SIZE`.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ AnalyticsConnector = Callable[[str, Secret, str, Secret], AnalyticsClient]
 
 FETCH_GROUP = "historical-fetch"
 EXPORT_GROUP = "historical-export"
+PBX_GROUP = "historical-pbxes"
 
 
 def analytics_client(url: str, api_key: Secret, username: str, password: Secret) -> AnalyticsClient:
@@ -76,6 +82,8 @@ class HistoricalController:
         self._token: object | None = None
         self._worker: Worker | None = None
         self._closing: set[asyncio.Task] = set()
+        self._pbxes_asked = False
+        self.page_size = min(settings.analytics.page_size, core.BOARD_PAGE_SIZE)
 
     # --- drawing -----------------------------------------------------------------------------
 
@@ -170,6 +178,7 @@ class HistoricalController:
             if client is None:
                 self._set(core.sign_in_cancelled(self.state))
                 return
+            self._ask_pbxes(client)
             fetch = self.state.fetch
             assert fetch is not None
             if fetch.query.kind.paged:
@@ -198,10 +207,10 @@ class HistoricalController:
             self._set(core.fetch_failed(self.state, core.LISTING_LOST))
             return
         if listing is None:
-            listing = Listing(client, fetch.query)
+            listing = Listing(client, fetch.query, page_size=min(client.page_size, self.page_size))
             self._listings[fetch.serial] = listing
         while core.wants_page(self.state):
-            page = await listing.next_page()
+            page = await listing.next_page(read_ahead=fetch.everything)
             if not self._current(token):
                 return
             if page is None or listing.progress is None:
@@ -209,6 +218,21 @@ class HistoricalController:
             self._set(core.page_arrived(self.state, page.records, page.problems, page.skipped, listing.progress))
         if self._current(token):
             self._set(core.fetch_finished(self.state))
+
+    def _ask_pbxes(self, client: AnalyticsClient) -> None:
+        """Read the PBX list once per client, in the background, for the PBX field."""
+        if self._pbxes_asked:
+            return
+        self._pbxes_asked = True
+        self.app.run_worker(self._load_pbxes(client), name="historical pbxes", group=PBX_GROUP, exclusive=True, exit_on_error=False)
+
+    async def _load_pbxes(self, client: AnalyticsClient) -> None:
+        try:
+            pbxes = await client.pbxes()
+        except WallboardError:
+            return  # an aid, not a need: the field just offers nothing
+        if client is self.client and pbxes:
+            self._set(core.with_pbxes(self.state, [pbx.name for pbx in pbxes]))
 
     def _prune_listings(self) -> None:
         """Close the listings of tables no longer on the stack (nor being filled)."""
@@ -251,6 +275,7 @@ class HistoricalController:
 
     async def _drop_client(self) -> None:
         client, self.client = self.client, None
+        self._pbxes_asked = False
         listings, self._listings = self._listings, {}
         for listing in listings.values():
             await listing.aclose()

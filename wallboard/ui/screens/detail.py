@@ -7,8 +7,6 @@ cursor is still on the same row.
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -91,7 +89,7 @@ class DetailScreen(Screen):
             static.update(_table(section))
 
 
-def _table(section: Section) -> Table | Group:
+def _table(section: Section) -> Table:
     table = Table(box=None, show_header=any(section.columns), padding=(0, 1), expand=True, show_edge=False)
     width = len(section.rows[0]) if section.rows else 2
     table.add_column(Text(""), style="bold", no_wrap=True, ratio=2)
@@ -100,8 +98,6 @@ def _table(section: Section) -> Table | Group:
         table.add_column(Text(header), justify="right" if width == 3 else "left", ratio=2 if width == 3 else 4)
     for row in section.rows:
         table.add_row(*(Text(cell) for cell in row))
-    if section.note:
-        return Group(table, Padding(Text(section.note, style="italic"), (0, 1)))
     return table
 
 

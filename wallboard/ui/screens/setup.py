@@ -53,9 +53,12 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from wallboard.errors import WallboardError
+from wallboard.secret import Secret
 
 from wallboard.setup_needs import (
     FIELD_LABELS,
+    KEYRING_PASSWORD,
+    KEYRING_PASSWORD_AGAIN,
     REALTIME_URL,
     TENANT,
     USERNAME,
@@ -76,9 +79,12 @@ INTROS = {
 }
 PLACEHOLDERS = {
     TENANT: "your 8x8 tenant name",
-    REALTIME_URL: "na1, na2, na3, na4, na7, ca, uk or https://...",
+    REALTIME_URL: "na1, na4, vcc-na10b, eu2, uk ... or https://...",
     USERNAME: "the 8x8 user for Work Analytics",
+    KEYRING_PASSWORD: "the encrypted keyring's own password (to save)",
+    KEYRING_PASSWORD_AGAIN: "the same again",
 }
+NEW_KEYRING_PLACEHOLDER = "choose one: it opens the new keyring file"
 SAVE_GROUP = "setup-save"
 HELP = "Tab next field   Enter continue   Escape cancel"
 
@@ -241,8 +247,10 @@ class SetupScreen(ModalScreen[SetupResult | None]):
                         with Horizontal(classes="row"):
                             yield Label(FIELD_LABELS[key], markup=False)
                             yield self._input(key)
+                short = needs.keyring_name.rpartition(".")[2]  # the class: the full path is in `secrets status`
+                kept_how = f"{short}; {needs.keyring_encryption}" if needs.keyring_encryption else needs.keyring_name
                 yield Checkbox(
-                    Content(f"Save to keyring ({needs.keyring_name})" if needs.keyring_usable else "Save to keyring (none usable here)"),
+                    Content(f"Save to keyring ({kept_how})" if needs.keyring_usable else "Save to keyring (none usable here)"),
                     value=needs.keyring_usable,
                     disabled=not needs.keyring_usable,
                     id="save",
@@ -259,11 +267,12 @@ class SetupScreen(ModalScreen[SetupResult | None]):
             yield Static(HELP, classes="help", markup=False)
 
     def _input(self, key: str) -> Input:
-        secret = key in self.needs.missing
+        secret = self.needs.masked(key)
         value = {TENANT: self.needs.tenant, USERNAME: self.needs.username}.get(key, "")
+        placeholder = NEW_KEYRING_PLACEHOLDER if key == KEYRING_PASSWORD and self.needs.keyring_new else PLACEHOLDERS.get(key)
         return Input(
             value=value,
-            placeholder=PLACEHOLDERS.get(key, "typed without echo" if secret else ""),
+            placeholder=placeholder or ("typed without echo" if secret else ""),
             password=secret,
             id=f"field-{key}",
         )
@@ -309,7 +318,7 @@ class SetupScreen(ModalScreen[SetupResult | None]):
     def action_submit(self) -> None:
         if self._saving:
             return
-        answers = {key: self.query_one(f"#field-{key}", Input).value for key in self.needs.fields()}
+        answers = {key: self._answer(key) for key in self.needs.fields()}
         save = self.query_one("#save", Checkbox).value
         try:
             result = check_answers(self.needs, answers, save)
@@ -326,6 +335,11 @@ class SetupScreen(ModalScreen[SetupResult | None]):
         self.query_one("#form").disabled = True
         self._show_problem("Saving to the keyring...", error=False)
         self._save_in_thread(result)
+
+    def _answer(self, key: str) -> str | Secret:
+        """A field's text; a secret's wrapped at once, so no plain copy lingers in a local."""
+        typed = self.query_one(f"#field-{key}", Input)
+        return Secret(typed.value) if self.needs.masked(key) else typed.value
 
     @work(thread=True, exclusive=True, group=SAVE_GROUP, exit_on_error=False)
     def _save_in_thread(self, result: SetupResult) -> SetupResult:

@@ -97,6 +97,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         & > .agents-grid--line-mute { color: $line-mute; }
         & > .agents-grid--line-monitor { color: $line-monitor; }
         & > .agents-grid--line-error { color: $line-error; text-style: bold; }
+        & > .agents-grid--line-wrap { color: $line-wrap; }
         & > .agents-grid--line-idle { color: $foreground 80%; }
         & > .agents-grid--line-unused { color: $foreground 70%; }
         & > .agents-grid--level-warning { color: $level-warning; text-style: bold; }

@@ -13,15 +13,20 @@ text field, where they are text.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.suggester import Suggester
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from wallboard.core.historical import (
     FIELD_LABELS,
+    FORM_FIELDS,
+    complete_pbx,
     FORM_KINDS,
     RANGE_LABELS,
     RANGES,
@@ -32,6 +37,7 @@ from wallboard.core.historical import (
     progress_fraction,
     range_text,
     status,
+    table_due,
 )
 from wallboard.ui.widgets import historical_requests as requests
 from wallboard.ui.widgets.report_grid import ReportGrid
@@ -115,6 +121,12 @@ class HistoricalPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state: HistoricalState | None = None
+        self._form_writes: int | None = None
+        """The state's ``form_writes`` last drawn: the fields it wrote since then are drawn."""
+        self._known: Form | None = None
+        """The form as last reported to the App or written from a state."""
+        self._keys: tuple[bool, bool] | None = None
+        """Which of the tab's own keys were offered, as last told to the footer."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="hist-form"):
@@ -173,28 +185,46 @@ class HistoricalPane(Vertical):
         previous = self.state
         self.state = state
         self._show_form(state)
+        self._show_pbx_choices(state, previous)
         self._show_status(state)
-        self._show_table(state, previous)
-        self.refresh_bindings()
+        if table_due(state):
+            self._show_table(state, previous)
+        keys = (self._has_rows(), self._can_read_more())
+        if keys != self._keys:  # the footer is rebuilt on every call: only when its keys change
+            self._keys = keys
+            self.refresh_bindings()
 
     def _show_form(self, state: HistoricalState) -> None:
+        """Write the fields the state set itself; never echo typed text back (it may be older)."""
         form = state.form
-        with self.prevent(Select.Changed, Input.Changed):
-            for key, value in (("kind", form.kind), ("range", form.range)):
-                select = self.query_one(f"#hist-{key}", Select)
-                if select.value != value:
-                    select.value = value
-            for key in TEXT_FIELDS:
-                field = self.query_one(f"#hist-{key}", Input)
-                value = getattr(form, key)
-                if field.value != value:
-                    field.value = value
-                field.set_class(state.invalid == key, "-invalid")
+        if state.form_writes != self._form_writes:
+            written = FORM_FIELDS if self._form_writes is None else state.written  # a new pane: everything
+            self._form_writes = state.form_writes
+            with self.prevent(Select.Changed, Input.Changed):
+                for key in written:
+                    widget = self.query_one(f"#hist-{key}", Input if key in TEXT_FIELDS else Select)
+                    value = getattr(form, key)
+                    if widget.value != value:
+                        widget.value = value
+            # only what was written is known to the App: a key typed but not yet reported stays news
+            known = self._known or form
+            self._known = replace(known, **{key: getattr(form, key) for key in written})
+        for key in TEXT_FIELDS:
+            self.query_one(f"#hist-{key}", Input).set_class(state.invalid == key, "-invalid")
+
+    def _show_pbx_choices(self, state: HistoricalState, previous: HistoricalState | None) -> None:
+        """Offer the PBXs the user can see in the PBX field, once they are known."""
+        if not state.known_pbxes or (previous is not None and previous.known_pbxes == state.known_pbxes):
+            return
+        field = self.query_one("#hist-pbx", Input)
+        field.suggester = PbxSuggester(state.known_pbxes)
+        field.placeholder = "allpbxes or " + ",".join(state.known_pbxes[:3])
+        field.tooltip = "PBXs you can see: " + ", ".join(state.known_pbxes) + " (→ completes a name)"
 
     def _show_status(self, state: HistoricalState) -> None:
         note = status(state)
         line = self.query_one("#hist-status", Static)
-        line.update(Content(note.text))
+        _set_text(line, Content(note.text))
         for tone in ("busy", "ok", "warning", "error"):
             line.set_class(note.tone == tone, f"-{tone}")
         bar = self.query_one(ProgressBar)
@@ -213,7 +243,7 @@ class HistoricalPane(Vertical):
             crumbs.display = False
         else:
             crumbs.display = True
-            crumbs.update(Content.assemble((" › ".join(path(state)), "bold"), " · ", (range_text(level.query), "dim")))
+            _set_text(crumbs, Content.assemble((" › ".join(path(state)), "bold"), " · ", (range_text(level.query), "dim")))
         grid = self.grid
         empty = empty_text(state)
         shows_rows = level is not None and bool(level.records)
@@ -231,7 +261,7 @@ class HistoricalPane(Vertical):
             grid.forget()
         message = self.query_one("#hist-empty", Static)
         message.display = not shows_rows
-        message.update(Content(empty or ""))
+        _set_text(message, Content(empty or ""))
 
     def _focus_is_here(self) -> bool:
         focused = self.screen.focused if self.is_attached else None
@@ -258,10 +288,11 @@ class HistoricalPane(Vertical):
 
     def _changed(self, key: str) -> None:
         """Tell the App about an edit; not about widgets settling as they mount."""
-        if self.state is None:
+        if self._known is None:
             return
         form = self.form()
-        if getattr(form, key, None) != getattr(self.state.form, key, None):
+        if getattr(form, key, None) != getattr(self._known, key, None):
+            self._known = form
             self.post_message(self.FormChanged(form, key))
 
     @on(Input.Submitted)
@@ -295,15 +326,22 @@ class HistoricalPane(Vertical):
         self.post_message(self.CursorMoved(event.row, by_key=True))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        state = self.state
-        level = state.level if state is not None else None
         if action in TABLE_ACTIONS and not self.grid.has_focus:
             return False  # the table's keys act on the table: not offered (nor done) from the form
         if action in ("sort", "reverse", "export"):
-            return level is not None and bool(level.records)
+            return self._has_rows()
         if action in ("more", "all"):
-            return level is not None and level.more_to_read and state is not None and state.fetch is None
+            return self._can_read_more()
         return True  # Escape always stays in the tab: the board's Escape must not pull focus to Agents
+
+    def _has_rows(self) -> bool:
+        level = self.state.level if self.state is not None else None
+        return level is not None and bool(level.records)
+
+    def _can_read_more(self) -> bool:
+        state = self.state
+        level = state.level if state is not None else None
+        return level is not None and level.more_to_read and state is not None and state.fetch is None
 
     def action_back(self) -> None:
         self.post_message(self.EscapePressed())
@@ -327,6 +365,32 @@ class HistoricalPane(Vertical):
 
     def action_all(self) -> None:
         self.post_message(self.MoreRequested(everything=True))
+
+
+class PbxSuggester(Suggester):
+    """Completes the last name typed in the PBX field from the PBXs the user can see."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.names = names
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_pbx(value, self.names)
+
+
+def _set_text(widget: Static, content: Content) -> None:
+    """Show ``content``; lay the screen out again only when its height may change.
+
+    A progress line that changes with every page of a long listing would otherwise
+    re-lay and redraw the whole tab, table included, page after page.
+    """
+    before = widget.visual
+    if isinstance(before, Content) and before == content:
+        return
+    width = widget.content_region.width
+    fits = 0 < width and "\n" not in content.plain and content.cell_length < width
+    was_one_line = isinstance(before, Content) and "\n" not in before.plain and before.cell_length < width
+    widget.update(content, layout=not (fits and was_one_line))
 
 
 def _new_table(previous: HistoricalState, state: HistoricalState) -> bool:
