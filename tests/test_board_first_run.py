@@ -2,7 +2,7 @@
 
 import asyncio
 
-from tests.board_data import fixed_settings
+from tests.board_data import Clocks, fixed_settings
 from tests.test_board_pilot import agent_rows
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
@@ -64,6 +64,17 @@ async def test_a_known_token_skips_the_setup_screen(memory_keyring, monkeypatch)
         async with app.run_test(size=(100, 30)) as pilot:
             assert await wait_until(pilot, lambda: len(agent_rows(app)) == 7)
             assert not isinstance(app.screen, SetupScreen)
+
+
+async def test_the_header_clock_keeps_ticking_under_the_setup_dialog(memory_keyring):
+    clocks = Clocks()
+    app = WallboardApp(Settings(), connector=connector, theme_dirs=[bundled_themes_dir()], wall=clocks.wall, mono=clocks.mono)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert await wait_until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        assert await wait_until(pilot, lambda: "12:13:23" in str(app.board.header.render()), 5), "the board's header, dimmed behind"
+        clocks.advance(60)
+        assert await wait_until(pilot, lambda: "12:14:23" in str(app.board.header.render()), 5), str(app.board.header.render())
+        assert isinstance(app.screen, SetupScreen)
 
 
 async def test_escape_on_setup_quits_with_advice(memory_keyring):

@@ -12,6 +12,7 @@ from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 
 SIZES = {"ssh": (80, 24), "tv": (160, 45)}
+TV_SIZES = {**SIZES, "100x30": (100, 30)}
 
 
 def board(snapshot=None, clocks=None, **settings):
@@ -27,10 +28,11 @@ def board(snapshot=None, clocks=None, **settings):
 
 def stale_board():
     snapshot = fixed_snapshot()
+    clocks = Clocks(offset=65)
     agents = snapshot.agents.failed(
-        "the server is busy (HTTP 503) answering agents from na1.mycontactual.com; retrying in 40s", False, None
+        "the server is busy (HTTP 503) answering agents from na1.mycontactual.com", False, clocks.mono() + 40
     )
-    return board(replace(snapshot, agents=agents), Clocks(offset=65))
+    return board(replace(snapshot, agents=agents), clocks)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=str)
@@ -58,9 +60,25 @@ def test_stale(snap_compare, size):
     assert snap_compare(stale_board(), terminal_size=SIZES[size])
 
 
-@pytest.mark.parametrize("size", SIZES, ids=str)
+@pytest.mark.parametrize("size", TV_SIZES, ids=str)
 def test_tv_mode_queues(snap_compare, size):
-    assert snap_compare(board(tv=True, theme="wallboard-tv", start_tab="queues"), terminal_size=SIZES[size])
+    assert snap_compare(board(tv=True, theme="wallboard-tv", start_tab="queues"), terminal_size=TV_SIZES[size])
+
+
+async def _tiles_placed(pilot) -> None:
+    board = pilot.app.board.queue_board
+    for _ in range(200):
+        if not board.filling and board.tv_grid is not None:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(200, 50), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_tv_mode_40_queues(snap_compare, size):
+    """All 40 whole at 200x50 (figures in words); at 80x24 those in alert and a line for the rest."""
+    app = board(fixed_snapshot(queues=40), tv=True, theme="wallboard-tv", start_tab="queues")
+    assert snap_compare(app, terminal_size=size, run_before=_tiles_placed)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=str)
