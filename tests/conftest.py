@@ -15,7 +15,7 @@ settings.register_profile("thorough", max_examples=3000, deadline=None, suppress
 settings.load_profile(os.environ.get("WALLBOARD_HYPOTHESIS_PROFILE", "wallboard"))
 
 from tests.keyring_memory import MEMORY, MemoryKeyring, use_keyring
-from wallboard.secrets import ENV_VARS, forget_keyring
+from wallboard.credentials.store import ENV_VARS, forget_keyring
 from wallboard.sim.simulator import Simulator
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -103,7 +103,7 @@ def use_keyring(backend: KeyringBackend) -> None:
     """Make ``backend`` this process's keyring and have wallboard detect it afresh."""
     import keyring
 
-    from wallboard.secrets import forget_keyring
+    from wallboard.credentials.store import forget_keyring
 
     keyring.set_keyring(backend)
     forget_keyring()

@@ -7,7 +7,7 @@ from tests.test_board_pilot import agent_rows
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import Settings
-from wallboard.secrets import SERVICE
+from wallboard.credentials.store import SERVICE
 from wallboard.sim.simulator import Simulator
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp

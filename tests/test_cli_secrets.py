@@ -18,8 +18,8 @@ from keyring.backends import fail
 
 from tests.keyring_memory import ROOT, subprocess_env, use_keyring
 from wallboard.cli import main
-from wallboard.secret import Secret
-from wallboard.secrets import read_secret, store_secret
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import read_secret, store_secret
 
 TOKEN = "tok-Zx81-secret"
 ADVICE_VARIABLES = ("WALLBOARD_REALTIME_TOKEN", "WALLBOARD_ANALYTICS_API_KEY", "WALLBOARD_ANALYTICS_PASSWORD")

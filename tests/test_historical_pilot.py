@@ -25,8 +25,8 @@ from wallboard.core import historical as core
 from wallboard.cli.report import render
 from wallboard.core.analytics import CALL_RECORDS, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
 from wallboard.core.report_table import build_table, full_columns
-from wallboard.secret import Secret
-from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, SERVICE
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, SERVICE
 from wallboard.sim.simulator import Simulator
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp

@@ -8,8 +8,8 @@ import pytest
 
 from tests.test_historical_pilot import fetch_report, fetched, history_app, open_tab
 from tests.test_leaks import API_KEY, PASSWORD
-from wallboard.secret import Secret
-from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
 
 SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
 

@@ -15,8 +15,8 @@ from keyring.backends import chainer
 
 from tests.keyring_memory import MemoryKeyring, use_keyring
 from wallboard.errors import KeyringUnavailableError
-from wallboard.secret import Secret
-from wallboard.secrets import ENCRYPTED_FILE, NOT_ENCRYPTED, describe_backend, keyring_info, store_secret
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import ENCRYPTED_FILE, NOT_ENCRYPTED, describe_backend, keyring_info, store_secret
 
 
 class PlaintextKeyring(MemoryKeyring):
@@ -97,7 +97,7 @@ async def test_the_setup_screen_offers_no_plain_file_and_names_an_encrypted_one(
     from textual.widgets import Checkbox
 
     from tests.board_data import fixed_settings
-    from wallboard.setup_needs import gather
+    from wallboard.credentials.needs import gather
     from wallboard.ui.screens.setup import SetupScreen
 
     monkeypatch.delenv("PYTHON_KEYRING_BACKEND")

@@ -25,9 +25,9 @@ from tests.keyring_memory import ROOT, subprocess_env
 from wallboard.cli import build_parser
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.errors import AuthError
-from wallboard.secret import Secret
-from wallboard.secrets import Resolved, resolve, store_secret
-from wallboard.setup_needs import SetupResult
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import Resolved, resolve, store_secret
+from wallboard.credentials.needs import SetupResult
 from wallboard.sim.simulator import Simulator
 
 TOKEN = "tok-Zx81-LEAKCHECK-a"

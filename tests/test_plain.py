@@ -21,7 +21,7 @@ from wallboard.core.models import Agent, Queue
 from wallboard.core.snapshot import Feed, Health, Snapshot
 from wallboard.cli import board as board_cli
 from wallboard.plain import PlainReport, render_agents, render_queues, title
-from wallboard.secret import Secret
+from wallboard.credentials.secret import Secret
 from wallboard.sim.simulator import Simulator
 
 ROOT = Path(__file__).resolve().parent.parent

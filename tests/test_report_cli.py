@@ -445,7 +445,7 @@ def test_a_refused_api_key_says_so_with_the_servers_words(env, capsys, monkeypat
 
 def test_a_keyring_that_does_not_answer_is_named_not_called_unconfigured(env, capsys, monkeypatch):
     """The issue: a keyring that timed out was reported as "not configured yet"."""
-    import wallboard.secrets as secrets
+    import wallboard.credentials.store as secrets
     from tests.keyring_memory import use_keyring
     from tests.test_secrets import BlockingKeyring
 

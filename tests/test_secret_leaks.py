@@ -113,7 +113,7 @@ def test_a_crash_of_the_command_line_says_one_line_without_the_secret(home):
         """
         import sys
         import wallboard.cli.board as board
-        from wallboard.secrets import REALTIME_TOKEN, resolve
+        from wallboard.credentials.store import REALTIME_TOKEN, resolve
 
         def broken(args):
             plain = resolve(REALTIME_TOKEN).value.reveal()
@@ -184,7 +184,7 @@ def test_a_mistyped_url_on_the_setup_screen_is_a_field_error_and_the_token_never
 
 CRASHING_BOARD = """
 from wallboard.config import Settings
-from wallboard.secret import Secret
+from wallboard.credentials.secret import Secret
 from wallboard.ui.app import WallboardApp
 
 def connect(settings, token):

@@ -5,11 +5,11 @@ import threading
 import pytest
 from keyring.backends import chainer, fail, null
 
-import wallboard.secrets as secrets
+import wallboard.credentials.store as secrets
 from tests.keyring_memory import LockedKeyring, MemoryKeyring, use_keyring
 from wallboard.errors import ConfigError, KeyringError, KeyringUnavailableError
-from wallboard.secret import Secret
-from wallboard.secrets import (
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import (
     NAMES,
     SERVICE,
     KeyringInfo,

@@ -6,9 +6,9 @@ from keyring.backends import fail
 from tests.keyring_memory import LockedKeyring, MemoryKeyring, use_keyring
 from wallboard.config import AnalyticsSettings, Settings
 from wallboard.errors import KeyringError
-from wallboard.secret import Secret
-from wallboard.secrets import SERVICE, store_secret
-from wallboard.setup_needs import SetupFieldError, SetupNeeds, SetupResult, check_answers, gather, save_to_keyring
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import SERVICE, store_secret
+from wallboard.credentials.needs import SetupFieldError, SetupNeeds, SetupResult, check_answers, gather, save_to_keyring
 
 TOKEN = "tok-Zx81-secret"
 CONFIGURED = Settings(tenant="acme", realtime_url="https://na1.mycontactual.com/api/rtstats/stats")
@@ -28,8 +28,8 @@ def test_gather_leaves_the_keyring_alone_when_the_environment_has_everything(mon
     def untouchable(*args, **kwargs):
         raise AssertionError("the keyring was consulted")
 
-    monkeypatch.setattr("wallboard.setup_needs.keyring_info", untouchable)
-    monkeypatch.setattr("wallboard.secrets.read_secret", untouchable)
+    monkeypatch.setattr("wallboard.credentials.needs.keyring_info", untouchable)
+    monkeypatch.setattr("wallboard.credentials.store.read_secret", untouchable)
     found, needs = gather("realtime", CONFIGURED, env={"WALLBOARD_REALTIME_TOKEN": TOKEN})
     assert found == {"realtime-token": Secret(TOKEN)}
     assert needs.needed is False

@@ -14,9 +14,9 @@ from textual.app import App
 from textual.widgets import Checkbox, Input, Static
 
 from wallboard.errors import KeyringError
-from wallboard.secret import Secret
-from wallboard.secrets import SERVICE, HEADLESS_ADVICE
-from wallboard.setup_needs import SetupNeeds, SetupResult, save_to_keyring
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import SERVICE, HEADLESS_ADVICE
+from wallboard.credentials.needs import SetupNeeds, SetupResult, save_to_keyring
 from wallboard.ui.screens.setup import SetupScreen
 
 TOKEN = "tok-Zx81-secret"

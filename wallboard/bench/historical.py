@@ -140,8 +140,8 @@ async def _run(base: str, start: str, end: str) -> BoardRun:
     from wallboard.bench.driver import counting
     from wallboard.clients.rtstats import RealtimeClient
     from wallboard.config import AnalyticsSettings, Settings
-    from wallboard.secret import Secret
-    from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
+    from wallboard.credentials.secret import Secret
+    from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
     from wallboard.themes import bundled_themes_dir
     from wallboard.ui.app import WallboardApp
 

@@ -21,8 +21,8 @@ from wallboard.config import FORMATS, Settings, default_config_path, load_settin
 from wallboard.errors import ConfigError
 from wallboard.freshness import CACHE_PERIOD
 from wallboard.plain import PlainReport
-from wallboard.secret import Secret
-from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
 from wallboard.urls import REGION_FORMS
 
 if TYPE_CHECKING:

@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 from wallboard.config import Settings, default_config_path, load_settings
 from wallboard.errors import ApiError, ConfigError, KeyringError, UnknownNameError, WallboardError
 from wallboard.localzone import local_zone_name
-from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, resolve
+from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, resolve
 
 if TYPE_CHECKING:  # loaded by `run`: every other command starts without the Work Analytics model
     from wallboard.clients.analytics import AnalyticsClient

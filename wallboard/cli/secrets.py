@@ -18,8 +18,8 @@ from typing import TextIO
 from wallboard.cli.unlock import ask_keyring_password
 from wallboard.core.text import has_controls
 from wallboard.errors import ConfigError, KeyringUnavailableError
-from wallboard.secret import Secret
-from wallboard.secrets import (
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import (
     ENV_VARS,
     LABELS,
     NAMES,

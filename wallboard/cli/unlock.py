@@ -3,7 +3,7 @@
 ``keyrings.cryptfile`` asks for its password itself the first time a secret is read, with
 ``getpass``; inside the interactive board that prompt printed over the screen and the
 keystrokes went to the board. So each command that may read the keyring asks first,
-here, while it still owns the terminal (see :func:`wallboard.secrets.unlock_keyring`).
+here, while it still owns the terminal (see :func:`wallboard.credentials.store.unlock_keyring`).
 Enter alone skips: the keyring stays locked, and whatever needs it says so (the board's
 setup screen can still take the password when saving).
 """
@@ -15,8 +15,8 @@ import os
 import sys
 
 from wallboard.errors import KeyringError
-from wallboard.secret import Secret
-from wallboard.secrets import (
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import (
     NAMES,
     keyring_file,
     keyring_file_exists,

@@ -1,7 +1,7 @@
 """Async client for 8x8 Work Analytics: historical summaries and call records.
 
 * Login: ``POST v1/oauth/token`` with the ``8x8-apikey`` header and the user's name and
-  password as a form. The token is kept (inside a :class:`~wallboard.secret.Secret`) and
+  password as a form. The token is kept (inside a :class:`~wallboard.credentials.secret.Secret`) and
   renewed ahead of its ``expires_in`` on a monotonic clock. A report answered with 401
   causes one fresh login and one retry; a second 401 is a clear :class:`AuthError`.
   A refused login (401, 403, or OAuth's 400) is an :class:`AuthError` naming the settings
@@ -89,7 +89,7 @@ from wallboard.errors import (
     ServerBusyError,
     ServerError,
 )
-from wallboard.secret import Secret
+from wallboard.credentials.secret import Secret
 from wallboard.urls import check_url
 
 TOKEN_PATH = "v1/oauth/token"

@@ -17,7 +17,7 @@ from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_
 from wallboard.core.models import Agent, Queue
 from wallboard.core.parse import Format, ParseError, ParseResult, parse_agents, parse_queues
 from wallboard.errors import BadPayloadError, NotFoundError
-from wallboard.secret import Secret
+from wallboard.credentials.secret import Secret
 from wallboard.urls import check_url
 
 R = TypeVar("R", Agent, Queue)

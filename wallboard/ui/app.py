@@ -48,9 +48,9 @@ from wallboard.core.totals import Totals, totals
 from wallboard.errors import WallboardError
 from wallboard.freshness import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
 from wallboard.poller import Poller, Schedule, Source
-from wallboard.secret import Secret
-from wallboard.secrets import REALTIME_TOKEN
-from wallboard.setup_needs import gather
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import REALTIME_TOKEN
+from wallboard.credentials.needs import gather
 from wallboard.themes import DEFAULT_THEME, ThemeCatalogue, ThemeSpec, bundled_themes_dir, discover
 from wallboard.core.ascii import unicode_terminal
 from wallboard.ui.ascii_output import plain

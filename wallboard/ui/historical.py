@@ -34,9 +34,9 @@ from wallboard.core import historical as core
 from wallboard.errors import AuthError, WallboardError
 from wallboard.export import export_table
 from wallboard.localzone import local_zone_name
-from wallboard.secret import Secret
-from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
-from wallboard.setup_needs import gather
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
+from wallboard.credentials.needs import gather
 from wallboard.ui.screens.setup import SetupScreen
 from wallboard.ui.widgets.historical_pane import HistoricalPane
 

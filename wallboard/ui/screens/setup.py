@@ -12,7 +12,7 @@ never markup.
 How the App uses it (a sketch; ``gather`` may wait on the keyring, so run it off the
 event loop)::
 
-    from wallboard.setup_needs import gather
+    from wallboard.credentials.needs import gather
     from wallboard.ui.screens.setup import SetupScreen
 
     @work(exclusive=True)
@@ -31,9 +31,9 @@ For the Historical tab, the same with ``gather("analytics", ...)`` the first tim
 analytics is used, then ``result.username`` and the two analytics secrets.
 
 The screen stores secrets itself when "Save to keyring" is ticked: on Continue it runs
-:func:`~wallboard.setup_needs.save_to_keyring` in a thread worker (keyring calls block,
+:func:`~wallboard.credentials.needs.save_to_keyring` in a thread worker (keyring calls block,
 and may wait on D-Bus), shows "Saving..." meanwhile, and dismisses with the
-:class:`~wallboard.setup_needs.SetupResult` (``saved`` names what was stored) only when
+:class:`~wallboard.credentials.needs.SetupResult` (``saved`` names what was stored) only when
 that worked; a keyring error is shown on the screen, so the user can untick the box and
 continue for this session only. Tenant, region and user name are not written to the
 config file; the screen says where to put them to keep them.
@@ -53,9 +53,9 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from wallboard.errors import WallboardError
-from wallboard.secret import Secret
+from wallboard.credentials.secret import Secret
 
-from wallboard.setup_needs import (
+from wallboard.credentials.needs import (
     FIELD_LABELS,
     KEYRING_PASSWORD,
     KEYRING_PASSWORD_AGAIN,

@@ -24,8 +24,8 @@ from typing import Literal, Mapping
 from wallboard.config import Settings
 from wallboard.core.text import has_controls
 from wallboard.errors import ConfigError, KeyringError
-from wallboard.secret import Secret
-from wallboard.secrets import (
+from wallboard.credentials.secret import Secret
+from wallboard.credentials.store import (
     ANALYTICS_API_KEY,
     ANALYTICS_PASSWORD,
     LABELS,
@@ -71,7 +71,7 @@ class SetupNeeds:
     keyring_advice: str = ""
     """One line for a person when the keyring is not usable ('' otherwise)."""
     keyring_encryption: str = ""
-    """Whether the keyring encrypts (see :class:`~wallboard.secrets.KeyringInfo`)."""
+    """Whether the keyring encrypts (see :class:`~wallboard.credentials.store.KeyringInfo`)."""
     keyring_locked: bool = False
     """An encrypted file keyring without its password yet: asked here, to save."""
     keyring_new: bool = False

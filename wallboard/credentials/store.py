@@ -4,7 +4,7 @@ Names and variables are promises to users (see CONTRACT.md): keyring service
 ``wallboard``; names ``realtime-token``, ``analytics-api-key``, ``analytics-password``;
 environment variables ``WALLBOARD_REALTIME_TOKEN``, ``WALLBOARD_ANALYTICS_API_KEY``,
 ``WALLBOARD_ANALYTICS_PASSWORD``. Values are only ever handled as
-:class:`~wallboard.secret.Secret`.
+:class:`~wallboard.credentials.secret.Secret`.
 
 Resolution order: the environment, then the keyring (then, in the board only, the setup
 screen). The environment is looked at first, so a box configured through ``WALLBOARD_*``
@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping, TypeVar
 
 from wallboard.errors import ConfigError, KeyringError, KeyringUnavailableError
-from wallboard.secret import REDACTED, Secret
+from wallboard.credentials.secret import REDACTED, Secret
 
 SERVICE = "wallboard"
 REALTIME_TOKEN = "realtime-token"
