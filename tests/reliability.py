@@ -16,7 +16,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass
 
-from wallboard.core.backoff import Backoff
+from wallboard.live.backoff import Backoff
 from wallboard.core.snapshot import Health
 from wallboard.errors import ApiError, AuthError
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
@@ -63,7 +63,7 @@ class _Last:
 
 
 class Recorder:
-    """A :class:`~wallboard.poller.Source` that passes calls through and checks their pacing."""
+    """A :class:`~wallboard.live.poller.Source` that passes calls through and checks their pacing."""
 
     def __init__(self, source, interval: float, clock=time.monotonic) -> None:
         self.source = source

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from wallboard import clock
-from wallboard.poller import Poller
+from wallboard.live import clock
+from wallboard.live.poller import Poller
 from wallboard.ui.app import WallboardApp
 
 

@@ -21,8 +21,8 @@ from wallboard.clients.rtstats import Fetched
 from wallboard.core.parse import parse_agents, parse_queues
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
-from wallboard.freshness import PhaseLockedSchedule, schedule_for
-from wallboard.poller import FEEDS, Poller, Schedule
+from wallboard.live.schedule import PhaseLockedSchedule, schedule_for
+from wallboard.live.poller import FEEDS, Poller, Schedule
 from wallboard.sim import render
 from wallboard.sim.simulator import Simulator
 from wallboard.themes import bundled_themes_dir

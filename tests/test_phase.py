@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from wallboard.core.phase import Bracket, CacheSync, PhaseTracker, Plan, data_moment
+from wallboard.live.phase import Bracket, CacheSync, PhaseTracker, Plan, data_moment
 
 
 class Cache:

@@ -7,9 +7,9 @@ import pytest
 
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
-from wallboard.core.backoff import Backoff
+from wallboard.live.backoff import Backoff
 from wallboard.core.snapshot import Health
-from wallboard.poller import Poller
+from wallboard.live.poller import Poller
 from wallboard.sim.simulator import Simulator
 
 INTERVAL = 0.2

@@ -27,7 +27,7 @@ from tests.reliability import (
     until,
 )
 from tests.test_board_pilot import agent_rows, grid, line_text
-from wallboard import clock
+from wallboard.live import clock
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core.formatting import clock as clock_text

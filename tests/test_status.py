@@ -2,7 +2,7 @@
 
 import random
 
-from wallboard.core.backoff import Backoff
+from wallboard.live.backoff import Backoff
 from wallboard.core.models import Agent, Queue
 from wallboard.core.snapshot import Feed, Health, Snapshot
 from wallboard.core.status import Part, banner, connection, fit_parts, header_parts
@@ -35,7 +35,7 @@ def test_header_when_live():
 
 
 def test_header_dates_data_by_the_cache_refresh_once_the_phase_is_locked():
-    from wallboard.core.phase import CacheSync
+    from wallboard.live.phase import CacheSync
 
     snapshot = Snapshot(live(AGENTS, mono=100.0), live(QUEUES, mono=101.0), interval=10)
     locked = CacheSync(refresh=99.75, spread=0.2, period=10.0, locked=True)  # refreshes at ...9.75 on mono

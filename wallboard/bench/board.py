@@ -125,7 +125,7 @@ async def _run(args: argparse.Namespace) -> BoardFigures:
     from wallboard.bench.driver import counting, driver_of
     from wallboard.clients.rtstats import RealtimeClient
     from wallboard.config import Settings
-    from wallboard.freshness import PhaseLockedSchedule
+    from wallboard.live.schedule import PhaseLockedSchedule
     from wallboard.themes import bundled_themes_dir
     from wallboard.ui.app import WallboardApp
     from wallboard.ui.widgets.agents_grid import AgentsGrid

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core.snapshot import Snapshot
-from wallboard.freshness import PhaseLockedSchedule
-from wallboard.poller import FEEDS, Poller, Schedule
+from wallboard.live.schedule import PhaseLockedSchedule
+from wallboard.live.poller import FEEDS, Poller, Schedule
 from wallboard.sim.rtstats import RealtimeEndpoints
 from wallboard.sim.scenario import RealtimeScenario
 from wallboard.sim.server import Request, Response, SimServer

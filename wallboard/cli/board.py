@@ -19,14 +19,14 @@ from wallboard.clients.network import set_default_ca_bundle
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, Settings, default_config_path, load_settings
 from wallboard.errors import ConfigError
-from wallboard.freshness import CACHE_PERIOD
+from wallboard.live.schedule import CACHE_PERIOD
 from wallboard.plain import PlainReport
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
 from wallboard.urls import REGION_FORMS
 
 if TYPE_CHECKING:
-    from wallboard.poller import Source
+    from wallboard.live.poller import Source
 
 OPTION_KEYS = {
     "realtime_url": ("realtime_url", "--realtime-url"),
@@ -182,11 +182,11 @@ async def _plain_loop(settings: Settings, token: Secret) -> int:
 async def run_plain(source: Source, settings: Settings, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Plain mode: the board's poller and rules, tables on ``out``, failures on ``err``.
 
-    The same :class:`~wallboard.poller.Poller` as the board's: one request per endpoint in
+    The same :class:`~wallboard.live.poller.Poller` as the board's: one request per endpoint in
     flight, back-off after failures, the server's Retry-After honoured, and refused
     credentials stop it (exit code 2) instead of being retried. Returns the exit code.
     """
-    from wallboard.poller import Poller
+    from wallboard.live.poller import Poller
 
     out = out or sys.stdout
     err = err or sys.stderr

@@ -18,7 +18,7 @@ from typing import Mapping
 
 from wallboard.core import formatting as fmt
 from wallboard.core.codes import AGENT_STATUS
-from wallboard.core.phase import CacheSync, data_moment
+from wallboard.live.phase import CacheSync, data_moment
 from wallboard.core.snapshot import Feed, Health, Snapshot
 from wallboard.core.totals import Totals
 

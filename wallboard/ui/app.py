@@ -2,7 +2,7 @@
 
 The app owns the state the widgets draw (the latest :class:`Snapshot` and how the
 supervisor arranged the grid) and pushes it into them; widgets never fetch. One
-:class:`~wallboard.poller.Poller`, run as a worker, supplies snapshots. Clocks are
+:class:`~wallboard.live.poller.Poller`, run as a worker, supplies snapshots. Clocks are
 injected, so tests and snapshots run on a fixed time.
 """
 
@@ -29,7 +29,8 @@ from textual.worker import WorkerFailed
 
 from rich.text import Text
 
-from wallboard import clock, crash
+from wallboard import crash
+from wallboard.live import clock
 from wallboard.config import Settings, default_config_path, user_themes_dir
 from wallboard.core.agent_view import (
     SORT_LABELS,
@@ -46,8 +47,8 @@ from wallboard.core.status import Part, banner, empty_grid_text, header_parts
 from wallboard.core.thresholds import Level, break_level, queue_level
 from wallboard.core.totals import Totals, totals
 from wallboard.errors import WallboardError
-from wallboard.freshness import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
-from wallboard.poller import Poller, Schedule, Source
+from wallboard.live.schedule import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
+from wallboard.live.poller import Poller, Schedule, Source
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import REALTIME_TOKEN
 from wallboard.credentials.needs import gather

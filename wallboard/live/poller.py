@@ -3,7 +3,7 @@
 Each endpoint has its own loop, so a slow or failing endpoint never delays or blanks the
 other, and at most one request per endpoint is ever in flight. On success the next poll
 is scheduled one interval after the previous one started; on failure the endpoint backs
-off (:class:`~wallboard.core.backoff.Backoff`), keeping its last good records. Refused
+off (:class:`~wallboard.live.backoff.Backoff`), keeping its last good records. Refused
 credentials stop both loops until :meth:`Poller.resume` (the user pressed ``r`` or changed
 the settings): retrying a refused token only earns a lockout.
 
@@ -17,9 +17,9 @@ import asyncio
 import time
 from typing import Awaitable, Callable, Protocol
 
-from wallboard import clock
+from wallboard.live import clock
 from wallboard.clients.rtstats import Fetched
-from wallboard.core.backoff import Backoff
+from wallboard.live.backoff import Backoff
 from wallboard.core.snapshot import Feed, Snapshot
 from wallboard.errors import ApiError, AuthError, without_retry_note
 

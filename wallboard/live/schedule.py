@@ -1,14 +1,14 @@
 """Phase-locked polling: each request goes just after the server's cache refreshes.
 
-The learning lives in :mod:`wallboard.core.phase` (pure, tested on synthetic timelines);
-this is the thin :class:`~wallboard.poller.Schedule` the poller calls after each good
-answer, with one :class:`~wallboard.core.phase.PhaseTracker` per endpoint.
+The learning lives in :mod:`wallboard.live.phase` (pure, tested on synthetic timelines);
+this is the thin :class:`~wallboard.live.poller.Schedule` the poller calls after each good
+answer, with one :class:`~wallboard.live.phase.PhaseTracker` per endpoint.
 """
 
 from __future__ import annotations
 
-from wallboard.core.phase import CacheSync, PhaseTracker
-from wallboard.poller import FEEDS, Schedule
+from wallboard.live.phase import CacheSync, PhaseTracker
+from wallboard.live.poller import FEEDS, Schedule
 
 CACHE_PERIOD = 10.0
 """The real-time service refreshes its cache every 10 s (API notes, section 1)."""
