@@ -6,8 +6,8 @@ import json
 
 from tests.conftest import EPOCH, FakeClock
 from wallboard.config import Settings
-from wallboard.core.parse import parse_agents, parse_queues
-from wallboard.core.snapshot import Feed, Health, Snapshot
+from wallboard.core.wire.rtstats import parse_agents, parse_queues
+from wallboard.core.model.snapshot import Feed, Health, Snapshot
 from wallboard.sim.scenario import RealtimeScenario
 
 MONO = 5000.0

@@ -17,7 +17,7 @@ from collections import Counter, deque
 from dataclasses import dataclass
 
 from wallboard.live.backoff import Backoff
-from wallboard.core.snapshot import Health
+from wallboard.core.model.snapshot import Health
 from wallboard.errors import ApiError, AuthError
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 

@@ -3,7 +3,7 @@
 import pytest
 
 from wallboard.config import Thresholds
-from wallboard.core.agent_view import (
+from wallboard.core.views.agents import (
     COLUMNS,
     NAME_MAX,
     GroupHeader,
@@ -13,7 +13,7 @@ from wallboard.core.agent_view import (
     fit_columns,
     shown_time_in_state,
 )
-from wallboard.core.models import Agent
+from wallboard.core.model.realtime import Agent
 
 AGENTS = (
     Agent(agent_id="zed", name="Zed Young", status=0, time_in_status=30, group_id=102),

@@ -14,7 +14,7 @@ from tests.conftest import EPOCH, FakeClock
 from tests.hostile_analytics import serve_call_records
 from wallboard.clients.analytics import AnalyticsClient
 from wallboard.clients.http import Timeouts
-from wallboard.core.report_query import make_query
+from wallboard.core.reports.query import make_query
 from wallboard.errors import EndlessPagingError
 from wallboard.sim.server import SimServer
 

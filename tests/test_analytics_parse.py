@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from wallboard.core.analytics import (
+from wallboard.core.wire.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
     COMPANY,

@@ -18,7 +18,7 @@ from rich.cells import cell_len
 from tests.board_data import Clocks, fixed_settings, fixed_snapshot
 from tests.test_e2e_tmux import Tmux
 from wallboard.core.ascii import to_ascii, unicode_terminal
-from wallboard.core.codes import AGENT_STATUS
+from wallboard.core.model.codes import AGENT_STATUS
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.ascii_output import plain

@@ -9,8 +9,8 @@ from tests.board_data import MONO, Clocks, fixed_settings, fixed_snapshot
 from tests.test_board_pilot import agent_rows, board_ready, grid, make_app
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
-from wallboard.core.models import Queue
-from wallboard.core.snapshot import Feed, Health
+from wallboard.core.model.realtime import Queue
+from wallboard.core.model.snapshot import Feed, Health
 from wallboard.sim.simulator import Simulator
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp

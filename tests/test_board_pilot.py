@@ -8,9 +8,9 @@ from textual.geometry import Region
 from textual.widgets import TabbedContent
 
 from tests.board_data import EPOCH, MONO, Clocks, fixed_settings, fixed_snapshot, scenario_records
-from wallboard.core.agent_view import GroupHeader
-from wallboard.core.models import Agent
-from wallboard.core.snapshot import Feed, Health
+from wallboard.core.views.agents import GroupHeader
+from wallboard.core.model.realtime import Agent
+from wallboard.core.model.snapshot import Feed, Health
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen

@@ -8,7 +8,7 @@ import pytest
 
 from tests.board_data import EPOCH, Clocks, fixed_snapshot
 from tests.test_board_pilot import agent_rows, board_ready, grid, line_text, make_app
-from wallboard.core.models import Agent
+from wallboard.core.model.realtime import Agent
 
 
 def snapshot_with(agents):

@@ -160,9 +160,9 @@ def test_the_live_board_starts_without_the_simulator_or_the_historical_model():
     late = {
         "wallboard.sim.simulator",
         "wallboard.sim.analytics",
-        "wallboard.core.analytics",
-        "wallboard.core.historical",
-        "wallboard.core.report_table",
+        "wallboard.core.wire.analytics",
+        "wallboard.core.views.historical",
+        "wallboard.core.reports.table",
         "wallboard.clients.analytics",
         "wallboard.ui.historical",
         "wallboard.ui.widgets.historical_pane",

@@ -1,6 +1,6 @@
 import pytest
 
-from wallboard.core.codes import (
+from wallboard.core.model.codes import (
     AGENT_MEDIA,
     AGENT_STATUS,
     ALL_TABLES,

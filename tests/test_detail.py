@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 from tests.test_parse_seed import JOHN_DOE
 from wallboard.config import Thresholds
-from wallboard.core.detail import agent_sections, queue_sections
-from wallboard.core.models import Agent, Queue
-from wallboard.core.parse import parse_agents
+from wallboard.core.views.detail import agent_sections, queue_sections
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.wire.rtstats import parse_agents
 
 
 def rows(section):

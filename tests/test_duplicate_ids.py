@@ -13,7 +13,7 @@ import json
 from tests.reliability import until
 from tests.test_board_pilot import agent_rows, grid
 from tests.test_reliability_board import board, hostile_server
-from wallboard.core.parse import parse_agents, parse_queues
+from wallboard.core.wire.rtstats import parse_agents, parse_queues
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.widgets.queue_tile import QueueTile
 

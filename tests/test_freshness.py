@@ -18,7 +18,7 @@ from tests.conftest import EPOCH
 from tests.virtual_time import run_virtual
 from wallboard.bench.freshness import RecordingScenario
 from wallboard.clients.rtstats import Fetched
-from wallboard.core.parse import parse_agents, parse_queues
+from wallboard.core.wire.rtstats import parse_agents, parse_queues
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.live.schedule import PhaseLockedSchedule, schedule_for

@@ -1,4 +1,4 @@
-"""The Historical tab's logic (wallboard.core.historical), directly: no Textual, no HTTP.
+"""The Historical tab's logic (wallboard.core.views.historical), directly: no Textual, no HTTP.
 
 Records come from the seed examples (tests/fixtures) read by the real parser.
 """
@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.conftest import FIXTURES
-from wallboard.core import historical as h
-from wallboard.core.analytics import (
+from wallboard.core.views import historical as h
+from wallboard.core.wire.analytics import (
     CALL_RECORDS,
     COMPANY,
     EXTENSIONS,
@@ -21,7 +21,7 @@ from wallboard.core.analytics import (
     parse_page,
     parse_summary,
 )
-from wallboard.core.report_query import make_query
+from wallboard.core.reports.query import make_query
 
 NOW = datetime(2022, 2, 4, 15, 30, 0, tzinfo=timezone.utc)  # 10:30 in New York
 ZONE = "America/New_York"

@@ -21,10 +21,10 @@ from wallboard.clients.analytics import USER_REFUSED, AnalyticsClient
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import AnalyticsSettings
-from wallboard.core import historical as core
+from wallboard.core.views import historical as core
 from wallboard.cli.report import render
-from wallboard.core.analytics import CALL_RECORDS, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
-from wallboard.core.report_table import build_table, full_columns
+from wallboard.core.wire.analytics import CALL_RECORDS, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
+from wallboard.core.reports.table import build_table, full_columns
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, SERVICE
 from wallboard.sim.simulator import Simulator

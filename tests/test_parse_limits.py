@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from wallboard.core.parse import MAX_RECORDS, Limits, LimitError, ParseError, parse_agents, parse_queues
+from wallboard.core.wire.rtstats import MAX_RECORDS, Limits, LimitError, ParseError, parse_agents, parse_queues
 
 
 def many(item: bytes, count: int, envelope: bytes = b'{"agent":[%s]}') -> bytes:

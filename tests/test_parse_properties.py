@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from tests.conftest import EPOCH, FIXTURES, FakeClock
-from wallboard.core.models import Agent, Kind, Queue, field_specs
-from wallboard.core.parse import MAX_PROBLEMS, ParseError, ParseResult, parse_agents, parse_queues
+from wallboard.core.model.realtime import Agent, Kind, Queue, field_specs
+from wallboard.core.wire.rtstats import MAX_PROBLEMS, ParseError, ParseResult, parse_agents, parse_queues
 from wallboard.core.text import MAX_TEXT_LENGTH
 from wallboard.sim import render
 from wallboard.sim.names import HOSTILE_AGENT_NAMES, HOSTILE_QUEUE_NAME

@@ -1,7 +1,7 @@
 """The vendor's own XML examples, verbatim, defects included."""
 
-from wallboard.core.models import Agent, Queue
-from wallboard.core.parse import parse_agents, parse_queues
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.wire.rtstats import parse_agents, parse_queues
 
 JOHN_DOE = Agent(
     agent_id="ag1",

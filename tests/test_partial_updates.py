@@ -136,7 +136,7 @@ def _spans(data: str) -> list[tuple[int, int, str]]:
 async def test_a_header_part_dropped_for_width_leaves_no_remnants():
     """The header fits its parts to the width, so a longer age or count can drop a part
     and shift what follows it; the old line's last cells must not stay on screen."""
-    from wallboard.core.status import Part
+    from wallboard.core.views.header import Part
 
     clocks = Clocks()
     app = make_app(clocks)

@@ -11,11 +11,11 @@ import pytest
 
 from tests.board_data import fixed_snapshot
 from wallboard.config import Thresholds
-from wallboard.core.agent_view import agent_cells
-from wallboard.core.detail import agent_sections
-from wallboard.core.models import Agent
-from wallboard.core.parse import parse_agents
-from wallboard.core.phone_lines import line_status
+from wallboard.core.views.agents import agent_cells
+from wallboard.core.views.detail import agent_sections
+from wallboard.core.model.realtime import Agent
+from wallboard.core.wire.rtstats import parse_agents
+from wallboard.core.model.phone_lines import line_status
 from wallboard.plain import render_agents
 
 

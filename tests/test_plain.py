@@ -17,8 +17,8 @@ from pathlib import Path
 
 from tests.conftest import EPOCH
 from wallboard.config import Settings, Thresholds
-from wallboard.core.models import Agent, Queue
-from wallboard.core.snapshot import Feed, Health, Snapshot
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.model.snapshot import Feed, Health, Snapshot
 from wallboard.cli import board as board_cli
 from wallboard.plain import PlainReport, render_agents, render_queues, title
 from wallboard.credentials.secret import Secret

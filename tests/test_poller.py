@@ -8,7 +8,7 @@ import pytest
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.live.backoff import Backoff
-from wallboard.core.snapshot import Health
+from wallboard.core.model.snapshot import Health
 from wallboard.live.poller import Poller
 from wallboard.sim.simulator import Simulator
 

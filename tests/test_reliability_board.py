@@ -31,7 +31,7 @@ from wallboard.live import clock
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core.formatting import clock as clock_text
-from wallboard.core.snapshot import Health
+from wallboard.core.model.snapshot import Health
 from wallboard.sim.server import Response, SimServer
 from wallboard.sim.simulator import Simulator
 from wallboard.themes import bundled_themes_dir

@@ -14,8 +14,8 @@ import pytest
 from wallboard.cli import main
 from tests.hostile_analytics import VENDOR_RECORDS, numbered_pages, serve_call_records
 from wallboard.clients.analytics import API_KEY_REFUSED, USER_REFUSED
-from wallboard.core.analytics import REPORT_KINDS
-from wallboard.core.report_table import full_columns
+from wallboard.core.wire.analytics import REPORT_KINDS
+from wallboard.core.reports.table import full_columns
 from wallboard.sim.simulator import Simulator
 
 ZONE = "America/New_York"

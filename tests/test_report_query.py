@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wallboard.core.analytics import CALL_RECORDS, RING_GROUP_MEMBERS
-from wallboard.core.report_query import (
+from wallboard.core.wire.analytics import CALL_RECORDS, RING_GROUP_MEMBERS
+from wallboard.core.reports.query import (
     check_pbx,
     default_range,
     earliest_start,

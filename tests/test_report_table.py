@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import FIXTURES
-from wallboard.core.analytics import (
+from wallboard.core.wire.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
     COMPANY,
@@ -26,8 +26,8 @@ from wallboard.core.analytics import (
     parse_page,
     parse_summary,
 )
-from wallboard.core.report_query import make_query
-from wallboard.core.report_table import (
+from wallboard.core.reports.query import make_query
+from wallboard.core.reports.table import (
     SUM,
     CsvStream,
     JsonStream,
@@ -289,7 +289,7 @@ def test_json_of_summaries_and_nothing():
 
 
 def test_drill_downs_keep_the_range_and_narrow_to_the_row():
-    from wallboard.core.report_query import drill_down
+    from wallboard.core.reports.query import drill_down
 
     query = make_query("ring-groups", "2025-11-20 00:00:00", "2025-11-20 23:59:59", "Europe/London", NOW)
     group = seed("seed_ring_group_summary.json", RING_GROUPS)[1]

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.conftest import EPOCH, FakeClock
-from wallboard.core.parse import parse_agents, parse_queues
+from wallboard.core.wire.rtstats import parse_agents, parse_queues
 from wallboard.sim.faults import FaultPlan, FaultSpecError
 from wallboard.sim.scenario import RealtimeScenario
 from wallboard.sim.server import SimServer

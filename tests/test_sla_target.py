@@ -9,11 +9,11 @@ import json
 import pytest
 
 from wallboard.config import Thresholds
-from wallboard.core.detail import queue_sections
-from wallboard.core.models import Queue
-from wallboard.core.parse import parse_queues
-from wallboard.core.queue_view import queue_text
-from wallboard.core.thresholds import Level, choose_sla_target, queue_findings
+from wallboard.core.views.detail import queue_sections
+from wallboard.core.model.realtime import Queue
+from wallboard.core.wire.rtstats import parse_queues
+from wallboard.core.views.queues import queue_text
+from wallboard.core.model.thresholds import Level, choose_sla_target, queue_findings
 from wallboard.plain import render_queues
 
 T = Thresholds(sla_target=80)

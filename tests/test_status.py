@@ -3,10 +3,10 @@
 import random
 
 from wallboard.live.backoff import Backoff
-from wallboard.core.models import Agent, Queue
-from wallboard.core.snapshot import Feed, Health, Snapshot
-from wallboard.core.status import Part, banner, connection, fit_parts, header_parts
-from wallboard.core.totals import totals
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.model.snapshot import Feed, Health, Snapshot
+from wallboard.core.views.header import Part, banner, connection, fit_parts, header_parts
+from wallboard.core.views.totals import totals
 from wallboard.errors import ServerBusyError, without_retry_note
 from zoneinfo import ZoneInfo
 

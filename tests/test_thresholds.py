@@ -1,9 +1,9 @@
 import pytest
 
 from wallboard.config import Thresholds
-from wallboard.core.models import Agent, Queue
-from wallboard.core.queue_view import queue_text
-from wallboard.core.thresholds import Level, break_level, queue_findings, queue_level, sla_target
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.views.queues import queue_text
+from wallboard.core.model.thresholds import Level, break_level, queue_findings, queue_level, sla_target
 
 T = Thresholds()  # waits 60/180 s, waiting 5/10, SLA target 80 with a 10-point alert margin
 

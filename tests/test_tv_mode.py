@@ -12,7 +12,7 @@ from textual.widgets import Digits, Label
 
 from tests.board_data import Clocks, fixed_settings, fixed_snapshot
 from tests.test_board_pilot import board_ready
-from wallboard.core.tv_layout import TileGrid, big_figures_width, tv_grid
+from wallboard.core.views.tv_layout import TileGrid, big_figures_width, tv_grid
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets.queue_tile import QueueTile

@@ -15,8 +15,8 @@ import os
 import re
 from pathlib import Path
 
-from wallboard.core.report_query import ReportQuery
-from wallboard.core.report_table import ReportTable, build_table, extra_keys, full_columns, to_csv
+from wallboard.core.reports.query import ReportQuery
+from wallboard.core.reports.table import ReportTable, build_table, extra_keys, full_columns, to_csv
 from wallboard.errors import ConfigError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -7,7 +7,7 @@ turns what it publishes into lines:
 
 * each good answer prints its table under a title that dates it
   (``Agents (40) as of 2026-11-30 14:05:07+00:00``), so a log can be read later;
-* the cells are the board's own (:func:`~wallboard.core.agent_view.agent_cells`): ``—``
+* the cells are the board's own (:func:`~wallboard.core.views.agents.agent_cells`): ``—``
   where the server gave no value, and a break longer than the thresholds marked ``!``
   (warning) or ``!!`` (alert) before the time in state, explained under the table;
   queues in warning or alert say why, as their tiles do;
@@ -25,10 +25,10 @@ from typing import Sequence
 
 from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
-from wallboard.core.agent_view import COLUMNS, Cell, agent_cells, shown_time_in_state
-from wallboard.core.models import Agent, Queue
-from wallboard.core.snapshot import Feed, Health, Snapshot
-from wallboard.core.thresholds import Level, queue_findings, sla_target
+from wallboard.core.views.agents import COLUMNS, Cell, agent_cells, shown_time_in_state
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.model.snapshot import Feed, Health, Snapshot
+from wallboard.core.model.thresholds import Level, queue_findings, sla_target
 
 NAME_WIDTH = 28
 QUEUE_HEADERS = ("Queue", "Media", "Waiting", "Longest", "SLA", "Target", "Avail", "Busy", "Break", "Accepted", "Abandoned", "Status")

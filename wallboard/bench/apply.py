@@ -18,8 +18,8 @@ from wallboard.bench.data import EPOCH, records, refreshed
 from wallboard.bench.driver import counting, driver_of
 from wallboard.bench.stats import median
 from wallboard.config import Settings
-from wallboard.core.agent_view import COLUMNS, ViewOptions, agent_cells, arrange, shown_time_in_state
-from wallboard.core.snapshot import Feed, Health, Snapshot
+from wallboard.core.views.agents import COLUMNS, ViewOptions, agent_cells, arrange, shown_time_in_state
+from wallboard.core.model.snapshot import Feed, Health, Snapshot
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 

@@ -6,8 +6,8 @@ import random
 import time
 from dataclasses import replace
 
-from wallboard.core.models import Agent, Queue
-from wallboard.core.parse import parse_agents, parse_queues
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.wire.rtstats import parse_agents, parse_queues
 from wallboard.sim import render
 from wallboard.sim.scenario import RealtimeScenario
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
-from wallboard.core.snapshot import Snapshot
+from wallboard.core.model.snapshot import Snapshot
 from wallboard.live.schedule import PhaseLockedSchedule
 from wallboard.live.poller import FEEDS, Poller, Schedule
 from wallboard.sim.rtstats import RealtimeEndpoints

@@ -52,7 +52,7 @@ class BoardRun:
 
 def the_range(days: int) -> tuple[str, str]:
     """The last ``days`` whole days in :data:`ZONE`, as ``YYYY-MM-DD HH:MM:SS`` texts."""
-    from wallboard.core.report_query import preset_range
+    from wallboard.core.reports.query import preset_range
 
     start, end = preset_range("yesterday", ZONE, datetime.now(timezone.utc))
     start -= timedelta(days=days - 1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from wallboard.bench.data import payloads
 from wallboard.bench.stats import cpu_median
-from wallboard.core.parse import parse_agents
+from wallboard.core.wire.rtstats import parse_agents
 
 
 @dataclass(frozen=True)

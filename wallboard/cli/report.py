@@ -48,8 +48,8 @@ from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, r
 
 if TYPE_CHECKING:  # loaded by `run`: every other command starts without the Work Analytics model
     from wallboard.clients.analytics import AnalyticsClient
-    from wallboard.core.analytics import FetchProgress, Report
-    from wallboard.core.report_query import ReportQuery
+    from wallboard.core.wire.analytics import FetchProgress, Report
+    from wallboard.core.reports.query import ReportQuery
 
 FORMATS = ("table", "csv", "json")
 MAX_TABLE_RECORDS = 50_000
@@ -80,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
-    from wallboard.core.analytics import REPORT_KINDS
+    from wallboard.core.wire.analytics import REPORT_KINDS
 
     kind = (args.kind or "").strip().lower()
     if kind not in REPORT_KINDS:
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace, now: Callable[[], datetime] = lambda: datetime
 
 def build_query(args: argparse.Namespace, kind: str, settings: Settings, now: datetime) -> ReportQuery:
     """The validated query from the options, the config and the defaults above."""
-    from wallboard.core.report_query import check_zone, default_range, make_query, parse_time
+    from wallboard.core.reports.query import check_zone, default_range, make_query, parse_time
 
     if args.tz:
         zone = check_zone(args.tz, "--tz")
@@ -182,8 +182,8 @@ async def _stream(client: AnalyticsClient, query: ReportQuery, fmt: str, sink: "
     """A listing written page by page (see the module doc); JSON stays valid after an error."""
     from contextlib import aclosing
 
-    from wallboard.core.analytics import MAX_PROBLEMS, select_extension
-    from wallboard.core.report_table import CsvStream, JsonStream
+    from wallboard.core.wire.analytics import MAX_PROBLEMS, select_extension
+    from wallboard.core.reports.table import CsvStream, JsonStream
 
     writer = JsonStream(query.kind, query, sink) if fmt == "json" else CsvStream(query.kind, query.tz(), sink)
     problems: list[str] = []
@@ -224,7 +224,7 @@ async def check_pbxes(client: AnalyticsClient, query: ReportQuery) -> None:
 
     Skipped for ``allpbxes`` and when the list cannot be read (the report's own answer
     then says what is wrong)."""
-    from wallboard.core.report_query import ALL_PBXES, unknown_pbx_message
+    from wallboard.core.reports.query import ALL_PBXES, unknown_pbx_message
 
     if query.pbx == (ALL_PBXES,):
         return
@@ -241,7 +241,7 @@ async def check_pbxes(client: AnalyticsClient, query: ReportQuery) -> None:
 
 async def check_ring_group(client: AnalyticsClient, query: ReportQuery) -> None:
     """After an empty ``ring-group-members``: refuse a ring group that does not exist."""
-    from wallboard.core.report_query import unknown_ring_group_message
+    from wallboard.core.reports.query import unknown_ring_group_message
 
     groups = (await client.ring_groups(query)).records
     message = unknown_ring_group_message(query, groups, "--ext")
@@ -251,7 +251,7 @@ async def check_ring_group(client: AnalyticsClient, query: ReportQuery) -> None:
 
 def render(report: Report, query: ReportQuery, fmt: str) -> str:
     """The report as text in ``fmt`` (table, csv or json)."""
-    from wallboard.core.report_table import build_table, render_text, report_csv, to_json
+    from wallboard.core.reports.table import build_table, render_text, report_csv, to_json
 
     zone = query.tz()
     if fmt == "json":

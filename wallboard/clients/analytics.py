@@ -28,12 +28,12 @@
   server sending one record a page is not asked 20 times a second.
 * A listing that ends short (an empty page with a real ``scrollId`` before the announced
   total) is asked for that page once more; still empty, the listing ends and its last
-  :class:`~wallboard.core.analytics.Page` carries a note: "812 of 1,000 records: the
+  :class:`~wallboard.core.wire.analytics.Page` carries a note: "812 of 1,000 records: the
   service stopped early". ``"No Data"`` before the total gets the same note.
 * ``GET v2/pbxes`` (HAL paging, ``page``/``size``) lists the PBXs the user may see
   (:meth:`AnalyticsClient.pbxes`), cached for the client's life.
 * Progress is reported through a callback taking a
-  :class:`~wallboard.core.analytics.FetchProgress`; cancelling the task that runs a
+  :class:`~wallboard.core.wire.analytics.FetchProgress`; cancelling the task that runs a
   fetch (Escape in the Historical tab) stops it between or during requests.
 
 Nothing here knows about Textual; the Historical tab and ``wallboard report`` share it.
@@ -53,7 +53,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
-from wallboard.core.analytics import (
+from wallboard.core.wire.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
     COMPANY,
@@ -74,7 +74,7 @@ from wallboard.core.analytics import (
     parse_summary,
     select_extension,
 )
-from wallboard.core.report_query import ReportQuery
+from wallboard.core.reports.query import ReportQuery
 from wallboard.errors import (
     ApiError,
     ApiTimeoutError,

@@ -15,8 +15,8 @@ import contextlib
 from typing import AsyncIterator
 
 from wallboard.clients.analytics import AnalyticsClient
-from wallboard.core.analytics import FetchProgress, Page
-from wallboard.core.report_query import ReportQuery
+from wallboard.core.wire.analytics import FetchProgress, Page
+from wallboard.core.reports.query import ReportQuery
 
 
 class Listing:

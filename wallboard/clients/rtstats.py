@@ -14,8 +14,8 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
-from wallboard.core.models import Agent, Queue
-from wallboard.core.parse import Format, ParseError, ParseResult, parse_agents, parse_queues
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.wire.rtstats import Format, ParseError, ParseResult, parse_agents, parse_queues
 from wallboard.errors import BadPayloadError, NotFoundError
 from wallboard.credentials.secret import Secret
 from wallboard.urls import check_url

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
 
-from wallboard.core.codes import NO_VALUE
+from wallboard.core.model.codes import NO_VALUE
 
 
 def hms(seconds: float | None) -> str:

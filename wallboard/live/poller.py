@@ -20,7 +20,7 @@ from typing import Awaitable, Callable, Protocol
 from wallboard.live import clock
 from wallboard.clients.rtstats import Fetched
 from wallboard.live.backoff import Backoff
-from wallboard.core.snapshot import Feed, Snapshot
+from wallboard.core.model.snapshot import Feed, Snapshot
 from wallboard.errors import ApiError, AuthError, without_retry_note
 
 FEEDS = ("agents", "queues")

@@ -32,7 +32,7 @@ from rich.text import Text
 from wallboard import crash
 from wallboard.live import clock
 from wallboard.config import Settings, default_config_path, user_themes_dir
-from wallboard.core.agent_view import (
+from wallboard.core.views.agents import (
     SORT_LABELS,
     SORTS,
     STATE_FILTERS,
@@ -42,10 +42,10 @@ from wallboard.core.agent_view import (
     filter_label,
     shown_time_in_state,
 )
-from wallboard.core.snapshot import Snapshot
-from wallboard.core.status import Part, banner, empty_grid_text, header_parts
-from wallboard.core.thresholds import Level, break_level, queue_level
-from wallboard.core.totals import Totals, totals
+from wallboard.core.model.snapshot import Snapshot
+from wallboard.core.views.header import Part, banner, empty_grid_text, header_parts
+from wallboard.core.model.thresholds import Level, break_level, queue_level
+from wallboard.core.views.totals import Totals, totals
 from wallboard.errors import WallboardError
 from wallboard.live.schedule import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
 from wallboard.live.poller import Poller, Schedule, Source

@@ -1,8 +1,8 @@
 """Runs the Historical tab for the App: its state, its fetches, its Work Analytics client.
 
 The App owns one :class:`HistoricalController`. It keeps the tab's
-:class:`~wallboard.core.historical.HistoricalState`, handles the pane's requests by the
-pure transitions of :mod:`wallboard.core.historical`, runs every fetch in a Textual
+:class:`~wallboard.core.views.historical.HistoricalState`, handles the pane's requests by the
+pure transitions of :mod:`wallboard.core.views.historical`, runs every fetch in a Textual
 worker (so the board keeps refreshing) and pushes each new state into the pane.
 
 The :class:`~wallboard.clients.analytics.AnalyticsClient` is made on first use, from
@@ -15,7 +15,7 @@ login drops the client, so the next fetch looks the credentials up again.
 Once a client exists, the PBX list (``GET v2/pbxes``) is read once in the background and
 offered in the PBX field; if it cannot be read, the field simply offers nothing. Call
 records and legs are read in pages of at most
-:data:`~wallboard.core.historical.BOARD_PAGE_SIZE`.
+:data:`~wallboard.core.views.historical.BOARD_PAGE_SIZE`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from textual.worker import Worker
 from wallboard.clients.analytics import AnalyticsClient
 from wallboard.clients.listing import Listing
 from wallboard.config import Settings, default_config_path
-from wallboard.core import historical as core
+from wallboard.core.views import historical as core
 from wallboard.errors import AuthError, WallboardError
 from wallboard.export import export_table
 from wallboard.localzone import local_zone_name

@@ -17,8 +17,8 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
-from wallboard.core.agent_view import shown_time_in_state
-from wallboard.core.detail import Section, agent_sections, queue_sections
+from wallboard.core.views.agents import shown_time_in_state
+from wallboard.core.views.detail import Section, agent_sections, queue_sections
 from wallboard.ui.widgets.key_hints import KeyHints
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 

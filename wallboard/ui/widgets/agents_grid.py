@@ -6,7 +6,7 @@ what it last asked the terminal to show on each screen line (row, cursor and eve
 cell's text and style); a refresh or the once-a-second tick compares the lines on
 screen with that and repaints only the cells that differ: a new answer whose only news
 is the time in state the board was already counting sends nothing. The rows, their
-order and their cells come from :mod:`wallboard.core.agent_view`; this widget draws
+order and their cells come from :mod:`wallboard.core.views.agents`; this widget draws
 them, moves the cursor, and keeps the cursor on the same agent (and at the same place
 on screen) across refreshes.
 """
@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from wallboard.config import Thresholds
-from wallboard.core.agent_view import (
+from wallboard.core.views.agents import (
     COLUMNS,
     Cell,
     Column,
@@ -37,7 +37,7 @@ from wallboard.core.agent_view import (
     row_key,
     shown_time_in_state,
 )
-from wallboard.core.models import Agent
+from wallboard.core.model.realtime import Agent
 from wallboard.themes import LINE_FROM, STATES
 
 _STYLE_CLASSES = (

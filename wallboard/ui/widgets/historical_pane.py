@@ -1,6 +1,6 @@
 """The Historical tab: a compact form, a status line, and the report table under it.
 
-It draws a :class:`~wallboard.core.historical.HistoricalState` it is given (:meth:`show`)
+It draws a :class:`~wallboard.core.views.historical.HistoricalState` it is given (:meth:`show`)
 and turns what a person does into :class:`HistoricalPane.Request` messages for the App
 (which runs the fetches); it never fetches and decides nothing about the data itself.
 
@@ -23,7 +23,7 @@ from textual.content import Content
 from textual.suggester import Suggester
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
-from wallboard.core.historical import (
+from wallboard.core.views.historical import (
     FIELD_LABELS,
     FORM_FIELDS,
     complete_pbx,

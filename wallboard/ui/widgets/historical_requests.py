@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from wallboard.core.historical import Form
+    from wallboard.core.views.historical import Form
 
 NAMESPACE = "historical_pane"
 

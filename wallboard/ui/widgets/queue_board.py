@@ -1,6 +1,6 @@
 """The queue tiles in a responsive grid: as many columns as the width allows.
 
-Normally the grid scrolls. In TV mode it does not: :func:`~wallboard.core.tv_layout.tv_grid`
+Normally the grid scrolls. In TV mode it does not: :func:`~wallboard.core.views.tv_layout.tv_grid`
 sizes the tiles so that every one is whole on screen (big numerals or figures in words,
 the status in words, optional lines as room allows); when not all fit, the tiles in
 alert or warning are kept and a line under the grid says how many more there are.
@@ -15,10 +15,10 @@ from textual.events import Resize
 from textual.widgets import Static
 
 from wallboard.config import Thresholds
-from wallboard.core.models import Queue
-from wallboard.core.queue_view import queue_text
-from wallboard.core.thresholds import Level
-from wallboard.core.tv_layout import TileGrid, big_figures_width, tv_grid
+from wallboard.core.model.realtime import Queue
+from wallboard.core.views.queues import queue_text
+from wallboard.core.model.thresholds import Level
+from wallboard.core.views.tv_layout import TileGrid, big_figures_width, tv_grid
 from wallboard.ui.widgets.queue_tile import QueueTile
 
 TILE_WIDTH = 38
@@ -166,7 +166,7 @@ class QueueBoard(VerticalScroll, can_focus=False):
 
     def arrange_tiles(self) -> None:
         """Columns for the width; in TV mode also the tiles' height, what each shows, and
-        which tiles are shown (see :mod:`wallboard.core.tv_layout`)."""
+        which tiles are shown (see :mod:`wallboard.core.views.tv_layout`)."""
         if not self.is_attached:
             return
         size = self.size

@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Digits, Label
 
-from wallboard.core.queue_view import QueueText
-from wallboard.core.thresholds import Level
+from wallboard.core.views.queues import QueueText
+from wallboard.core.model.thresholds import Level
 
 LEVEL_CLASSES = {Level.OK: "", Level.WARNING: "-warning", Level.ALERT: "-alert"}
 

@@ -1,4 +1,4 @@
-"""The Historical tab's table: one report table (a :class:`~wallboard.core.historical.Level`).
+"""The Historical tab's table: one report table (a :class:`~wallboard.core.views.historical.Level`).
 
 A DataTable with a row cursor. It draws what it is given: headers with the sort mark,
 cells as plain text (never markup: names come from the server), numbers right-aligned,
@@ -15,8 +15,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from wallboard.core.historical import FIXED_COLUMNS, Level, headers
-from wallboard.core.report_table import Row
+from wallboard.core.views.historical import FIXED_COLUMNS, Level, headers
+from wallboard.core.reports.table import Row
 
 TOTALS_KEY = "totals"
 

@@ -8,8 +8,8 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
 
-from wallboard.core.codes import AGENT_STATUS
-from wallboard.core.status import Part, fit_parts
+from wallboard.core.model.codes import AGENT_STATUS
+from wallboard.core.views.header import Part, fit_parts
 
 SYMBOL_CATEGORY = {entry.symbol: entry.category for entry in AGENT_STATUS}
 

@@ -13,9 +13,9 @@ from datetime import tzinfo
 
 from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
-from wallboard.core.codes import NO_VALUE
-from wallboard.core.models import Agent, Queue
-from wallboard.core.thresholds import break_level, choose_sla_target, queue_findings
+from wallboard.core.model.codes import NO_VALUE
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.model.thresholds import break_level, choose_sla_target, queue_findings
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ The rules, in one place:
   a start moved to the two-year limit, a listing the service ended before its announced
   total ("812 of 1,000 records: the service stopped early").
 * An extension's calls are fetched over the same PBXs as the table it came from (see
-  :func:`~wallboard.core.report_query.drill_down`), so they add up to its row.
+  :func:`~wallboard.core.reports.query.drill_down`), so they add up to its row.
 * PBX names: once the PBX list has been read (``known_pbxes``), a form naming a PBX that
   is not in it is refused on the PBX field, naming those that exist.
 """
@@ -37,7 +37,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Sequence
 
-from wallboard.core.analytics import (
+from wallboard.core.wire.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
     COMPANY,
@@ -51,7 +51,7 @@ from wallboard.core.analytics import (
     select_extension,
 )
 from wallboard.core.formatting import count
-from wallboard.core.report_query import (
+from wallboard.core.reports.query import (
     ALL_PBXES,
     PRESET_LABELS,
     PRESETS,
@@ -63,7 +63,7 @@ from wallboard.core.report_query import (
     preset_range,
     unknown_pbx_message,
 )
-from wallboard.core.report_table import TOTAL_LABEL, ReportTable, Row, build_table, screen_columns, totals_row
+from wallboard.core.reports.table import TOTAL_LABEL, ReportTable, Row, build_table, screen_columns, totals_row
 from wallboard.errors import ConfigError
 
 CUSTOM = "custom"

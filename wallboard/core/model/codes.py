@@ -100,7 +100,7 @@ PHONE_LINE1_STATUS: CodeTable[int] = _table(
         (5, "Busy", "busy", "■"),
     ],
 )
-"""Line 1: 0 means idle or at post-processing; :mod:`wallboard.core.phone_lines` tells
+"""Line 1: 0 means idle or at post-processing; :mod:`wallboard.core.model.phone_lines` tells
 which from the agent's state. Read a line's code with its status time (that module)."""
 
 PHONE_LINE2_STATUS: CodeTable[int] = _table(
@@ -117,7 +117,7 @@ PHONE_LINE2_STATUS: CodeTable[int] = _table(
 )
 """Line 2 differs from line 1: 0 is "being offered a transaction" and 3 is an error.
 The vendor's agents report 0 with status time -1 for an idle line 2: read the code with
-its time (:mod:`wallboard.core.phone_lines`), never alone."""
+its time (:mod:`wallboard.core.model.phone_lines`), never alone."""
 
 QUEUE_MEDIA: CodeTable[str] = _table(
     "media-type",

@@ -38,7 +38,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wallboard.core.analytics import (
+from wallboard.core.wire.analytics import (
     CALL_RECORDS,
     REPORT_KINDS,
     RING_GROUP_MEMBERS,

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
-from wallboard.core.models import Agent, Queue
+from wallboard.core.model.realtime import Agent, Queue
 
 BREAK_STATUS = 4
 

@@ -12,7 +12,7 @@ Rules, in the order they apply:
 * Envelopes are normalised: a single object where a list belongs is a one-item list;
   ``""``, ``null``, ``{}`` and a missing key are an empty list. A body of zero bytes is
   an error (servers answer an empty list with an envelope, not with nothing).
-* Each field is converted by its :class:`~wallboard.core.models.Kind`. A value of the
+* Each field is converted by its :class:`~wallboard.core.model.realtime.Kind`. A value of the
   wrong type becomes ``None`` and is reported as a problem; it never drops the record.
   A record without an identifier is skipped and reported. An answer whose every record
   was skipped is an error, not a good empty answer: it is not the statistics. A record
@@ -40,7 +40,7 @@ from xml.parsers.expat import ExpatError
 import xmltodict
 
 from wallboard.core.numbers import MAX_NUMBER, to_number
-from wallboard.core.models import Agent, FieldSpec, Kind, Queue, field_specs
+from wallboard.core.model.realtime import Agent, FieldSpec, Kind, Queue, field_specs
 from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
 
 Format = Literal["json", "xml"]

@@ -15,8 +15,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from wallboard.core.codes import AGENT_MEDIA, AGENT_STATUS, QUEUE_MEDIA, Decoded
-from wallboard.core.phone_lines import line_status
+from wallboard.core.model.codes import AGENT_MEDIA, AGENT_STATUS, QUEUE_MEDIA, Decoded
+from wallboard.core.model.phone_lines import line_status
 
 
 class Kind(Enum):

@@ -19,7 +19,7 @@ name unless listed, preferred name first) and a :class:`Kind`:
   (``2022-02-03T09:27:27.493-0500``, or ``YYYY-MM-DD HH:MM:SS`` in the query's zone).
 * text is cleaned with :func:`~wallboard.core.text.clean_text`.
 
-As in :mod:`wallboard.core.parse`, a value of the wrong type becomes ``None`` (or ``""``)
+As in :mod:`wallboard.core.wire.rtstats`, a value of the wrong type becomes ``None`` (or ``""``)
 and is reported as a problem without dropping the record; a time out of any sensible
 range (``0001-01-01T00:00:00+05:00``) is such a value too. A record without its
 identifier, or an item that is not an object, is skipped and reported.

@@ -44,7 +44,7 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from wallboard.core import formatting
-from wallboard.core.analytics import (
+from wallboard.core.wire.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
     COMPANY,
@@ -56,8 +56,8 @@ from wallboard.core.analytics import (
     ReportKind,
     field_specs,
 )
-from wallboard.core.codes import NO_VALUE
-from wallboard.core.report_query import ReportQuery
+from wallboard.core.model.codes import NO_VALUE
+from wallboard.core.reports.query import ReportQuery
 
 TOTAL_LABEL = "Total"
 

@@ -17,10 +17,10 @@ from datetime import tzinfo
 from typing import Mapping
 
 from wallboard.core import formatting as fmt
-from wallboard.core.codes import AGENT_STATUS
+from wallboard.core.model.codes import AGENT_STATUS
 from wallboard.live.phase import CacheSync, data_moment
-from wallboard.core.snapshot import Feed, Health, Snapshot
-from wallboard.core.totals import Totals
+from wallboard.core.model.snapshot import Feed, Health, Snapshot
+from wallboard.core.views.totals import Totals
 
 _SYMBOLS = {entry.category: entry.symbol for entry in AGENT_STATUS}
 

@@ -17,7 +17,7 @@ agent on a real tenant would seem to have a call ringing on line 2. So:
 
 from __future__ import annotations
 
-from wallboard.core.codes import PHONE_LINE1_STATUS, PHONE_LINE2_STATUS, CodeTable, Decoded
+from wallboard.core.model.codes import PHONE_LINE1_STATUS, PHONE_LINE2_STATUS, CodeTable, Decoded
 
 AGENT_POST_PROCESSING = 3
 AGENT_LOGGED_OUT = 9

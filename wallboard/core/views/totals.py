@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
-from wallboard.core.codes import AGENT_STATUS
-from wallboard.core.models import Agent, Queue
+from wallboard.core.model.codes import AGENT_STATUS
+from wallboard.core.model.realtime import Agent, Queue
 
 STATE_ORDER = tuple(entry.category for entry in AGENT_STATUS)
 

@@ -14,9 +14,9 @@ from typing import Collection, Iterable, Sequence
 
 from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
-from wallboard.core.codes import AGENT_STATUS, NO_VALUE, Decoded
-from wallboard.core.models import Agent
-from wallboard.core.thresholds import Level, break_level
+from wallboard.core.model.codes import AGENT_STATUS, NO_VALUE, Decoded
+from wallboard.core.model.realtime import Agent
+from wallboard.core.model.thresholds import Level, break_level
 
 SORTS: tuple[str, ...] = ("name", "state", "time", "group")
 SORT_LABELS = {"name": "name", "state": "state", "time": "time in state", "group": "group"}
@@ -229,7 +229,7 @@ def shown_time_in_state(agent: Agent, elapsed: float | None, cap: float | None =
     """Time in state as fetched plus the time since it was fetched.
 
     ``elapsed`` is seconds since the answer that brought the record arrived
-    (:meth:`~wallboard.core.snapshot.Feed.records_age`); ``cap`` stops the ticking
+    (:meth:`~wallboard.core.model.snapshot.Feed.records_age`); ``cap`` stops the ticking
     once the data is stale, so a frozen board never claims fresh knowledge.
     """
     if agent.time_in_status is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Generic, TypeVar
 
-from wallboard.core.models import Agent, Queue
+from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.text import clean_text
 
 MAX_ERROR_LENGTH = 400
