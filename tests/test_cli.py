@@ -164,8 +164,8 @@ def test_the_live_board_starts_without_the_simulator_or_the_historical_model():
         "wallboard.core.views.historical",
         "wallboard.core.reports.table",
         "wallboard.clients.analytics",
-        "wallboard.ui.historical",
-        "wallboard.ui.widgets.historical_pane",
+        "wallboard.ui.historical.controller",
+        "wallboard.ui.historical.pane",
     }
     assert loaded & late == set()
 

@@ -32,8 +32,8 @@ from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.screens.setup import SetupScreen
-from wallboard.ui.widgets.historical_pane import HistoricalPane
-from wallboard.ui.widgets.report_grid import ReportGrid
+from wallboard.ui.historical.pane import HistoricalPane
+from wallboard.ui.historical.report_grid import ReportGrid
 
 DEMO_SECRETS = {ANALYTICS_API_KEY: Secret("demo"), ANALYTICS_PASSWORD: Secret("demo")}
 PATIENT = Timeouts(connect=1.0, read=60.0, total=60.0)

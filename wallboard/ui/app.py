@@ -60,14 +60,14 @@ from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.screens.setup import SetupScreen
-from wallboard.ui.widgets import historical_requests
+from wallboard.ui.historical import requests as historical_requests
 from wallboard.ui.widgets.agents_grid import AgentsGrid
 from wallboard.ui.widgets.queue_board import QueueBoard
 from wallboard.ui.widgets.queue_tile import QueueTile
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
 if TYPE_CHECKING:
-    from wallboard.ui.historical import AnalyticsConnector, HistoricalController
+    from wallboard.ui.historical.controller import AnalyticsConnector, HistoricalController
 
 TABS = ("agents", "queues", "historical")
 BOARD_ACTIONS = frozenset({"show_tab", "sort", "filter", "search", "group", "clear", "toggle_tv"})
@@ -219,7 +219,7 @@ class WallboardApp(App):
     def history(self) -> HistoricalController:
         """The Historical tab's controller, made (and its modules imported) on first use."""
         if self._history is None:
-            from wallboard.ui.historical import HistoricalController, analytics_client
+            from wallboard.ui.historical.controller import HistoricalController, analytics_client
 
             secrets, connector = self._analytics
             self._history = HistoricalController(

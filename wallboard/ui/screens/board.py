@@ -22,7 +22,7 @@ from wallboard.ui.widgets.queue_board import QueueBoard
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
 if TYPE_CHECKING:
-    from wallboard.ui.widgets.historical_pane import HistoricalPane
+    from wallboard.ui.historical.pane import HistoricalPane
 
 
 class BoardScreen(Screen):
@@ -84,7 +84,7 @@ class BoardScreen(Screen):
         yield KeyHints()
 
     def _new_history_pane(self) -> HistoricalPane:
-        from wallboard.ui.widgets.historical_pane import HistoricalPane
+        from wallboard.ui.historical.pane import HistoricalPane
 
         self.history_pane = HistoricalPane(id="history-pane")
         return self.history_pane

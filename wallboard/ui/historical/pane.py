@@ -39,8 +39,8 @@ from wallboard.core.views.historical import (
     status,
     table_due,
 )
-from wallboard.ui.widgets import historical_requests as requests
-from wallboard.ui.widgets.report_grid import ReportGrid
+from wallboard.ui.historical import requests
+from wallboard.ui.historical.report_grid import ReportGrid
 
 TEXT_FIELDS = ("start", "end", "zone", "pbx")
 TABLE_ACTIONS = frozenset({"sort", "reverse", "export", "more", "all"})
@@ -103,7 +103,7 @@ class HistoricalPane(Vertical):
         Binding("M", "all", "All rows", show=False),
     ]
 
-    # --- what the pane asks the App for (see wallboard.ui.widgets.historical_requests) --------
+    # --- what the pane asks the App for (see wallboard.ui.historical.requests) --------
 
     Request = requests.Request
     Ready = requests.Ready

@@ -38,7 +38,7 @@ from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
 from wallboard.credentials.needs import gather
 from wallboard.ui.screens.setup import SetupScreen
-from wallboard.ui.widgets.historical_pane import HistoricalPane
+from wallboard.ui.historical.pane import HistoricalPane
 
 if TYPE_CHECKING:
     from textual.app import App
