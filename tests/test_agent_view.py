@@ -2,7 +2,7 @@
 
 import pytest
 
-from wallboard.config import Thresholds
+from wallboard.core.model.thresholds import Thresholds
 from wallboard.core.views.agents import (
     COLUMNS,
     NAME_MAX,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.board_data import fixed_snapshot
-from wallboard.config import Thresholds
+from wallboard.core.model.thresholds import Thresholds
 from wallboard.core.views.agents import agent_cells
 from wallboard.core.views.detail import agent_sections
 from wallboard.core.model.realtime import Agent

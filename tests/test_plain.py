@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from tests.conftest import EPOCH
-from wallboard.config import Settings, Thresholds
+from wallboard.config import Settings
+from wallboard.core.model.thresholds import Thresholds
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.model.snapshot import Feed, Health, Snapshot
 from wallboard.cli import board as board_cli

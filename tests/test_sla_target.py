@@ -8,12 +8,11 @@ import json
 
 import pytest
 
-from wallboard.config import Thresholds
 from wallboard.core.views.detail import queue_sections
 from wallboard.core.model.realtime import Queue
 from wallboard.core.wire.rtstats import parse_queues
 from wallboard.core.views.queues import queue_text
-from wallboard.core.model.thresholds import Level, choose_sla_target, queue_findings
+from wallboard.core.model.thresholds import Level, Thresholds, choose_sla_target, queue_findings
 from wallboard.plain import render_queues
 
 T = Thresholds(sla_target=80)

@@ -1,9 +1,8 @@
 import pytest
 
-from wallboard.config import Thresholds
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.views.queues import queue_text
-from wallboard.core.model.thresholds import Level, break_level, queue_findings, queue_level, sla_target
+from wallboard.core.model.thresholds import Level, Thresholds, break_level, queue_findings, queue_level, sla_target
 
 T = Thresholds()  # waits 60/180 s, waiting 5/10, SLA target 80 with a 10-point alert margin
 
@@ -61,3 +60,19 @@ def test_break_levels_only_apply_on_break():
     assert break_level(on_break, 30 * 60, T) is Level.ALERT
     assert break_level(Agent(agent_id="b", status=5), 99 * 60, T) is Level.OK
     assert break_level(on_break, None, T) is Level.OK
+
+
+def test_every_queue_rule_judges_a_queue_by_the_thresholds_for_that_queue():
+    """``Thresholds.for_queue`` is the one seam a per-queue rule plugs into: the level,
+    the findings, the SLA target and the tile's text all follow what it answers."""
+
+    class Stricter(Thresholds):
+        def for_queue(self, queue):
+            return Thresholds(waiting_warning=1, waiting_alert=2, sla_target=95.0) if queue.name == "Sales" else self
+
+    strict = Stricter()
+    sales, support = queue(queue_size=2, sla_activity=90.0), Queue(queue_id="2", name="Support", queue_size=2, sla_activity=90.0)
+    assert queue_level(sales, strict) is Level.ALERT and queue_level(support, strict) is Level.OK
+    assert sla_target(sales, strict) == 95.0 and sla_target(support, strict) == 80.0
+    assert [f.metric for f in queue_findings(sales, strict)] == ["waiting", "sla"]
+    assert "95%" in queue_text(sales, strict).sla and queue_text(support, strict).level is Level.OK

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from wallboard.core.model.thresholds import Thresholds
 from wallboard.errors import ConfigError
 from wallboard.urls import ANALYTICS_URL, check_url, realtime_base_url, region_host, unknown_region
 
@@ -49,20 +50,6 @@ def default_export_dir() -> Path:
 def user_themes_dir() -> Path:
     """Where a user's own theme files are looked for."""
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "themes"
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """When a queue or agent turns to warning or alert. Times in seconds unless named."""
-
-    longest_wait_warning: int = 60
-    longest_wait_alert: int = 180
-    waiting_warning: int = 5
-    waiting_alert: int = 10
-    sla_target: float = 80.0
-    sla_alert_margin: float = 10.0
-    break_warning_minutes: int = 15
-    break_alert_minutes: int = 30
 
 
 @dataclass(frozen=True, slots=True)

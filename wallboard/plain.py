@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Sequence
 
-from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
 from wallboard.core.views.agents import COLUMNS, Cell, agent_cells, shown_time_in_state
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.model.snapshot import Feed, Health, Snapshot
-from wallboard.core.model.thresholds import Level, queue_findings, sla_target
+from wallboard.core.model.thresholds import Level, Thresholds, queue_findings, sla_target
 
 NAME_WIDTH = 28
 QUEUE_HEADERS = ("Queue", "Media", "Waiting", "Longest", "SLA", "Target", "Avail", "Busy", "Break", "Accepted", "Abandoned", "Status")

@@ -9,11 +9,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
 from wallboard.core.model.realtime import Agent, Queue
 
 BREAK_STATUS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When a queue or agent turns to warning or alert. Times in seconds unless named.
+
+    A core type: the config file's ``[thresholds]`` fills one
+    (:func:`wallboard.config.settings_from_mapping`), and every rule below reads it. Queue
+    rules judge a queue by :meth:`for_queue`, the one place a later per-queue rule
+    (targets per queue or per name pattern) changes what applies; every view follows.
+    """
+
+    longest_wait_warning: int = 60
+    longest_wait_alert: int = 180
+    waiting_warning: int = 5
+    waiting_alert: int = 10
+    sla_target: float = 80.0
+    sla_alert_margin: float = 10.0
+    break_warning_minutes: int = 15
+    break_alert_minutes: int = 30
+
+    def for_queue(self, queue: Queue) -> "Thresholds":
+        """The thresholds that judge ``queue``: today the same for every queue."""
+        return self
 
 
 class Level(IntEnum):
@@ -73,6 +96,7 @@ def choose_sla_target(queue: Queue, thresholds: Thresholds) -> SlaTarget:
     per-queue target in the config) extends this function and every view follows.
     """
     own = queue.sla_target
+    thresholds = thresholds.for_queue(queue)
     low, high = SLA_TARGET_RANGE
     if own is not None and low <= own <= high:
         return SlaTarget(own, "queue", "the queue's own target")
@@ -91,6 +115,7 @@ def sla_target(queue: Queue, thresholds: Thresholds) -> float:
 
 def queue_findings(queue: Queue, thresholds: Thresholds) -> tuple[Finding, ...]:
     """Every threshold the queue crosses, worst first."""
+    thresholds = thresholds.for_queue(queue)
     findings: list[Finding] = []
     if queue.longest_wait_time is not None:
         level = _level(queue.longest_wait_time, thresholds.longest_wait_warning, thresholds.longest_wait_alert)

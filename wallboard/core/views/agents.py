@@ -12,11 +12,10 @@ from datetime import tzinfo
 from functools import lru_cache
 from typing import Collection, Iterable, Sequence
 
-from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
 from wallboard.core.model.codes import AGENT_STATUS, NO_VALUE, Decoded
 from wallboard.core.model.realtime import Agent
-from wallboard.core.model.thresholds import Level, break_level
+from wallboard.core.model.thresholds import Level, Thresholds, break_level
 
 SORTS: tuple[str, ...] = ("name", "state", "time", "group")
 SORT_LABELS = {"name": "name", "state": "state", "time": "time in state", "group": "group"}

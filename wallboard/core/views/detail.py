@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
 from wallboard.core.model.codes import NO_VALUE
 from wallboard.core.model.realtime import Agent, Queue
-from wallboard.core.model.thresholds import break_level, choose_sla_target, queue_findings
+from wallboard.core.model.thresholds import Thresholds, break_level, choose_sla_target, queue_findings
 
 
 @dataclass(frozen=True, slots=True)

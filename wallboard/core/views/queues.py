@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
 from wallboard.core.model.realtime import Queue
-from wallboard.core.model.thresholds import Finding, Level, metric_level, queue_findings, sla_target
+from wallboard.core.model.thresholds import Finding, Level, Thresholds, metric_level, queue_findings, sla_target
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from wallboard.config import Thresholds
+from wallboard.core.model.thresholds import Thresholds
 from wallboard.core.views.agents import (
     COLUMNS,
     Cell,

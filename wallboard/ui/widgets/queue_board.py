@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Static
 
-from wallboard.config import Thresholds
+from wallboard.core.model.thresholds import Thresholds
 from wallboard.core.model.realtime import Queue
 from wallboard.core.views.queues import queue_text
 from wallboard.core.model.thresholds import Level
