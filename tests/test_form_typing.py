@@ -96,7 +96,7 @@ async def test_from_and_to_typed_as_dates_fetch_the_whole_days(simulator):
         await pilot.press(*"2025-11-21")
         await cleared(app, pilot, "end")
         await pilot.press(*"2025-11-22", "enter")
-        assert await until(pilot, lambda: state(app).fetch is None and state(app).level is not None)
-        query = state(app).level.query
+        assert await until(pilot, lambda: state(app).fetch is None and state(app).frame is not None)
+        query = state(app).frame.query
         assert (query.start_text, query.end_text) == ("2025-11-21 00:00:00", "2025-11-22 23:59:59")
         assert state(app).note is None, state(app).note

@@ -204,8 +204,8 @@ def test_fetch_from_the_form_then_the_rows_arrive():
     assert h.escape_action(state) == "cancel"
     state = h.summary_arrived(state, RING_GROUP_ROWS)
     assert state.fetch is None
-    assert [row.cells[:2] for row in state.level.table.rows] == [("100027", "Marketing"), ("100055", "Sales")]
-    assert state.level.table.totals.cells[0:5] == ("Total", "", "", "", "13"), "members overlap: not summed"
+    assert [row.cells[:2] for row in state.frame.table.rows] == [("100027", "Marketing"), ("100055", "Sales")]
+    assert state.frame.table.totals.cells[0:5] == ("Total", "", "", "", "13"), "members overlap: not summed"
     assert h.status(state) == h.Note("2 ring groups · Enter: members")
     assert h.path(state) == ("Ring-group summary",)
     assert h.escape_action(state) == "none"
@@ -215,13 +215,13 @@ def test_a_new_report_replaces_the_tables_only_when_it_arrives():
     state = fetched(RING_GROUPS, RING_GROUP_ROWS)
     state = h.request_open(state, 0)
     state = h.summary_arrived(state, ())
-    assert len(state.levels) == 2
+    assert len(state.frames) == 2
     state = h.request_report(replace(state, form=form(kind="company")), NOW)
-    assert len(state.levels) == 2, "still showing the old tables while fetching"
+    assert len(state.frames) == 2, "still showing the old tables while fetching"
     cancelled = h.fetch_cancelled(state)
-    assert len(cancelled.levels) == 2 and cancelled.note == h.Note("Cancelled: the company summary was not fetched.", h.WARNING)
+    assert len(cancelled.frames) == 2 and cancelled.note == h.Note("Cancelled: the company summary was not fetched.", h.WARNING)
     arrived = h.summary_arrived(state, COMPANY_ROWS)
-    assert [level.kind for level in arrived.levels] == [COMPANY]
+    assert [frame.kind for frame in arrived.frames] == [COMPANY]
 
 
 def test_empty_results_say_so():
@@ -233,7 +233,7 @@ def test_empty_results_say_so():
 
 def test_problems_reading_records_are_noted():
     state = fetched(EXTENSIONS, EXTENSION_ROWS)
-    state = replace(state, levels=(state.level.with_records((), ("extension #3 is not a record; skipped",), 1),))
+    state = replace(state, frames=(state.frame.with_records((), ("extension #3 is not a record; skipped",), 1),))
     assert h.status(state) == h.Note(
         "2 extensions · 1 unreadable skipped (extension #3 is not a record; skipped) · Enter: calls", h.WARNING
     )
@@ -243,13 +243,13 @@ def test_a_failed_fetch_is_one_error_line_and_the_tables_stay():
     state = fetched(RING_GROUPS, RING_GROUP_ROWS)
     state = h.request_report(replace(state, form=form(kind="company")), NOW)
     failed = h.fetch_failed(state, "Work Analytics refused the API key, user name or password (HTTP 401)")
-    assert failed.fetch is None and failed.level.kind is RING_GROUPS
+    assert failed.fetch is None and failed.frame.kind is RING_GROUPS
     assert h.status(failed) == h.Note("Work Analytics refused the API key, user name or password (HTTP 401)", h.ERROR)
 
 
 def test_sign_in_cancelled():
     state = h.sign_in_cancelled(h.request_report(h.HistoricalState(form=form()), NOW))
-    assert state.fetch is None and state.levels == ()
+    assert state.fetch is None and state.frames == ()
     assert h.status(state) == h.Note(h.SIGN_IN_CANCELLED, h.WARNING)
 
 
@@ -265,19 +265,19 @@ def test_a_ring_group_opens_its_members_and_escape_walks_back():
     assert fetch.subject == "100055 Sales"
     assert h.status(state).text == "Fetching the members of 100055 Sales… · Escape cancels"
     state = h.summary_arrived(state, ())
-    assert len(state.levels) == 2
+    assert len(state.frames) == 2
     assert h.path(state) == ("Ring-group summary", "100055 Sales: members")
-    assert h.range_text(state.level.query) == "2022-02-03 00:00:00–23:59:59 America/New_York · acmecorp2"
+    assert h.range_text(state.frame.query) == "2022-02-03 00:00:00–23:59:59 America/New_York · acmecorp2"
     assert h.escape_action(state) == "back"
     back = h.back(state)
-    assert back.levels == state.levels[:1] and back.level.cursor == 1
+    assert back.frames == state.frames[:1] and back.frame.cursor == 1
     assert h.back(back) == back, "the first table stays"
 
 
 def test_cancelling_a_drill_down_before_it_arrives_stays_on_the_table():
     state = h.request_open(fetched(RING_GROUPS, RING_GROUP_ROWS), 0)
     cancelled = h.fetch_cancelled(state)
-    assert len(cancelled.levels) == 1
+    assert len(cancelled.frames) == 1
     assert cancelled.note == h.Note("Cancelled: the members of 100027 Marketing were not fetched.", h.WARNING)
 
 
@@ -314,13 +314,13 @@ def test_pages_of_call_records_fill_a_table_filtered_to_the_extension():
     state = calls_state()
     assert h.wants_page(state)
     state = h.page_arrived(state, CALL_PAGE.records, (), 0, progress(1, 2))
-    assert [record.call_id for record in state.level.records] == ["1635571048351"], "only calls from or to 120088"
-    assert state.fetch.pages == 1 and not state.level.complete
+    assert [record.call_id for record in state.frame.records] == ["1635571048351"], "only calls from or to 120088"
+    assert state.fetch.pages == 1 and not state.frame.complete
     assert h.status(state).text == "Calls of 120088 Jane Li: page 1, 2 of 81 records · Escape cancels"
     assert h.progress_fraction(state.fetch) == pytest.approx(2 / 81)
     assert h.wants_page(state)
     state = h.page_arrived(state, (), (), 0, progress(2, 2, total=None, done=True))
-    assert state.level.complete and not h.wants_page(state)
+    assert state.frame.complete and not h.wants_page(state)
     state = h.fetch_finished(state)
     assert h.status(state) == h.Note("1 call from or to 120088")
     assert h.path(state) == ("Call records: 120088",)
@@ -338,10 +338,10 @@ def test_a_batch_stops_at_enough_rows_or_pages_and_more_is_read_on_demand(monkey
     assert not h.wants_page(state), "three rows: enough for now"
     state = h.fetch_finished(state)
     assert h.status(state).text == "3 calls · 3 of 10 records read · m reads more, M the rest"
-    assert state.level.table.totals.cells[0] == "So far"
+    assert state.frame.table.totals.cells[0] == "So far"
     assert h.near_end(state, 0), "three rows: every row is near the end"
     more = h.request_more(state)
-    assert (more.fetch.purpose, more.fetch.serial, more.fetch.target) == (h.MORE, state.level.serial, 6)
+    assert (more.fetch.purpose, more.fetch.serial, more.fetch.target) == (h.MORE, state.frame.serial, 6)
     assert h.status(more).text == "Fetching more call records… · Escape cancels"
     for page in range(3, 7):
         assert h.wants_page(more)
@@ -354,14 +354,14 @@ def test_a_batch_stops_at_enough_rows_or_pages_and_more_is_read_on_demand(monkey
     everything = h.page_arrived(everything, [], (), 0, progress(12, 8, total=10, done=True))
     assert not h.wants_page(everything)
     final = h.fetch_finished(everything)
-    assert final.level.complete and len(final.level.records) == 8
-    assert final.level.table.totals.cells[0] == "Total"
+    assert final.frame.complete and len(final.frame.records) == 8
+    assert final.frame.table.totals.cells[0] == "Total"
     assert h.request_more(final) == final
 
 
 def test_reading_everything_redraws_the_table_every_few_pages():
-    level = h.Level(make_query("call-records", "2022-02-03 00:00:00", "2022-02-03 23:59:59", ZONE, NOW), serial=1, complete=False)
-    state = h.HistoricalState(levels=(level,), serials=1)
+    frame = h.Frame(make_query("call-records", "2022-02-03 00:00:00", "2022-02-03 23:59:59", ZONE, NOW), serial=1, complete=False)
+    state = h.HistoricalState(frames=(frame,), serials=1)
     batch = h.request_more(state)
     assert h.table_due(batch), "a batch of rows is drawn page by page"
     everything = h.request_more(state, everything=True)
@@ -377,7 +377,7 @@ def test_cancelling_more_keeps_the_rows_and_more_resumes():
     state = h.page_arrived(calls_state(ext=""), CALL_PAGE.records, (), 0, progress(1, 2))
     state = h.request_more(h.fetch_finished(state))
     cancelled = h.fetch_cancelled(state)
-    assert len(cancelled.level.records) == 2
+    assert len(cancelled.frame.records) == 2
     assert cancelled.note == h.Note("Cancelled: 2 rows shown; m reads more.", h.WARNING)
     assert h.request_more(cancelled).fetch.purpose == h.MORE
 
@@ -386,7 +386,7 @@ def test_an_error_while_reading_more_stops_the_listing():
     state = h.page_arrived(calls_state(ext=""), CALL_PAGE.records, (), 0, progress(1, 2))
     state = h.request_more(h.fetch_finished(state))
     failed = h.fetch_failed(state, "the server is busy (HTTP 503); gave up after 3 attempts")
-    assert failed.level.stopped and not failed.level.more_to_read
+    assert failed.frame.stopped and not failed.frame.more_to_read
     assert h.status(failed) == h.Note("the server is busy (HTTP 503); gave up after 3 attempts", h.ERROR)
     again = h.request_more(failed)
     assert again.fetch is None and again.note.text == "Reading this listing broke off; fetch it again to start over."
@@ -416,7 +416,7 @@ def test_escape_cancels_before_it_walks_back():
     state = h.summary_arrived(state, ())
     state = h.request_more(state)  # members are complete: nothing to read
     assert state.fetch is None
-    running = h.request_open(replace(state, levels=state.levels[:1]), 1)
+    running = h.request_open(replace(state, frames=state.frames[:1]), 1)
     assert h.escape_action(running) == "cancel"
     assert h.escape_action(state) == "back"
 
@@ -426,37 +426,37 @@ def test_escape_cancels_before_it_walks_back():
 
 def test_s_cycles_columns_numbers_first_biggest_and_back_to_as_sent():
     state = fetched(RING_GROUPS, RING_GROUP_ROWS)
-    columns = len(state.level.table.columns)
+    columns = len(state.frame.table.columns)
     seen = []
     for _ in range(columns + 1):
         state = h.sort_next(state)
-        seen.append((state.level.sort, state.level.descending))
+        seen.append((state.frame.sort, state.frame.descending))
     assert seen[0] == (0, False) and seen[1] == (1, False)
     assert seen[4] == (4, True), "Calls: a number, biggest first"
     assert seen[-1] == (None, False)
-    assert [row.cells[0] for row in state.level.table.rows] == ["100027", "100055"]
+    assert [row.cells[0] for row in state.frame.table.rows] == ["100027", "100055"]
 
 
 def test_sorting_keeps_totals_last_and_the_cursor_on_its_row():
     state = fetched(RING_GROUPS, RING_GROUP_ROWS)
     state = h.moved(state, 0)  # Marketing
     state = h.sort_by(state, 4)
-    table = state.level.table
+    table = state.frame.table
     assert [row.cells[1] for row in table.rows] == ["Sales", "Marketing"]
     assert table.totals.cells[0] == "Total"
-    assert state.level.cursor == 1, "the cursor follows Marketing"
-    assert h.headers(state.level)[4] == "Calls ▼"
+    assert state.frame.cursor == 1, "the cursor follows Marketing"
+    assert h.headers(state.frame)[4] == "Calls ▼"
     reversed_ = h.sort_reverse(state)
-    assert [row.cells[1] for row in reversed_.level.table.rows] == ["Marketing", "Sales"]
-    assert h.headers(reversed_.level)[4] == "Calls ▲"
-    assert h.sort_by(reversed_, 4).level.descending is True, "the same column again flips"
+    assert [row.cells[1] for row in reversed_.frame.table.rows] == ["Marketing", "Sales"]
+    assert h.headers(reversed_.frame)[4] == "Calls ▲"
+    assert h.sort_by(reversed_, 4).frame.descending is True, "the same column again flips"
 
 
 def test_new_rows_keep_the_chosen_sort():
     state = h.page_arrived(calls_state(ext=""), [call("a", "1", "2", talk=5)], (), 0, progress(1, 1))
     state = h.sort_by(state, 7)  # Talk, biggest first
     state = h.page_arrived(state, [call("b", "1", "2", talk=9)], (), 0, progress(2, 2))
-    assert [row.record.call_id for row in state.level.table.rows] == ["b", "a"]
+    assert [row.record.call_id for row in state.frame.table.rows] == ["b", "a"]
 
 
 # --- export and lines ----------------------------------------------------------------------
@@ -467,7 +467,7 @@ def test_saved_text():
     saved = h.exported(state, 2, "/home/boss/exports/extensions.csv")
     assert h.status(saved) == h.Note("Saved 2 rows (every field) to /home/boss/exports/extensions.csv", h.OK)
     partial = h.fetch_finished(h.page_arrived(calls_state(ext=""), CALL_PAGE.records, (), 0, progress(1, 2)))
-    assert h.saved_text(partial.level, 1, "/x.csv") == "Saved 1 row (every field) to /x.csv (the rows read so far; M reads the rest)"
+    assert h.saved_text(partial.frame, 1, "/x.csv") == "Saved 1 row (every field) to /x.csv (the rows read so far; M reads the rest)"
 
 
 def test_range_text_across_days():

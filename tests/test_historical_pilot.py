@@ -218,27 +218,27 @@ async def test_each_report_shows_progress_then_the_rows_the_service_sent(simulat
         show = pane(app).show
         pane(app).show = lambda s: (seen.append(core.status(s)), show(s))[1]
         await fetch_report(app, pilot, kind)
-        level = state(app).level
-        expected = await reference(simulator, level.query)
+        frame = state(app).frame
+        expected = await reference(simulator, frame.query)
         busy = [note.text for note in seen if note.tone == core.BUSY]
         busy = [text for index, text in enumerate(busy) if index == 0 or busy[index - 1] != text]  # the PBX list may arrive between
         assert busy, "a progress line was shown before the results"
         assert busy[-1].endswith("· Escape cancels")
-        label = level.kind.label.lower()
-        if level.kind.paged:
+        label = frame.kind.label.lower()
+        if frame.kind.paged:
             assert busy == [
                 f"Fetching the {label}… · Escape cancels",
-                f"{level.kind.label}: page 1, 50 of {len(expected)} records · Escape cancels",
-                f"{level.kind.label}: page 2, 100 of {len(expected)} records · Escape cancels",
+                f"{frame.kind.label}: page 1, 50 of {len(expected)} records · Escape cancels",
+                f"{frame.kind.label}: page 2, 100 of {len(expected)} records · Escape cancels",
             ]
-            assert len(level.records) == core.BATCH_ROWS < len(expected)
+            assert len(frame.records) == core.BATCH_ROWS < len(expected)
             expected = expected[: core.BATCH_ROWS]
             assert "m reads more, M the rest" in status_text(app)
         else:
             assert busy == [f"Fetching the {label}… · Escape cancels"]
-            assert level.complete
-        assert level.records == expected
-        assert grid_rows(app) == screen_cells(expected, level.query)
+            assert frame.complete
+        assert frame.records == expected
+        assert grid_rows(app) == screen_cells(expected, frame.query)
         assert app.focused is grid(app), "the rows take the focus once they arrive"
         assert not pane(app).query_one(ProgressBar).has_class("-shown")
 
@@ -259,7 +259,7 @@ async def test_escape_cancels_a_held_fetch_while_the_board_keeps_polling():
             assert await until(pilot, lambda: sim.requests["agents"] > polled + 1), "the board keeps refreshing"
             await pilot.press("escape")
             await pilot.pause()
-            assert state(app).fetch is None and state(app).levels == ()
+            assert state(app).fetch is None and state(app).frames == ()
             assert status_text(app) == "Cancelled: the company summary was not fetched."
             assert not pane(app).query_one(ProgressBar).has_class("-shown")
             assert app.board.query_one(TabbedContent).active == "historical"
@@ -275,10 +275,10 @@ async def test_a_ring_group_opens_its_members_and_escape_walks_back(simulator):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
         await fetch_report(app, pilot, "ring-groups")
-        groups = state(app).level
+        groups = state(app).frame
         await pilot.press("down", "enter")
         await fetched(pilot, app)
-        members = state(app).level
+        members = state(app).frame
         assert (members.kind, members.query.ext) == (RING_GROUP_MEMBERS, "7002")
         expected = await reference(simulator, members.query)
         assert expected and members.records == expected
@@ -289,11 +289,11 @@ async def test_a_ring_group_opens_its_members_and_escape_walks_back(simulator):
         assert status_text(app) == f"{len(expected)} members · Enter: calls"
         await pilot.press("escape")
         await pilot.pause()
-        assert state(app).level.kind is RING_GROUPS and len(state(app).levels) == 1
+        assert state(app).frame.kind is RING_GROUPS and len(state(app).frames) == 1
         assert grid(app).cursor_row == 1, "back on the ring group it came from"
         await pilot.press("escape")
         await pilot.pause()
-        assert len(state(app).levels) == 1 and app.focused is grid(app), "nothing to walk back: nothing happens"
+        assert len(state(app).frames) == 1 and app.focused is grid(app), "nothing to walk back: nothing happens"
 
 
 async def test_an_extensions_calls_are_read_on_demand(simulator, monkeypatch):
@@ -305,23 +305,23 @@ async def test_an_extensions_calls_are_read_on_demand(simulator, monkeypatch):
         await fetch_report(app, pilot, "extensions")
         await pilot.press("enter")  # 1001
         await fetched(pilot, app)
-        level = state(app).level
-        assert (level.kind, level.query.ext) == (CALL_RECORDS, "1001")
+        frame = state(app).frame
+        assert (frame.kind, frame.query.ext) == (CALL_RECORDS, "1001")
         asked = simulator.analytics.reports["call-records"]
-        expected = await reference(simulator, level.query)
+        expected = await reference(simulator, frame.query)
         by_reference = simulator.analytics.reports["call-records"] - asked
 
         def shown_prefix() -> int:
-            records = state(app).level.records
+            records = state(app).frame.records
             assert records == expected[: len(records)], "rows in the order sent, none twice"
-            assert grid_rows(app) == screen_cells(records, level.query)
+            assert grid_rows(app) == screen_cells(records, frame.query)
             return len(records)
 
         first = shown_prefix()
-        assert level.pages == 3 or first >= 4
-        assert 0 < first < len(expected) and not level.complete
+        assert frame.pages == 3 or first >= 4
+        assert 0 < first < len(expected) and not frame.complete
         assert status_text(app) == (  # the service filters: it announces 1001's calls only
-            f"{first} calls from or to 1001 · {level.read} of {len(expected)} records read · m reads more, M the rest"
+            f"{first} calls from or to 1001 · {frame.read} of {len(expected)} records read · m reads more, M the rest"
         )
         await pilot.press("m")
         await fetched(pilot, app)
@@ -333,9 +333,9 @@ async def test_an_extensions_calls_are_read_on_demand(simulator, monkeypatch):
         assert third > second
         await pilot.press("M")
         await fetched(pilot, app)
-        assert shown_prefix() == len(expected) and state(app).level.complete
+        assert shown_prefix() == len(expected) and state(app).frame.complete
         assert status_text(app) == f"{len(expected)} calls from or to 1001"
-        pages = state(app).level.pages
+        pages = state(app).frame.pages
         assert pages == -(-len(expected) // 3) + 1  # every page of three once, and the final "No Data"
         assert simulator.analytics.reports["call-records"] - by_reference == pages, "no page was asked for twice"
         assert grid(app).get_row_at(grid(app).data_rows)[0].plain == "Total"
@@ -348,7 +348,7 @@ async def test_reading_everything_redraws_the_table_every_few_pages_not_every_pa
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
         await fetch_report(app, pilot, "call-records")
-        before = state(app).level.pages
+        before = state(app).frame.pages
         table, tab = grid(app), pane(app)
         status = tab.query_one("#hist-status")
         appended, footers, layouts = [], [], []
@@ -359,14 +359,14 @@ async def test_reading_everything_redraws_the_table_every_few_pages_not_every_pa
         table.focus()
         await pilot.press("M")
         await fetched(pilot, app)
-        level = state(app).level
-        pages = level.pages - before
-        assert level.complete and pages > 3 * core.TABLE_PAGES
+        frame = state(app).frame
+        pages = frame.pages - before
+        assert frame.complete and pages > 3 * core.TABLE_PAGES
         assert len(layouts) >= pages, "the progress line still moves with every page"
         assert layouts.count(True) <= 2, "a one-line progress line does not re-lay the tab"
         assert len(appended) <= pages // core.TABLE_PAGES + 2
         assert len(footers) <= 2, "the footer is rebuilt when its keys change, not per page"
-        assert grid_rows(app) == screen_cells(level.records, level.query)
+        assert grid_rows(app) == screen_cells(frame.records, frame.query)
         assert table.get_row_at(table.data_rows)[0].plain == "Total"
 
 
@@ -376,8 +376,8 @@ async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator,
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
         await fetch_report(app, pilot, "call-records")
-        expected = await reference(simulator, state(app).level.query)
-        assert len(state(app).level.records) == 20
+        expected = await reference(simulator, state(app).frame.query)
+        assert len(state(app).frame.records) == 20
         simulator.faults = "slow=1@analytics,slow-seconds=2"  # long enough for Escape to come first
         requests = simulator.requests["analytics"]
         await pilot.press("m")
@@ -385,12 +385,12 @@ async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator,
         await pilot.press("escape")
         await pilot.pause()
         assert status_text(app) == "Cancelled: 20 rows shown; m reads more."
-        assert len(state(app).levels) == 1, "Escape cancelled; it did not walk back"
+        assert len(state(app).frames) == 1, "Escape cancelled; it did not walk back"
         simulator.faults = None
         await pilot.pause(2.1)  # the page that was on its way has arrived meanwhile
         await pilot.press("m")
         await fetched(pilot, app)
-        assert state(app).level.records == expected[:40]
+        assert state(app).frame.records == expected[:40]
         assert simulator.requests["analytics"] == requests + 1, "the page in flight was kept, not asked again"
 
 
@@ -406,7 +406,7 @@ async def test_e_exports_every_field_in_the_order_on_screen(simulator, tmp_path)
         await pilot.press(*"sssss")  # Inbound, most first
         assert grid(app).columns[list(grid(app).columns)[4]].label.plain == "Inbound ▼"
         on_screen = grid_rows(app)
-        query = state(app).level.query
+        query = state(app).frame.query
         await pilot.press("e")
         assert await until(pilot, lambda: state(app).note is not None)
         path = tmp_path / "exports" / "extensions-20251122-000000-to-20251122-235959.csv"
@@ -461,7 +461,7 @@ async def test_first_use_asks_for_the_analytics_credentials_then_fetches(simulat
         await choose_kind(app, pilot, "ring-groups")
         await pilot.press("enter")
         await fetched(pilot, app)
-        assert not isinstance(app.screen, SetupScreen) and state(app).level.kind is RING_GROUPS
+        assert not isinstance(app.screen, SetupScreen) and state(app).frame.kind is RING_GROUPS
         assert simulator.analytics.logins == 1
     assert memory_keyring.items == {(SERVICE, ANALYTICS_API_KEY): "demo", (SERVICE, ANALYTICS_PASSWORD): "demo"}
 
@@ -504,7 +504,7 @@ async def test_a_refused_login_is_one_line_and_the_next_fetch_asks_again(simulat
         assert status_text(app) == BAD_PASSWORD
         assert "pw-Wr0ng-secret" not in app.export_screenshot()
         assert app.history.client is None, "refused credentials are not kept"
-        assert state(app).levels == ()
+        assert state(app).frames == ()
         await pilot.pause(0.5)
         assert (simulator.requests["token"], simulator.requests["analytics"]) == (1, 0), "one try, no storm"
 
@@ -519,7 +519,7 @@ async def test_the_boards_keys_still_work_inside_the_tab(simulator):
         await fetch_report(app, pilot, "extensions")
         tabs = app.board.query_one(TabbedContent)
         await pilot.press("s")
-        assert state(app).level.sort == 0 and app.options.sort == "name", "s sorts the report, not the agents"
+        assert state(app).frame.sort == 0 and app.options.sort == "name", "s sorts the report, not the agents"
         await pilot.press("2")
         assert tabs.active == "queues"
         await pilot.press("3")
@@ -568,11 +568,11 @@ async def test_a_click_on_a_header_sorts_and_editing_the_form_leaves_the_table_a
         columns = list(table.columns.values())
         calls_header = sum(column.get_render_width(table) for column in columns[:4]) + 2
         await pilot.click(ReportGrid, offset=(calls_header, 0))
-        assert (state(app).level.sort, state(app).level.descending) == (4, True)
+        assert (state(app).frame.sort, state(app).frame.descending) == (4, True)
         calls = [int(row[4]) for row in grid_rows(app)]
-        assert calls == sorted(calls, reverse=True) and calls != [int(row[4]) for row in screen_cells(state(app).level.records, state(app).level.query)]
+        assert calls == sorted(calls, reverse=True) and calls != [int(row[4]) for row in screen_cells(state(app).frame.records, state(app).frame.query)]
         await pilot.click(ReportGrid, offset=(calls_header, 0))
-        assert state(app).level.descending is False
+        assert state(app).frame.descending is False
         grid(app).focus()
         await pilot.press("down", "down", "pagedown")
         row, scrolled = grid(app).cursor_row, grid(app).scroll_offset
@@ -583,7 +583,7 @@ async def test_a_click_on_a_header_sorts_and_editing_the_form_leaves_the_table_a
         await pilot.press("end", "x")
         assert state(app).form.pbx == "allpbxesx"
         assert redrawn == [], "an edit in the form does not redraw the table"
-        assert grid(app).cursor_row == row == state(app).level.cursor
+        assert grid(app).cursor_row == row == state(app).frame.cursor
         assert grid(app).scroll_offset == scrolled
 
 
@@ -592,18 +592,18 @@ async def test_a_listing_closed_by_a_refused_sign_in_is_not_read_again_from_the_
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
         await fetch_report(app, pilot, "call-records")
-        shown = state(app).level.records
-        assert len(shown) == core.BATCH_ROWS and not state(app).level.complete
+        shown = state(app).frame.records
+        assert len(shown) == core.BATCH_ROWS and not state(app).frame.complete
         simulator.analytics.password = "changed"
         simulator.analytics.expire_tokens()
         await fetch_report(app, pilot, "company")
         assert state(app).note == core.Note(BAD_PASSWORD, core.ERROR)
-        assert state(app).level.records == shown, "the call records stay on screen"
+        assert state(app).frame.records == shown, "the call records stay on screen"
         simulator.analytics.password = "demo"
         grid(app).focus()
         await pilot.press("m")
         await fetched(pilot, app)
-        assert state(app).level.records == shown, "no rows repeated from a listing read again"
+        assert state(app).frame.records == shown, "no rows repeated from a listing read again"
         assert status_text(app) == core.LISTING_LOST
         await pilot.press("m")
         assert status_text(app) == core.LISTING_LOST
@@ -618,20 +618,20 @@ async def test_an_extensions_calls_add_up_to_its_row(simulator):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
         await fetch_report(app, pilot, "extensions")
-        rows = state(app).level.records
+        rows = state(app).frame.records
         index = next(i for i, row in enumerate(rows) if row.extension == "1007")
-        talk_column = [column.header for column in state(app).level.table.columns].index("Talk time")
+        talk_column = [column.header for column in state(app).frame.table.columns].index("Talk time")
         row_talk = grid_rows(app)[index][talk_column]
         grid(app).move_cursor(row=index)
         await pilot.press("enter")
         await fetched(pilot, app)
         await pilot.press("M")
         await fetched(pilot, app)
-        level = state(app).level
-        calls_talk = [column.header for column in level.table.columns].index("Talk")
+        frame = state(app).frame
+        calls_talk = [column.header for column in frame.table.columns].index("Talk")
         totals = [str(cell) for cell in grid(app).get_row_at(grid(app).data_rows)]
-    row, calls = rows[index], level.records
-    assert (level.kind, level.query.ext, level.query.pbx, level.complete) == (CALL_RECORDS, "1007", ("allpbxes",), True)
+    row, calls = rows[index], frame.records
+    assert (frame.kind, frame.query.ext, frame.query.pbx, frame.complete) == (CALL_RECORDS, "1007", ("allpbxes",), True)
     assert row.pbx_id == "demo-pbx" and {call.pbx_id for call in calls} == {"demo-pbx", "demo-pbx2"}, "the row counted both"
     assert sum(call.caller == "1007" for call in calls) == row.outbound_total
     assert sum(bool(call.answered) for call in calls) == row.total_answered
@@ -676,10 +676,10 @@ async def test_one_impossible_time_leaves_the_rest_of_the_table():
         async with app.run_test(size=(120, 40)) as pilot:
             await open_tab(app, pilot)
             await fetch_report(app, pilot, "call-records")
-            level = state(app).level
+            frame = state(app).frame
             text = status_text(app)
             cells = grid_rows(app)
-    assert [record.call_id for record in level.records] == ["1635571048351", "1635571048345"]
+    assert [record.call_id for record in frame.records] == ["1635571048351", "1635571048345"]
     assert cells[1][0] == "—", "no start time shown for the impossible one"
     assert text.startswith("2 calls · some values unreadable (call record #2: start_time is out of range")
     assert "OverflowError" not in text

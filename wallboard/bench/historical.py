@@ -167,18 +167,18 @@ async def _run(base: str, start: str, end: str) -> BoardRun:
             history = app.history
             cpu, started = _cpu(), time.monotonic()
             await pilot.press("enter")
-            while history.state.fetch is not None or history.state.level is None:
+            while history.state.fetch is not None or history.state.frame is None:
                 await asyncio.sleep(0.005)
             pane.grid.focus()
             await pilot.press("M")
-            while history.state.fetch is not None or not history.state.level.complete:
+            while history.state.fetch is not None or not history.state.frame.complete:
                 await asyncio.sleep(0.005)
                 if history.state.fetch is None and history.state.note is not None:
                     raise RuntimeError(history.state.note.text)
             await pilot.pause()  # the last rows drawn
             seconds, used = time.monotonic() - started, _cpu() - cpu
-            level = history.state.level
-            return BoardRun(records=len(level.records), pages=level.pages, seconds=seconds, cpu=used)
+            frame = history.state.frame
+            return BoardRun(records=len(frame.records), pages=frame.pages, seconds=seconds, cpu=used)
 
 
 def main() -> None:

@@ -87,14 +87,15 @@ class GroupHeader:
         return f"{name} · {self.count} {noun} · {self.available} available"
 
 
-Row = Agent | GroupHeader
+GridRow = Agent | GroupHeader
+"""A line of the agents grid: an agent, or a group's header when grouped."""
 
 
-def row_key(row: Row) -> str:
+def row_key(row: GridRow) -> str:
     return row.key if isinstance(row, GroupHeader) else row.agent_id
 
 
-def arrange(agents: Iterable[Agent], options: ViewOptions) -> tuple[Row, ...]:
+def arrange(agents: Iterable[Agent], options: ViewOptions) -> tuple[GridRow, ...]:
     """The rows to show, in order: filtered, searched, sorted and optionally grouped."""
     needle = options.search.casefold().strip()
     chosen = [
@@ -109,7 +110,7 @@ def arrange(agents: Iterable[Agent], options: ViewOptions) -> tuple[Row, ...]:
     groups: dict[int | None, list[Agent]] = {}
     for agent in chosen:
         groups.setdefault(agent.group_id, []).append(agent)
-    rows: list[Row] = []
+    rows: list[GridRow] = []
     for group_id in sorted(groups, key=lambda g: (g is None, g or 0)):
         members = groups[group_id]
         available = sum(1 for agent in members if agent.state.category == "available")
@@ -142,7 +143,9 @@ def _sort_key(sort: str):
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
+class GridColumn:
+    """A column of the agents grid (a report table's columns are :class:`~wallboard.core.reports.table.Column`)."""
+
     key: str
     title: str
     width: int
@@ -151,18 +154,18 @@ class Column:
 
 
 NAME_MIN, NAME_MAX = 14, 30
-COLUMNS: tuple[Column, ...] = (
-    Column("name", "Agent", NAME_MIN, 1),
-    Column("state", "State", 17, 1),
-    Column("reason", "Reason", 7, 2),
-    Column("time", "In state", 9, 1, right=True),
-    Column("media", "Media", 9, 3),
-    Column("line1", "Line 1", 10, 4),
-    Column("line2", "Line 2", 10, 5),
-    Column("group", "Group", 5, 3, right=True),
-    Column("acc_rej", "Acc/Rej", 7, 6, right=True),
-    Column("aht", "AHT 30m", 7, 6, right=True),
-    Column("login", "Login", 6, 7),  # "14:05", or "29 Nov" for another day
+COLUMNS: tuple[GridColumn, ...] = (
+    GridColumn("name", "Agent", NAME_MIN, 1),
+    GridColumn("state", "State", 17, 1),
+    GridColumn("reason", "Reason", 7, 2),
+    GridColumn("time", "In state", 9, 1, right=True),
+    GridColumn("media", "Media", 9, 3),
+    GridColumn("line1", "Line 1", 10, 4),
+    GridColumn("line2", "Line 2", 10, 5),
+    GridColumn("group", "Group", 5, 3, right=True),
+    GridColumn("acc_rej", "Acc/Rej", 7, 6, right=True),
+    GridColumn("aht", "AHT 30m", 7, 6, right=True),
+    GridColumn("login", "Login", 6, 7),  # "14:05", or "29 Nov" for another day
 )
 GAP = 1
 SHRINK = (("name", 10), ("state", 9), ("name", 6), ("state", 3))
@@ -173,14 +176,14 @@ state's word (its symbol stays); the time in state never narrows, so it is never
 
 @dataclass(frozen=True, slots=True)
 class GridLayout:
-    columns: tuple[Column, ...]
+    columns: tuple[GridColumn, ...]
     gap: int
 
 
 MAX_GAP = 3
 
 
-def fit_columns(width: int, columns: Sequence[Column] = COLUMNS) -> GridLayout:
+def fit_columns(width: int, columns: Sequence[GridColumn] = COLUMNS) -> GridLayout:
     """The columns that fit ``width`` cells, dropping by priority.
 
     Spare room goes first to the name column (up to ``NAME_MAX``), then to the gaps
@@ -209,7 +212,7 @@ def fit_columns(width: int, columns: Sequence[Column] = COLUMNS) -> GridLayout:
     return GridLayout(grown, gap)
 
 
-def _needed(columns: Sequence[Column], gap: int = GAP) -> int:
+def _needed(columns: Sequence[GridColumn], gap: int = GAP) -> int:
     return sum(column.width for column in columns) + gap * (len(columns) - 1)
 
 

@@ -1,7 +1,7 @@
 """The Historical tab without Textual: the form, the drill-down stack, and what its lines say.
 
 The tab is a small state machine. :class:`HistoricalState` holds the form as typed, the
-stack of tables (each a :class:`Level`: a query, the rows fetched for it, its sort and
+stack of tables (each a :class:`Frame`: a query, the rows fetched for it, its sort and
 cursor) and the fetch under way, if any. Every change is a pure function from one state
 to the next, so the widget only draws a state and the App only runs fetches and feeds
 what arrives back in. Nothing here performs I/O or reads a clock: "now" is passed in.
@@ -194,8 +194,9 @@ def invalid_field(message: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Level:
-    """One table on the drill-down stack: its query and the rows fetched for it so far.
+class Frame:
+    """One table on the drill-down stack (a frame of it, as of a call stack): its query
+    and the rows fetched for it so far. (Not a threshold ``Level``: that word is taken.)
 
     ``rows`` are in arrival order, built as pages arrive; :attr:`table` sorts them.
     ``read`` counts records read from a paged listing before the extension filter,
@@ -252,7 +253,7 @@ class Level:
         table = ReportTable(self.kind, columns, self.rows, totals)
         return table.sorted_by(self.sort, self.descending) if self.sort is not None else table
 
-    def with_records(self, records: Sequence[Any], problems: Sequence[str] = (), skipped: int = 0) -> "Level":
+    def with_records(self, records: Sequence[Any], problems: Sequence[str] = (), skipped: int = 0) -> "Frame":
         """This table with ``records`` appended (only the new rows are built)."""
         zone = self.query.tz()
         added = build_table(self.kind, records, zone).rows if records else ()
@@ -260,10 +261,10 @@ class Level:
         return replace(self, records=self.records + tuple(records), rows=self.rows + added, problems=kept, skipped=self.skipped + skipped)
 
 
-def headers(level: Level) -> tuple[str, ...]:
+def headers(frame: Frame) -> tuple[str, ...]:
     """Column headers, the sorted one marked ▲ (ascending) or ▼ (descending)."""
-    marks = {level.sort: " ▼" if level.descending else " ▲"} if level.sort is not None else {}
-    return tuple(column.header + marks.get(index, "") for index, column in enumerate(level.table.columns))
+    marks = {frame.sort: " ▼" if frame.descending else " ▲"} if frame.sort is not None else {}
+    return tuple(column.header + marks.get(index, "") for index, column in enumerate(frame.table.columns))
 
 
 def subject_of(record: Any) -> str:
@@ -307,7 +308,7 @@ class Note:
 @dataclass(frozen=True, slots=True)
 class HistoricalState:
     form: Form = field(default_factory=Form)
-    levels: tuple[Level, ...] = ()
+    frames: tuple[Frame, ...] = ()
     fetch: Fetch | None = None
     note: Note | None = None
     invalid: str | None = None
@@ -322,16 +323,16 @@ class HistoricalState:
     """The PBXs the user may see, once the list has been read (offered in the PBX field)."""
 
     @property
-    def level(self) -> Level | None:
+    def frame(self) -> Frame | None:
         """The table on screen (the top of the stack)."""
-        return self.levels[-1] if self.levels else None
+        return self.frames[-1] if self.frames else None
 
-    def filling(self) -> Level | None:
+    def filling(self) -> Frame | None:
         """The table the running fetch writes into, once it exists."""
         if self.fetch is None:
             return None
-        level = self.level
-        return level if level is not None and level.serial == self.fetch.serial else None
+        frame = self.frame
+        return frame if frame is not None and frame.serial == self.fetch.serial else None
 
 
 def with_form(state: HistoricalState, form: Form, changed: str, now: datetime) -> HistoricalState:
@@ -361,20 +362,20 @@ def request_report(state: HistoricalState, now: datetime) -> HistoricalState:
 
 def request_open(state: HistoricalState, row: int) -> HistoricalState:
     """Enter on row ``row`` of the table on screen: its drill-down, if it has one."""
-    level = state.level
-    if level is None or not 0 <= row < len(level.table.rows):
+    frame = state.frame
+    if frame is None or not 0 <= row < len(frame.table.rows):
         return state
-    record = level.table.rows[row].record
-    query = drill_down(level.query, record, repeated=_repeated(level, record))
+    record = frame.table.rows[row].record
+    query = drill_down(frame.query, record, repeated=_repeated(frame, record))
     if query is None:
         return replace(state, note=Note(NOTHING_TO_OPEN))
     return _begin(state, DRILL, query, subject_of(record))
 
 
-def _repeated(level: Level, record: Any) -> bool:
-    """Whether ``record``'s extension has rows on more than one PBX of ``level``."""
+def _repeated(frame: Frame, record: Any) -> bool:
+    """Whether ``record``'s extension has rows on more than one PBX of ``frame``."""
     extension = getattr(record, "extension", "")
-    pbxes = {getattr(other, "pbx_id", "") for other in level.records if getattr(other, "extension", None) == extension}
+    pbxes = {getattr(other, "pbx_id", "") for other in frame.records if getattr(other, "extension", None) == extension}
     return len(pbxes) > 1
 
 
@@ -401,25 +402,25 @@ def with_pbxes(state: HistoricalState, names: Sequence[str]) -> HistoricalState:
 
 def request_more(state: HistoricalState, everything: bool = False) -> HistoricalState:
     """Read further pages of the table on screen (``everything``: to its end)."""
-    level = state.level
-    if state.fetch is not None or level is None or level.complete:
+    frame = state.frame
+    if state.fetch is not None or frame is None or frame.complete:
         return state
-    if level.stopped:
+    if frame.stopped:
         return replace(state, note=Note(LISTING_LOST, WARNING))
-    if len(level.records) >= MAX_ROWS:
-        return replace(state, note=Note(_too_many(level), WARNING))
-    target = MAX_ROWS if everything else len(level.records) + BATCH_ROWS
-    return _begin(state, MORE, level.query, level.subject, serial=level.serial, everything=everything, target=target)
+    if len(frame.records) >= MAX_ROWS:
+        return replace(state, note=Note(_too_many(frame), WARNING))
+    target = MAX_ROWS if everything else len(frame.records) + BATCH_ROWS
+    return _begin(state, MORE, frame.query, frame.subject, serial=frame.serial, everything=everything, target=target)
 
 
 def near_end(state: HistoricalState, row: int) -> bool:
     """Whether the cursor on ``row`` is close enough to the end to read more now."""
-    level = state.level
+    frame = state.frame
     return (
         state.fetch is None
-        and level is not None
-        and level.more_to_read
-        and row >= len(level.rows) - NEAR_END
+        and frame is not None
+        and frame.more_to_read
+        and row >= len(frame.rows) - NEAR_END
     )
 
 
@@ -452,9 +453,9 @@ def summary_arrived(state: HistoricalState, records: Sequence[Any], problems: Se
     fetch = state.fetch
     if fetch is None:
         return state
-    level = Level(fetch.query, fetch.subject, fetch.serial)
-    level = level.with_records(select_extension(records, level.extension_filter), problems, skipped)
-    return replace(_place(state, fetch, level), fetch=None)
+    frame = Frame(fetch.query, fetch.subject, fetch.serial)
+    frame = frame.with_records(select_extension(records, frame.extension_filter), problems, skipped)
+    return replace(_place(state, fetch, frame), fetch=None)
 
 
 def page_arrived(
@@ -464,14 +465,14 @@ def page_arrived(
     fetch = state.fetch
     if fetch is None:
         return state
-    level = state.filling() or Level(fetch.query, fetch.subject, fetch.serial, complete=False)
-    level = level.with_records(select_extension(records, level.extension_filter), problems, skipped)
-    level = replace(
-        level, complete=progress.done, pages=progress.pages, read=progress.records, total=progress.total,
-        note=progress.note or level.note,
+    frame = state.filling() or Frame(fetch.query, fetch.subject, fetch.serial, complete=False)
+    frame = frame.with_records(select_extension(records, frame.extension_filter), problems, skipped)
+    frame = replace(
+        frame, complete=progress.done, pages=progress.pages, read=progress.records, total=progress.total,
+        note=progress.note or frame.note,
     )
     fetch = replace(fetch, pages=fetch.pages + 1, progress=progress)
-    return replace(_place(state, fetch, level), fetch=fetch)
+    return replace(_place(state, fetch, frame), fetch=fetch)
 
 
 def wants_page(state: HistoricalState) -> bool:
@@ -479,24 +480,24 @@ def wants_page(state: HistoricalState) -> bool:
     fetch = state.fetch
     if fetch is None:
         return False
-    level = state.filling()
-    if level is None:
+    frame = state.filling()
+    if frame is None:
         return True
-    if not level.more_to_read:
+    if not frame.more_to_read:
         return False
-    return fetch.everything or (len(level.records) < fetch.target and fetch.pages < BATCH_PAGES)
+    return fetch.everything or (len(frame.records) < fetch.target and fetch.pages < BATCH_PAGES)
 
 
-def _place(state: HistoricalState, fetch: Fetch, level: Level) -> HistoricalState:
+def _place(state: HistoricalState, fetch: Fetch, frame: Frame) -> HistoricalState:
     """Put the table a fetch fills on screen: replacing (report), pushing (drill) or updating it."""
     current = state.filling()
     if current is not None:
-        level = replace(level, sort=current.sort, descending=current.descending, cursor=current.cursor)
-        return replace(state, levels=state.levels[:-1] + (level,))
+        frame = replace(frame, sort=current.sort, descending=current.descending, cursor=current.cursor)
+        return replace(state, frames=state.frames[:-1] + (frame,))
     if fetch.purpose == REPORT:
-        return replace(state, levels=(level,))
+        return replace(state, frames=(frame,))
     if fetch.purpose == DRILL:
-        return replace(state, levels=state.levels + (level,))
+        return replace(state, frames=state.frames + (frame,))
     return state  # more rows for a table no longer on screen
 
 
@@ -514,11 +515,11 @@ def fetch_finished(state: HistoricalState) -> HistoricalState:
 
 def fetch_failed(state: HistoricalState, message: str) -> HistoricalState:
     """The fetch failed: one line, and a listing left partly read cannot be resumed."""
-    levels = state.levels
-    level = state.filling()
-    if level is not None and not level.complete:
-        levels = levels[:-1] + (replace(level, stopped=message),)
-    return replace(state, fetch=None, levels=levels, note=Note(message, ERROR))
+    frames = state.frames
+    frame = state.filling()
+    if frame is not None and not frame.complete:
+        frames = frames[:-1] + (replace(frame, stopped=message),)
+    return replace(state, fetch=None, frames=frames, note=Note(message, ERROR))
 
 
 def fetch_cancelled(state: HistoricalState) -> HistoricalState:
@@ -526,9 +527,9 @@ def fetch_cancelled(state: HistoricalState) -> HistoricalState:
     fetch = state.fetch
     if fetch is None:
         return state
-    level = state.filling()
-    if level is not None and level.more_to_read:
-        text = f"Cancelled: {len(level.records):,} rows shown; m reads more."
+    frame = state.filling()
+    if frame is not None and frame.more_to_read:
+        text = f"Cancelled: {len(frame.records):,} rows shown; m reads more."
     elif fetch.purpose == DRILL:
         text = f"Cancelled: the {_subject_label(fetch.query, fetch.subject)} were not fetched."
     else:
@@ -544,24 +545,24 @@ def escape_action(state: HistoricalState) -> str:
     """What Escape does now: ``cancel`` the fetch, walk ``back`` a table, or ``none``."""
     if state.fetch is not None:
         return "cancel"
-    if len(state.levels) > 1:
+    if len(state.frames) > 1:
         return "back"
     return "none"
 
 
 def back(state: HistoricalState) -> HistoricalState:
     """Walk back one table (the first table stays)."""
-    if len(state.levels) <= 1:
+    if len(state.frames) <= 1:
         return state
-    return replace(state, levels=state.levels[:-1], note=None)
+    return replace(state, frames=state.frames[:-1], note=None)
 
 
 def moved(state: HistoricalState, row: int) -> HistoricalState:
     """The cursor moved to ``row`` of the table on screen (kept for walking back to it)."""
-    level = state.level
-    if level is None or level.cursor == row:
+    frame = state.frame
+    if frame is None or frame.cursor == row:
         return state
-    return replace(state, levels=state.levels[:-1] + (replace(level, cursor=row),))
+    return replace(state, frames=state.frames[:-1] + (replace(frame, cursor=row),))
 
 
 # --- sorting -------------------------------------------------------------------------------
@@ -569,60 +570,60 @@ def moved(state: HistoricalState, row: int) -> HistoricalState:
 
 def sort_by(state: HistoricalState, column: int) -> HistoricalState:
     """Sort by ``column``: numbers biggest first, text A to Z; the same column again reverses."""
-    level = state.level
-    if level is None or not 0 <= column < len(level.table.columns):
+    frame = state.frame
+    if frame is None or not 0 <= column < len(frame.table.columns):
         return state
-    if level.sort == column:
-        return _sorted(state, column, not level.descending)
-    return _sorted(state, column, level.table.columns[column].numeric)
+    if frame.sort == column:
+        return _sorted(state, column, not frame.descending)
+    return _sorted(state, column, frame.table.columns[column].numeric)
 
 
 def sort_next(state: HistoricalState) -> HistoricalState:
     """``s``: the next column, after the last one back to the order the server sent."""
-    level = state.level
-    if level is None:
+    frame = state.frame
+    if frame is None:
         return state
-    following = 0 if level.sort is None else level.sort + 1
-    if following >= len(level.table.columns):
+    following = 0 if frame.sort is None else frame.sort + 1
+    if following >= len(frame.table.columns):
         return _sorted(state, None, False)
-    return _sorted(state, following, level.table.columns[following].numeric)
+    return _sorted(state, following, frame.table.columns[following].numeric)
 
 
 def sort_reverse(state: HistoricalState) -> HistoricalState:
     """``S``: the same column the other way round."""
-    level = state.level
-    if level is None or level.sort is None:
+    frame = state.frame
+    if frame is None or frame.sort is None:
         return state
-    return _sorted(state, level.sort, not level.descending)
+    return _sorted(state, frame.sort, not frame.descending)
 
 
 def _sorted(state: HistoricalState, column: int | None, descending: bool) -> HistoricalState:
-    level = state.level
-    assert level is not None
-    rows = level.table.rows
-    under_cursor = rows[level.cursor] if 0 <= level.cursor < len(rows) else None
-    changed = replace(level, sort=column, descending=descending)
+    frame = state.frame
+    assert frame is not None
+    rows = frame.table.rows
+    under_cursor = rows[frame.cursor] if 0 <= frame.cursor < len(rows) else None
+    changed = replace(frame, sort=column, descending=descending)
     cursor = next((index for index, row in enumerate(changed.table.rows) if row is under_cursor), 0)
-    return replace(state, levels=state.levels[:-1] + (replace(changed, cursor=cursor),))
+    return replace(state, frames=state.frames[:-1] + (replace(changed, cursor=cursor),))
 
 
-def sort_label(level: Level) -> str:
-    if level.sort is None:
+def sort_label(frame: Frame) -> str:
+    if frame.sort is None:
         return "as sent"
-    return f"{level.table.columns[level.sort].header} {'▼' if level.descending else '▲'}"
+    return f"{frame.table.columns[frame.sort].header} {'▼' if frame.descending else '▲'}"
 
 
 # --- export --------------------------------------------------------------------------------
 
 
 def exported(state: HistoricalState, rows: int, path: str) -> HistoricalState:
-    return replace(state, note=Note(saved_text(state.level, rows, path), OK))
+    return replace(state, note=Note(saved_text(state.frame, rows, path), OK))
 
 
-def saved_text(level: Level | None, rows: int, path: str) -> str:
+def saved_text(frame: Frame | None, rows: int, path: str) -> str:
     """``Saved 42 rows (every field) to /path/file.csv`` (noting a partly read listing)."""
     text = f"Saved {rows:,} {'row' if rows == 1 else 'rows'} (every field) to {path}"
-    if level is not None and level.more_to_read:
+    if frame is not None and frame.more_to_read:
         text += " (the rows read so far; M reads the rest)"
     return text
 
@@ -642,11 +643,11 @@ def status(state: HistoricalState) -> Note:
         return Note(fetching_text(state.fetch), BUSY)
     if state.note is not None:
         return state.note
-    level = state.level
-    if level is None:
+    frame = state.frame
+    if frame is None:
         return Note(IDLE)
-    warn = level.problems or level.stopped or level.note or level.query.notes
-    return Note(level_summary(level), WARNING if warn else INFO)
+    warn = frame.problems or frame.stopped or frame.note or frame.query.notes
+    return Note(frame_summary(frame), WARNING if warn else INFO)
 
 
 def fetching_text(fetch: Fetch) -> str:
@@ -675,56 +676,56 @@ def _plural(number: int, item: str) -> str:
     return f"{count(number)} {item if number == 1 else item + 's'}"
 
 
-def level_summary(level: Level) -> str:
+def frame_summary(frame: Frame) -> str:
     """``30 extensions · Enter: an extension's calls`` and the like."""
-    rows = len(level.records)
-    ext = level.extension_filter
-    item = "call" if level.kind is CALL_RECORDS else level.kind.item
+    rows = len(frame.records)
+    ext = frame.extension_filter
+    item = "call" if frame.kind is CALL_RECORDS else frame.kind.item
     if ext:
         what = f"{_plural(rows, item)} from or to {ext}"
     else:
         what = _plural(rows, item)
     parts = [what]
-    if level.note:
-        parts.append(level.note)
-    if not level.complete:
-        read = f"{count(level.read)} of {count(level.total)}" if level.total is not None else count(level.read)
+    if frame.note:
+        parts.append(frame.note)
+    if not frame.complete:
+        read = f"{count(frame.read)} of {count(frame.total)}" if frame.total is not None else count(frame.read)
         parts.append(f"{read} records read")
-        if level.stopped:
+        if frame.stopped:
             parts.append("reading broke off; fetch again to start over")
-        elif len(level.records) >= MAX_ROWS:
-            parts.append(_too_many(level))
+        elif len(frame.records) >= MAX_ROWS:
+            parts.append(_too_many(frame))
         else:
             parts.append("m reads more, M the rest")
-    if level.problems or level.skipped:
-        unreadable = f"{level.skipped} unreadable skipped" if level.skipped else "some values unreadable"
-        parts.append(f"{unreadable} ({level.problems[0]})" if level.problems else unreadable)
-    parts.extend(level.query.notes)
+    if frame.problems or frame.skipped:
+        unreadable = f"{frame.skipped} unreadable skipped" if frame.skipped else "some values unreadable"
+        parts.append(f"{unreadable} ({frame.problems[0]})" if frame.problems else unreadable)
+    parts.extend(frame.query.notes)
     if rows:
-        if level.kind is RING_GROUPS:
+        if frame.kind is RING_GROUPS:
             parts.append("Enter: members")
-        elif level.kind in (EXTENSIONS, RING_GROUP_MEMBERS):
+        elif frame.kind in (EXTENSIONS, RING_GROUP_MEMBERS):
             parts.append("Enter: calls")
     return " · ".join(parts)
 
 
-def _too_many(level: Level) -> str:
+def _too_many(frame: Frame) -> str:
     return (
         f"the table holds at most {count(MAX_ROWS)} rows; for the whole listing use "
-        f"`wallboard report {level.kind.name} --format csv`"
+        f"`wallboard report {frame.kind.name} --format csv`"
     )
 
 
 def empty_text(state: HistoricalState) -> str | None:
     """What the table area says instead of a table ("No calls in this range."), or None."""
-    level = state.level
-    if level is None:
+    frame = state.frame
+    if frame is None:
         return None if state.fetch is not None else IDLE_HINT
-    if level.records:
+    if frame.records:
         return None
-    ext = level.extension_filter
-    if ext and level.more_to_read:
-        read = f"{count(level.read)} of {count(level.total)}" if level.total is not None else count(level.read)
+    ext = frame.extension_filter
+    if ext and frame.more_to_read:
+        read = f"{count(frame.read)} of {count(frame.total)}" if frame.total is not None else count(frame.read)
         return f"No calls from or to {ext} in the first {read} records of this range; m reads more."
     if ext:
         return f"No calls from or to {ext} in this range."
@@ -744,13 +745,13 @@ def range_text(query: ReportQuery) -> str:
 def path(state: HistoricalState) -> tuple[str, ...]:
     """The tables on the stack, for the line above the table: ``Ring-group summary``, ``7001 Sales: members``."""
     out = []
-    for level in state.levels:
+    for frame in state.frames:
         if not out:
-            out.append(level.kind.label if not level.query.ext else f"{level.kind.label}: {level.query.ext}")
-        elif level.kind is RING_GROUP_MEMBERS:
-            out.append(f"{level.subject or level.query.ext}: members")
+            out.append(frame.kind.label if not frame.query.ext else f"{frame.kind.label}: {frame.query.ext}")
+        elif frame.kind is RING_GROUP_MEMBERS:
+            out.append(f"{frame.subject or frame.query.ext}: members")
         else:
-            out.append(f"{level.subject or level.query.ext}: calls")
+            out.append(f"{frame.subject or frame.query.ext}: calls")
     return tuple(out)
 
 

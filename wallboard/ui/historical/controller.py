@@ -236,7 +236,7 @@ class HistoricalController:
 
     def _prune_listings(self) -> None:
         """Close the listings of tables no longer on the stack (nor being filled)."""
-        alive = {level.serial for level in self.state.levels}
+        alive = {frame.serial for frame in self.state.frames}
         if self.state.fetch is not None:
             alive.add(self.state.fetch.serial)
         for serial in [serial for serial in self._listings if serial not in alive]:
@@ -285,23 +285,23 @@ class HistoricalController:
     # --- export --------------------------------------------------------------------------------
 
     async def _export(self) -> None:
-        level = self.state.level
-        if level is None:
+        frame = self.state.frame
+        if frame is None:
             self._set(replace(self.state, note=core.Note(core.NOTHING_TO_EXPORT)))
             return
-        table = level.table
+        table = frame.table
         if table.empty:
             self._set(replace(self.state, note=core.Note("Nothing to export: the table is empty.")))
             return
         directory = self.settings.export_path()
         try:
-            where = await asyncio.to_thread(export_table, table, level.query, directory)
+            where = await asyncio.to_thread(export_table, table, frame.query, directory)
         except WallboardError as error:
             self._set(core.export_failed(self.state, str(error)))
             self.app.notify(str(error), title="Export failed", severity="error", markup=False)
             return
         self._set(core.exported(self.state, len(table.rows), str(where)))
-        self.app.notify(core.saved_text(level, len(table.rows), str(where)), title="Export", markup=False)
+        self.app.notify(core.saved_text(frame, len(table.rows), str(where)), title="Export", markup=False)
 
     # --- shutdown ------------------------------------------------------------------------------
 

@@ -237,21 +237,21 @@ class HistoricalPane(Vertical):
                 bar.update(total=100, progress=round(fraction * 100, 1))
 
     def _show_table(self, state: HistoricalState, previous: HistoricalState | None) -> None:
-        level = state.level
+        frame = state.frame
         crumbs = self.query_one("#hist-path", Static)
-        if level is None:
+        if frame is None:
             crumbs.display = False
         else:
             crumbs.display = True
-            _set_text(crumbs, Content.assemble((" › ".join(path(state)), "bold"), " · ", (range_text(level.query), "dim")))
+            _set_text(crumbs, Content.assemble((" › ".join(path(state)), "bold"), " · ", (range_text(frame.query), "dim")))
         grid = self.grid
         empty = empty_text(state)
-        shows_rows = level is not None and bool(level.records)
+        shows_rows = frame is not None and bool(frame.records)
         if shows_rows:
-            assert level is not None
+            assert frame is not None
             focus_grid = previous is not None and _new_table(previous, state) and self._focus_is_here()
             grid.display = True
-            grid.show_level(level)
+            grid.show_frame(frame)
             if focus_grid:
                 grid.focus()
         else:
@@ -335,13 +335,13 @@ class HistoricalPane(Vertical):
         return True  # Escape always stays in the tab: the board's Escape must not pull focus to Agents
 
     def _has_rows(self) -> bool:
-        level = self.state.level if self.state is not None else None
-        return level is not None and bool(level.records)
+        frame = self.state.frame if self.state is not None else None
+        return frame is not None and bool(frame.records)
 
     def _can_read_more(self) -> bool:
         state = self.state
-        level = state.level if state is not None else None
-        return level is not None and level.more_to_read and state is not None and state.fetch is None
+        frame = state.frame if state is not None else None
+        return frame is not None and frame.more_to_read and state is not None and state.fetch is None
 
     def action_back(self) -> None:
         self.post_message(self.EscapePressed())
@@ -395,6 +395,6 @@ def _set_text(widget: Static, content: Content) -> None:
 
 def _new_table(previous: HistoricalState, state: HistoricalState) -> bool:
     """Whether ``state`` put a different table on screen (a fetch or a walk back)."""
-    before, after = previous.level, state.level
+    before, after = previous.frame, state.frame
     return after is not None and (before is None or before.serial != after.serial)
 

@@ -1,4 +1,4 @@
-"""The Historical tab's table: one report table (a :class:`~wallboard.core.views.historical.Level`).
+"""The Historical tab's table: one report table (a :class:`~wallboard.core.views.historical.Frame`).
 
 A DataTable with a row cursor. It draws what it is given: headers with the sort mark,
 cells as plain text (never markup: names come from the server), numbers right-aligned,
@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from wallboard.core.views.historical import FIXED_COLUMNS, Level, headers
+from wallboard.core.views.historical import FIXED_COLUMNS, Frame, headers
 from wallboard.core.reports.table import Row
 
 TOTALS_KEY = "totals"
@@ -61,28 +61,28 @@ class ReportGrid(DataTable):
         """Rows on screen, not counting the totals row."""
         return self._count
 
-    def show_level(self, level: Level) -> None:
-        """Draw ``level``'s table: only the new rows when rows were appended, else afresh."""
-        drawn = (level.serial, level.sort, level.descending, len(level.rows), level.complete)
+    def show_frame(self, frame: Frame) -> None:
+        """Draw ``frame``'s table: only the new rows when rows were appended, else afresh."""
+        drawn = (frame.serial, frame.sort, frame.descending, len(frame.rows), frame.complete)
         if drawn == self._drawn and self.columns:
             return  # the same rows as on screen: leave the cursor and scroll alone
         self._drawn = drawn
-        table = level.table
-        key = (level.serial, level.sort, level.descending)
-        if key == self._shown and level.sort is None and len(table.rows) >= self._count and self.columns:
+        table = frame.table
+        key = (frame.serial, frame.sort, frame.descending)
+        if key == self._shown and frame.sort is None and len(table.rows) >= self._count and self.columns:
             self._append(table.rows[self._count :], table.totals, table.columns)
             return
         self._shown = key
         with self.prevent(DataTable.RowHighlighted):
             self.clear(columns=True)
-            self.fixed_columns = FIXED_COLUMNS.get(level.kind.name, 0)
-            for index, (label, column) in enumerate(zip(headers(level), table.columns)):
+            self.fixed_columns = FIXED_COLUMNS.get(frame.kind.name, 0)
+            for index, (label, column) in enumerate(zip(headers(frame), table.columns)):
                 self.add_column(Text(label, justify="right" if column.numeric else "left"), key=str(index))
             self._count = 0
             self._totals = False
             self._append(table.rows, table.totals, table.columns)
         if self.row_count:
-            self.move_cursor(row=min(level.cursor, self.row_count - 1), animate=False, scroll=True)
+            self.move_cursor(row=min(frame.cursor, self.row_count - 1), animate=False, scroll=True)
 
     def _append(self, rows: tuple[Row, ...], totals: Row | None, columns) -> None:
         if self._totals:

@@ -29,9 +29,9 @@ from wallboard.core.model.thresholds import Thresholds
 from wallboard.core.views.agents import (
     COLUMNS,
     Cell,
-    Column,
+    GridColumn,
     GroupHeader,
-    Row,
+    GridRow,
     agent_cells,
     fit_columns,
     row_key,
@@ -128,7 +128,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         self.zone = zone
         self.mono = mono
         self.wall = wall
-        self.rows: tuple[Row, ...] = ()
+        self.rows: tuple[GridRow, ...] = ()
         self.cursor_key: str | None = None
         self.received_mono: float | None = None
         self.stale_after: float | None = None
@@ -155,7 +155,7 @@ class AgentsGrid(ScrollView, can_focus=True):
 
     # --- data in ----------------------------------------------------------------------
 
-    def set_rows(self, rows: tuple[Row, ...], received_mono: float | None, stale_after: float) -> None:
+    def set_rows(self, rows: tuple[GridRow, ...], received_mono: float | None, stale_after: float) -> None:
         """Show ``rows``; repaint only the cells that changed; keep the cursor on the same agent."""
         old_cursor = self.cursor_row
         screen_offset = old_cursor - self.scroll_offset.y if old_cursor is not None else None
@@ -324,7 +324,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         self._repaint_all()
 
     @property
-    def columns(self) -> tuple[Column, ...]:
+    def columns(self) -> tuple[GridColumn, ...]:
         return self._layout.columns
 
     def on_theme_changed(self) -> None:
