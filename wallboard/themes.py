@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from wallboard.core.model.states import STATE_CATEGORIES
+
 DEFAULT_THEME = "wallboard-dark"
 TEXTUAL_COLOURS = ("primary", "secondary", "accent", "warning", "error", "success", "foreground", "background", "surface", "panel")
-STATES = ("available", "offered", "busy", "wrap", "break", "offline", "logged_out", "unknown")
+STATES = STATE_CATEGORIES
+"""The keys of a theme's ``[states]``: one per agent state of the state table, and unknown."""
 LEVELS = ("ok", "warning", "alert", "stale")
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,40}\Z")

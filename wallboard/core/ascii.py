@@ -21,9 +21,12 @@ from typing import Mapping
 
 from rich.cells import cell_len
 
+from wallboard.core.model.states import AGENT_STATES
+
 ASCII_FOR = {
-    # agent states: each its own, as the symbols are what tells them apart without colour
-    "●": "+", "◐": "~", "■": "#", "◆": "*", "‖": "=", "○": "o", "·": ".",
+    # agent states: each its own (from the state table), as the symbols are what tells
+    # them apart without colour
+    **{state.symbol: state.ascii for state in AGENT_STATES},
     # status and connection marks
     "▲": "!", "△": "!", "✓": "v", "✖": "x", "↻": "@", "⚠": "!", "…": "~",
     "—": "-", "–": "-", "≥": ">", "≤": "<", "×": "x", "•": "*", "⏎": "<",

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Generic, Hashable, Mapping, TypeVar
+from typing import Any, Callable, Generic, Hashable, Mapping, TypeVar
+
+from wallboard.core.model.states import AGENT_STATES, NO_STATE, NO_VALUE, AgentState, unknown_state
 
 K = TypeVar("K", bound=Hashable)
-
-NO_VALUE = "—"
-"""What a person sees where the server gave no value."""
+E = TypeVar("E")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +36,30 @@ class Decoded:
         return self.short or self.label
 
 
+def _unknown(value: Any) -> Decoded:
+    return Decoded(value, f"Unknown ({value})", "unknown", "?", known=False)
+
+
 @dataclass(frozen=True, slots=True)
-class CodeTable(Generic[K]):
-    """A named, read-only mapping from wire values to :class:`Decoded` entries."""
+class CodeTable(Generic[K, E]):
+    """A named, read-only mapping from wire values to entries (:class:`Decoded`, or the
+    richer :class:`~wallboard.core.model.states.AgentState`)."""
 
     name: str
-    entries: Mapping[K, Decoded]
+    entries: Mapping[K, E]
+    missing: Any = Decoded(None, NO_VALUE, "none", " ", known=False)
+    """The entry for "no value"."""
+    unknown: Callable[[Any], Any] = _unknown
+    """Makes the entry for a value the table does not list: ``Unknown (N)``."""
 
-    def decode(self, value: K | None) -> Decoded:
+    def decode(self, value: K | None) -> E:
         """Decode ``value``; ``None`` is "no value", anything unlisted is unknown."""
         if value is None:
-            return Decoded(None, NO_VALUE, "none", " ", known=False)
+            return self.missing
         entry = self.entries.get(value)
         if entry is not None:
             return entry
-        return Decoded(value, f"Unknown ({value})", "unknown", "?", known=False)
+        return self.unknown(value)
 
     def __iter__(self):
         return iter(self.entries.values())
@@ -62,21 +71,15 @@ def _table(name: str, rows: list[tuple]) -> CodeTable:
     return CodeTable(name, MappingProxyType(entries))
 
 
-AGENT_STATUS: CodeTable[int] = _table(
+AGENT_STATUS: CodeTable[int, AgentState] = CodeTable(
     "agent-status",
-    [
-        (0, "Available", "available", "●"),
-        (1, "Offered", "offered", "◐"),
-        (2, "Busy", "busy", "■"),
-        (3, "Post-processing", "wrap", "◆"),
-        (4, "On break", "break", "‖"),
-        (5, "Work offline", "offline", "○"),
-        (9, "Logged out", "logged_out", "·"),
-    ],
+    MappingProxyType({state.code: state for state in AGENT_STATES}),
+    missing=NO_STATE,
+    unknown=unknown_state,
 )
-"""Agent states; the categories double as the state filter and sort order of the grid."""
+"""Agent states, from the one table of :mod:`wallboard.core.model.states`."""
 
-AGENT_MEDIA: CodeTable[int] = _table(
+AGENT_MEDIA: CodeTable[int, Decoded] = _table(
     "agent-media-id",
     [
         (0, "None", "none", ""),
@@ -88,7 +91,7 @@ AGENT_MEDIA: CodeTable[int] = _table(
 )
 """Media of the transaction an agent is handling or last handled (0: none since start)."""
 
-PHONE_LINE1_STATUS: CodeTable[int] = _table(
+PHONE_LINE1_STATUS: CodeTable[int, Decoded] = _table(
     "phone-line1-status",
     [
         (-1, "Not in use", "unused", " ", NO_VALUE),
@@ -103,7 +106,7 @@ PHONE_LINE1_STATUS: CodeTable[int] = _table(
 """Line 1: 0 means idle or at post-processing; :mod:`wallboard.core.model.phone_lines` tells
 which from the agent's state. Read a line's code with its status time (that module)."""
 
-PHONE_LINE2_STATUS: CodeTable[int] = _table(
+PHONE_LINE2_STATUS: CodeTable[int, Decoded] = _table(
     "phone-line2-status",
     [
         (-1, "Not in use", "unused", " ", NO_VALUE),
@@ -119,7 +122,7 @@ PHONE_LINE2_STATUS: CodeTable[int] = _table(
 The vendor's agents report 0 with status time -1 for an idle line 2: read the code with
 its time (:mod:`wallboard.core.model.phone_lines`), never alone."""
 
-QUEUE_MEDIA: CodeTable[str] = _table(
+QUEUE_MEDIA: CodeTable[str, Decoded] = _table(
     "media-type",
     [
         ("phone", "Phone", "phone", ""),

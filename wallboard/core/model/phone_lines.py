@@ -18,10 +18,11 @@ agent on a real tenant would seem to have a call ringing on line 2. So:
 from __future__ import annotations
 
 from wallboard.core.model.codes import PHONE_LINE1_STATUS, PHONE_LINE2_STATUS, CodeTable, Decoded
+from wallboard.core.model.states import AGENT_STATES, LOGGED_OUT, POST_PROCESSING
 
-AGENT_POST_PROCESSING = 3
-AGENT_LOGGED_OUT = 9
-AGENT_KNOWN_STATES = frozenset({0, 1, 2, 3, 4, 5, AGENT_LOGGED_OUT})
+AGENT_POST_PROCESSING = POST_PROCESSING.code
+AGENT_LOGGED_OUT = LOGGED_OUT.code
+AGENT_KNOWN_STATES = frozenset(state.code for state in AGENT_STATES)
 MEDIA_PHONE = 1
 MEDIA_NOT_PHONE = frozenset({2, 3})  # chat, email: wrap-up that never involved the line
 LINE1_IDLE_OR_POST = 0
@@ -31,7 +32,7 @@ NOT_IN_USE: Decoded = PHONE_LINE1_STATUS.decode(-1)
 LINE1_IDLE = Decoded(LINE1_IDLE_OR_POST, "Idle", "idle", "·")
 LINE1_POST_PROCESSING = Decoded(LINE1_IDLE_OR_POST, "Post-processing", "wrap", "◆", short="Wrap-up")
 
-_TABLES: dict[int, CodeTable[int]] = {1: PHONE_LINE1_STATUS, 2: PHONE_LINE2_STATUS}
+_TABLES: dict[int, CodeTable[int, Decoded]] = {1: PHONE_LINE1_STATUS, 2: PHONE_LINE2_STATUS}
 
 
 def line_status(

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from wallboard.core.model.codes import AGENT_MEDIA, AGENT_STATUS, QUEUE_MEDIA, Decoded
+from wallboard.core.model.states import AgentState
 from wallboard.core.model.phone_lines import line_status
 
 
@@ -90,7 +91,7 @@ class Agent:
     thirty_min_offline_time: int | None = _wire("thirty-min-offline-time", kind=Kind.SECONDS)
 
     @property
-    def state(self) -> Decoded:
+    def state(self) -> AgentState:
         return AGENT_STATUS.decode(self.status)
 
     @property

@@ -12,7 +12,6 @@ from enum import IntEnum
 from wallboard.core import formatting as fmt
 from wallboard.core.model.realtime import Agent, Queue
 
-BREAK_STATUS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +145,6 @@ def metric_level(findings: tuple[Finding, ...], metric: str) -> Level:
 
 def break_level(agent: Agent, seconds_in_state: float | None, thresholds: Thresholds) -> Level:
     """How long an agent has been on break, against the break thresholds."""
-    if agent.status != BREAK_STATUS or seconds_in_state is None:
+    if not agent.state.on_break or seconds_in_state is None:
         return Level.OK
     return _level(seconds_in_state, thresholds.break_warning_minutes * 60, thresholds.break_alert_minutes * 60)

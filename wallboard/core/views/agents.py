@@ -13,14 +13,15 @@ from functools import lru_cache
 from typing import Collection, Iterable, Sequence
 
 from wallboard.core import formatting as fmt
-from wallboard.core.model.codes import AGENT_STATUS, NO_VALUE, Decoded
+from wallboard.core.model.codes import NO_VALUE, Decoded
+from wallboard.core.model.states import AGENT_STATES, BY_CATEGORY, STATE_CATEGORIES
 from wallboard.core.model.realtime import Agent
 from wallboard.core.model.thresholds import Level, Thresholds, break_level
 
 SORTS: tuple[str, ...] = ("name", "state", "time", "group")
 SORT_LABELS = {"name": "name", "state": "state", "time": "time in state", "group": "group"}
-STATE_FILTERS: tuple[str | None, ...] = (None, *(entry.category for entry in AGENT_STATUS), "unknown")
-_STATE_RANK = {entry.category: rank for rank, entry in enumerate(AGENT_STATUS)}
+STATE_FILTERS: tuple[str | None, ...] = (None, *STATE_CATEGORIES)
+_STATE_RANK = {state.category: rank for rank, state in enumerate(AGENT_STATES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +63,8 @@ class ViewOptions:
 def filter_label(category: str | None) -> str:
     if category is None:
         return "all"
-    for entry in AGENT_STATUS:
-        if entry.category == category:
-            return entry.label
-    return "Unknown"
+    state = BY_CATEGORY.get(category)
+    return state.label if state is not None else "Unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +112,7 @@ def arrange(agents: Iterable[Agent], options: ViewOptions) -> tuple[GridRow, ...
     rows: list[GridRow] = []
     for group_id in sorted(groups, key=lambda g: (g is None, g or 0)):
         members = groups[group_id]
-        available = sum(1 for agent in members if agent.state.category == "available")
+        available = sum(1 for agent in members if agent.state.available)
         rows.append(GroupHeader(group_id, len(members), available))
         rows.extend(members)
     return tuple(rows)
@@ -259,8 +258,8 @@ def agent_cells(
     accepted, rejected = agent.day_accepted_count, agent.day_rejected_count
     return {
         "name": Cell(agent.name or agent.agent_id),
-        "state": Cell(f"{state.symbol or '?'} {state.label}", f"state-{state.category}{level_style}"),
-        "reason": Cell(agent.status_code_short or "", f"state-{state.category}" if agent.status_code_short else ""),
+        "state": Cell(f"{state.symbol or '?'} {state.label}", f"{state.css_class}{level_style}"),
+        "reason": Cell(agent.status_code_short or "", state.css_class if agent.status_code_short else ""),
         "time": Cell(time_text, level_style.strip()),
         "media": Cell(agent.media.label if agent.media_id else NO_VALUE, "dim" if not agent.media_id else ""),
         "line1": _line_cell(agent.line1),

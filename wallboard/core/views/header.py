@@ -17,12 +17,14 @@ from datetime import tzinfo
 from typing import Mapping
 
 from wallboard.core import formatting as fmt
-from wallboard.core.model.codes import AGENT_STATUS
+from wallboard.core.model.states import state_style, state_symbol
 from wallboard.live.phase import CacheSync, data_moment
 from wallboard.core.model.snapshot import Feed, Health, Snapshot
 from wallboard.core.views.totals import Totals
 
-_SYMBOLS = {entry.category: entry.symbol for entry in AGENT_STATUS}
+
+Span = tuple[str, str]
+"""A piece of text and its style class."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,26 @@ class Part:
     text: str
     style: str = ""  # a style class the widget maps to theme colours
     priority: int = 1  # 1 is kept longest
+    spans: tuple[Span, ...] = ()
+    """``text`` in pieces styled each its own way (the agents per state, each in its
+    state's colour; an empty style leaves a piece plain); empty when all of it is
+    ``style``. The widget draws the pieces; it never parses ``text``."""
+
+
+def styled(spans: tuple[Span, ...], style: str, priority: int) -> Part:
+    """A part made of differently styled pieces."""
+    return Part("".join(text for text, _ in spans), style, priority, spans)
+
+
+def state_counts(totals: Totals) -> Part | None:
+    """``●12 ■3 ‖1``: agents per state, each count in its state's colour; ``None`` for none."""
+    spans: list[Span] = []
+    for category, count in totals.agents_by_state:
+        if count:
+            if spans:
+                spans.append((" ", ""))
+            spans.append((f"{state_symbol(category)}{count}", state_style(category)))
+    return styled(tuple(spans), "states", 4) if spans else None
 
 
 def clock_text(now_wall: float, zone: tzinfo | None) -> str:
@@ -128,9 +150,9 @@ def header_parts(
     if stale:
         parts.append(Part(f"STALE {fmt.age(age)}", "stale", 1))
     parts.append(connection(snapshot, now_mono))
-    counts = " ".join(f"{_SYMBOLS.get(category, '?')}{count}" for category, count in totals.agents_by_state if count)
-    if counts:
-        parts.append(Part(counts, "states", 4))
+    counts = state_counts(totals)
+    if counts is not None:
+        parts.append(counts)
     parts.append(Part(f"waiting {fmt.count(totals.waiting)}", "waiting", 2))
     if totals.longest_wait is not None:
         parts.append(Part(f"longest {fmt.mss(totals.longest_wait)}", "longest", 3))

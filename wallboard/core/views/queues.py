@@ -6,7 +6,18 @@ from dataclasses import dataclass
 
 from wallboard.core import formatting as fmt
 from wallboard.core.model.realtime import Queue
+from wallboard.core.model.states import state_symbol
 from wallboard.core.model.thresholds import Finding, Level, Thresholds, metric_level, queue_findings, sla_target
+
+
+WORKING = (("available", "avail", "agents_available"), ("busy", "busy", "agents_busy"), ("wrap", "wrap", "agents_post_process"))
+AWAY = (("break", "break", "agents_on_break"), ("offline", "offline", "agents_work_offline"), ("logged_out", "out", "agents_logged_out"))
+"""The tile's two lines of agent counts: (state, the tile's word for it, the queue's count)."""
+
+
+def _agent_counts(queue: Queue, line: tuple[tuple[str, str, str], ...]) -> str:
+    """``● 3 avail  ■ 5 busy  ◆ 1 wrap``, each state's symbol from the state table."""
+    return "  ".join(f"{state_symbol(state)} {fmt.count(getattr(queue, field))} {word}" for state, word, field in line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +61,8 @@ def queue_text(queue: Queue, thresholds: Thresholds) -> QueueText:
         sla_value=fmt.count(None if queue.sla_activity is None else round(queue.sla_activity)),
         sla_caption=f"SLA % · target {fmt.percent(target)}",
         sla_30=f"30m SLA {fmt.percent(queue.thirty_min_sla_activity)} · wait {fmt.mss(queue.thirty_min_avg_wait_time)}",
-        agents_working=(
-            f"● {fmt.count(queue.agents_available)} avail  ■ {fmt.count(queue.agents_busy)} busy  "
-            f"◆ {fmt.count(queue.agents_post_process)} wrap"
-        ),
-        agents_away=(
-            f"‖ {fmt.count(queue.agents_on_break)} break  ○ {fmt.count(queue.agents_work_offline)} offline  "
-            f"· {fmt.count(queue.agents_logged_out)} out"
-        ),
+        agents_working=_agent_counts(queue, WORKING),
+        agents_away=_agent_counts(queue, AWAY),
         today=(
             f"Today  {fmt.count(queue.day_accepted)} acc · {fmt.count(queue.day_abandoned)} ab · "
             f"{fmt.percent(queue.day_abandon_percent, 1)}"

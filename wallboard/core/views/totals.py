@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
-from wallboard.core.model.codes import AGENT_STATUS
+from wallboard.core.model.states import AGENT_STATES
 from wallboard.core.model.realtime import Agent, Queue
 
-STATE_ORDER = tuple(entry.category for entry in AGENT_STATUS)
+STATE_ORDER = tuple(state.category for state in AGENT_STATES)
 
 
 @dataclass(frozen=True, slots=True)

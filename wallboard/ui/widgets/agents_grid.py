@@ -38,10 +38,18 @@ from wallboard.core.views.agents import (
     shown_time_in_state,
 )
 from wallboard.core.model.realtime import Agent
-from wallboard.themes import LINE_FROM, STATES
+from wallboard.core.model.states import AGENT_STATES, UNKNOWN
+from wallboard.themes import LINE_FROM
+
+_STATES = (*AGENT_STATES, UNKNOWN)
+STATE_RULES = "\n".join(
+    f"        & > .agents-grid--{state.css_class} {{ color: {state.colour};{' text-style: bold;' if state.bold else ''} }}"
+    for state in _STATES
+)
+"""The grid's rule for each agent state, from the state table: its colour (and bold)."""
 
 _STYLE_CLASSES = (
-    *(f"state-{s}" for s in STATES),
+    *(state.css_class for state in _STATES),
     *(f"line-{line}" for line in LINE_FROM),
     "level-warning",
     "level-alert",
@@ -83,14 +91,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         & > .agents-grid--group { background: $panel; color: $accent; text-style: bold; }
         & > .agents-grid--stale { color: $foreground 70%; }
         & > .agents-grid--dim { color: $foreground 70%; }
-        & > .agents-grid--state-available { color: $state-available; }
-        & > .agents-grid--state-offered { color: $state-offered; }
-        & > .agents-grid--state-busy { color: $state-busy; }
-        & > .agents-grid--state-wrap { color: $state-wrap; }
-        & > .agents-grid--state-break { color: $state-break; }
-        & > .agents-grid--state-offline { color: $state-offline; }
-        & > .agents-grid--state-logged_out { color: $state-logged_out; }
-        & > .agents-grid--state-unknown { color: $state-unknown; text-style: bold; }
+    """ + STATE_RULES + """
         & > .agents-grid--line-busy { color: $line-busy; }
         & > .agents-grid--line-offered { color: $line-offered; }
         & > .agents-grid--line-hold { color: $line-hold; }

@@ -8,10 +8,8 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Static
 
-from wallboard.core.model.codes import AGENT_STATUS
+from wallboard.core.model.states import AGENT_STATES, UNKNOWN
 from wallboard.core.views.header import Part, fit_parts
-
-SYMBOL_CATEGORY = {entry.symbol: entry.category for entry in AGENT_STATUS}
 
 SEPARATOR = " │ "
 PART_STYLES = {
@@ -25,7 +23,9 @@ PART_STYLES = {
     "states": "$foreground",
     "waiting": "bold $foreground",
     "longest": "$foreground",
+    **{state.css_class: state.colour for state in (*AGENT_STATES, UNKNOWN)},
 }
+"""Theme styles for the style classes of the header's parts and pieces."""
 
 
 class StatusHeader(Widget):
@@ -72,8 +72,8 @@ class StatusHeader(Widget):
         for i, part in enumerate(fit_parts(self._parts, width, SEPARATOR)):
             if i:
                 pieces.append((SEPARATOR, "$foreground 40%"))
-            if part.style == "states":
-                pieces.extend(_state_pieces(part.text))
+            if part.spans:  # pieces styled each their own way; the gaps between them plain
+                pieces.extend((text, PART_STYLES.get(style, "")) if style else text for text, style in part.spans)
             else:
                 pieces.append((part.text, PART_STYLES.get(part.style, "")))
         content = Content.assemble(*pieces)
@@ -140,17 +140,6 @@ def changed_cells(before: Content, after: Content) -> tuple[int, int] | None:
         tail += 1
     end = max(cell_len(before.plain[: len(old) - tail]), cell_len(after.plain[: len(new) - tail]))
     return start, max(end, start + 1)
-
-
-def _state_pieces(text: str) -> list[str | tuple[str, str]]:
-    """Colour each ``symbol+count`` of the agents-per-state part in its state's colour."""
-    pieces: list[str | tuple[str, str]] = []
-    for i, item in enumerate(text.split(" ")):
-        if i:
-            pieces.append(" ")
-        category = SYMBOL_CATEGORY.get(item[:1], "unknown")
-        pieces.append((item, f"$state-{category}"))
-    return pieces
 
 
 class StaleBanner(Static):
