@@ -9,7 +9,16 @@ from tests.conftest import EPOCH, FakeClock
 from wallboard.clients import analytics as analytics_client
 from wallboard.clients.analytics import API_KEY_REFUSED, LOGIN_REFUSED, PBX_REFUSED, TOKEN_REFUSED, USER_REFUSED, AnalyticsClient
 from wallboard.clients.http import Timeouts
-from wallboard.core.wire.analytics import CALL_LEGS, CALL_RECORDS, COMPANY, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS, parties, select_extension
+from wallboard.core.model.analytics import (
+    CALL_LEGS,
+    CALL_RECORDS,
+    COMPANY,
+    EXTENSIONS,
+    RING_GROUP_MEMBERS,
+    RING_GROUPS,
+    parties,
+    select_extension,
+)
 from wallboard.core.reports.query import make_query, preset_range
 from wallboard.errors import (
     ApiTimeoutError,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from wallboard.core.wire.analytics import (
+from wallboard.core.model.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
     COMPANY,
@@ -18,20 +18,22 @@ from wallboard.core.wire.analytics import (
     REPORT_KINDS,
     RING_GROUP_MEMBERS,
     RING_GROUPS,
-    AnalyticsParseError,
     CallLeg,
     CallRecord,
     FetchProgress,
+    Pbx,
+    involves_extension,
+    select_extension,
+)
+from wallboard.core.model.fields import field_specs
+from wallboard.core.wire.analytics import (
+    AnalyticsParseError,
     Page,
     PageTooLargeError,
-    Pbx,
-    field_specs,
-    involves_extension,
     parse_page,
     parse_pbx_page,
     parse_summary,
     records_from_items,
-    select_extension,
     snake_case,
 )
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from wallboard.core.views import historical as h
-from wallboard.core.wire.analytics import (
+from wallboard.core.model.analytics import (
     CALL_RECORDS,
     COMPANY,
     EXTENSIONS,
@@ -18,9 +18,8 @@ from wallboard.core.wire.analytics import (
     RING_GROUPS,
     CallRecord,
     FetchProgress,
-    parse_page,
-    parse_summary,
 )
+from wallboard.core.wire.analytics import parse_page, parse_summary
 from wallboard.core.reports.query import make_query
 
 NOW = datetime(2022, 2, 4, 15, 30, 0, tzinfo=timezone.utc)  # 10:30 in New York

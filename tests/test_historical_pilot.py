@@ -23,7 +23,7 @@ from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import AnalyticsSettings
 from wallboard.core.views import historical as core
 from wallboard.cli.report import render
-from wallboard.core.wire.analytics import CALL_RECORDS, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
+from wallboard.core.model.analytics import CALL_RECORDS, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
 from wallboard.core.reports.table import build_table, full_columns
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, SERVICE

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from wallboard.core.wire.rtstats import MAX_PROBLEMS, ParseError, parse_agents, parse_queues
+from wallboard.core.wire.payload import MAX_PROBLEMS, ParseError
+from wallboard.core.wire.rtstats import parse_agents, parse_queues
 
 ONE = {"agent-id": "jdoe", "agent-name": "Jane Doe", "agent-status": 0}
 TWO = {"agent-id": "bob", "agent-name": "Bob", "agent-status": 4}

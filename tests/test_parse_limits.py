@@ -12,7 +12,8 @@ import json
 
 import pytest
 
-from wallboard.core.wire.rtstats import MAX_RECORDS, Limits, LimitError, ParseError, parse_agents, parse_queues
+from wallboard.core.wire.payload import MAX_RECORDS, Limits, LimitError, ParseError
+from wallboard.core.wire.rtstats import parse_agents, parse_queues
 
 
 def many(item: bytes, count: int, envelope: bytes = b'{"agent":[%s]}') -> bytes:

@@ -2,7 +2,7 @@
 
 Random bytes, valid simulator and seed payloads mutated at random (cut, spliced, bytes
 flipped, hostile text inserted), and random JSON and XML trees built from the real field
-names. For every input, ``parse_agents`` / ``parse_queues`` return a :class:`ParseResult`
+names. For every input, ``parse_agents`` / ``parse_queues`` return a :class:`Parsed`
 whose records all have an identifier and carry no control characters, or raise
 :class:`ParseError` with a short one-line message. Any other exception, a record without
 an id, or a control character that survives, fails the test.
@@ -21,8 +21,10 @@ import pytest
 from hypothesis import given, strategies as st
 
 from tests.conftest import EPOCH, FIXTURES, FakeClock
-from wallboard.core.model.realtime import Agent, Kind, Queue, field_specs
-from wallboard.core.wire.rtstats import MAX_PROBLEMS, ParseError, ParseResult, parse_agents, parse_queues
+from wallboard.core.model.fields import Kind
+from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.wire.payload import MAX_PROBLEMS, ParseError, Parsed
+from wallboard.core.wire.rtstats import field_specs, parse_agents, parse_queues
 from wallboard.core.text import MAX_TEXT_LENGTH
 from wallboard.sim import render
 from wallboard.sim.names import HOSTILE_AGENT_NAMES, HOSTILE_QUEUE_NAME
@@ -43,7 +45,7 @@ def control_characters(text: str) -> list[str]:
     return [hex(ord(ch)) for ch in text if ord(ch) in _FORBIDDEN]
 
 
-def check(parser, record_type, body, fmt) -> ParseResult | ParseError:
+def check(parser, record_type, body, fmt) -> Parsed | ParseError:
     """Parse ``body``; assert the outcome is well-formed; return it."""
     try:
         result = parser(body, fmt)
@@ -53,7 +55,7 @@ def check(parser, record_type, body, fmt) -> ParseResult | ParseError:
         assert not control_characters(message), (message, control_characters(message))
         assert len(message) <= 300, message
         return error
-    assert isinstance(result, ParseResult)
+    assert isinstance(result, Parsed)
     assert isinstance(result.records, tuple) and isinstance(result.problems, tuple)
     assert result.skipped >= 0 and len(result.problems) <= MAX_PROBLEMS
     for problem in result.problems:
@@ -109,7 +111,7 @@ def test_the_valid_payloads_parse_with_records():
         parser, record_type = PARSERS[kind]
         for body in bodies:
             result = check(parser, record_type, body, fmt)
-            assert isinstance(result, ParseResult) and result.records, (kind, fmt, body[:80])
+            assert isinstance(result, Parsed) and result.records, (kind, fmt, body[:80])
 
 
 @st.composite

@@ -16,7 +16,7 @@ import time
 from tests.reliability import banner, header, until
 from tests.test_reliability_board import AGENTS, board
 from tests.test_board_pilot import agent_rows
-from wallboard.core.wire.rtstats import MAX_RECORDS
+from wallboard.core.wire.payload import MAX_RECORDS
 from wallboard.sim.server import Response, SimServer
 
 GOOD_AGENTS = json.dumps(

@@ -14,7 +14,7 @@ import pytest
 from wallboard.cli import main
 from tests.hostile_analytics import VENDOR_RECORDS, numbered_pages, serve_call_records
 from wallboard.clients.analytics import API_KEY_REFUSED, USER_REFUSED
-from wallboard.core.wire.analytics import REPORT_KINDS
+from wallboard.core.model.analytics import REPORT_KINDS
 from wallboard.core.reports.table import full_columns
 from wallboard.sim.simulator import Simulator
 

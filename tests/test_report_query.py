@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wallboard.core.wire.analytics import CALL_RECORDS, RING_GROUP_MEMBERS
+from wallboard.core.model.analytics import CALL_RECORDS, RING_GROUP_MEMBERS
 from wallboard.core.reports.query import (
     check_pbx,
     default_range,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import FIXTURES
-from wallboard.core.wire.analytics import (
+from wallboard.core.model.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
     COMPANY,
@@ -22,10 +22,9 @@ from wallboard.core.wire.analytics import (
     CompanySummary,
     Report,
     RingGroupMember,
-    field_specs,
-    parse_page,
-    parse_summary,
 )
+from wallboard.core.model.fields import field_specs
+from wallboard.core.wire.analytics import parse_page, parse_summary
 from wallboard.core.reports.query import make_query
 from wallboard.core.reports.table import (
     SUM,

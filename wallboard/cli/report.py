@@ -48,7 +48,7 @@ from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, r
 
 if TYPE_CHECKING:  # loaded by `run`: every other command starts without the Work Analytics model
     from wallboard.clients.analytics import AnalyticsClient
-    from wallboard.core.wire.analytics import FetchProgress, Report
+    from wallboard.core.model.analytics import FetchProgress, Report
     from wallboard.core.reports.query import ReportQuery
 
 FORMATS = ("table", "csv", "json")
@@ -80,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
-    from wallboard.core.wire.analytics import REPORT_KINDS
+    from wallboard.core.model.analytics import REPORT_KINDS
 
     kind = (args.kind or "").strip().lower()
     if kind not in REPORT_KINDS:
@@ -182,7 +182,9 @@ async def _stream(client: AnalyticsClient, query: ReportQuery, fmt: str, sink: "
     """A listing written page by page (see the module doc); JSON stays valid after an error."""
     from contextlib import aclosing
 
-    from wallboard.core.wire.analytics import MAX_PROBLEMS, select_extension
+    from wallboard.core.model.analytics import select_extension
+
+    from wallboard.core.wire.payload import MAX_PROBLEMS
     from wallboard.core.reports.table import CsvStream, JsonStream
 
     writer = JsonStream(query.kind, query, sink) if fmt == "json" else CsvStream(query.kind, query.tz(), sink)

@@ -33,7 +33,7 @@
 * ``GET v2/pbxes`` (HAL paging, ``page``/``size``) lists the PBXs the user may see
   (:meth:`AnalyticsClient.pbxes`), cached for the client's life.
 * Progress is reported through a callback taking a
-  :class:`~wallboard.core.wire.analytics.FetchProgress`; cancelling the task that runs a
+  :class:`~wallboard.core.model.analytics.FetchProgress`; cancelling the task that runs a
   fetch (Escape in the Historical tab) stops it between or during requests.
 
 Nothing here knows about Textual; the Historical tab and ``wallboard report`` share it.
@@ -53,27 +53,28 @@ from urllib.parse import urlsplit
 import httpx
 
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
-from wallboard.core.wire.analytics import (
+from wallboard.core.model.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
     COMPANY,
     EXTENSIONS,
-    MAX_PROBLEMS,
     RING_GROUP_MEMBERS,
     RING_GROUPS,
-    AnalyticsParseError,
     FetchProgress,
-    Page,
-    Parsed,
     Report,
     ReportKind,
-    PageTooLargeError,
     Pbx,
+    select_extension,
+)
+from wallboard.core.wire.analytics import (
+    AnalyticsParseError,
+    Page,
+    PageTooLargeError,
     parse_page,
     parse_pbx_page,
     parse_summary,
-    select_extension,
 )
+from wallboard.core.wire.payload import MAX_PROBLEMS, Parsed
 from wallboard.core.reports.query import ReportQuery
 from wallboard.errors import (
     ApiError,

@@ -15,7 +15,8 @@ import contextlib
 from typing import AsyncIterator
 
 from wallboard.clients.analytics import AnalyticsClient
-from wallboard.core.wire.analytics import FetchProgress, Page
+from wallboard.core.model.analytics import FetchProgress
+from wallboard.core.wire.analytics import Page
 from wallboard.core.reports.query import ReportQuery
 
 

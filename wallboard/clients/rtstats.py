@@ -15,7 +15,8 @@ import httpx
 
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.model.realtime import Agent, Queue
-from wallboard.core.wire.rtstats import Format, ParseError, ParseResult, parse_agents, parse_queues
+from wallboard.core.wire.payload import ParseError, Parsed
+from wallboard.core.wire.rtstats import Format, parse_agents, parse_queues
 from wallboard.errors import BadPayloadError, NotFoundError
 from wallboard.credentials.secret import Secret
 from wallboard.urls import check_url
@@ -32,7 +33,7 @@ AUTH_REFUSED = (
 class Fetched(Generic[R]):
     """Parsed records plus when they arrived (monotonic seconds) and how long it took."""
 
-    result: ParseResult[R]
+    result: Parsed[R]
     received_at: float
     elapsed: float
     size: int

@@ -38,14 +38,22 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wallboard.core.wire.analytics import (
+from wallboard.core.model.analytics import (
+
     CALL_RECORDS,
+
     REPORT_KINDS,
+
     RING_GROUP_MEMBERS,
+
     ExtensionSummary,
+
     ReportKind,
+
     RingGroupMember,
+
     RingGroupSummary,
+
 )
 from wallboard.errors import ConfigError
 

@@ -44,18 +44,17 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from wallboard.core import formatting
-from wallboard.core.wire.analytics import (
+from wallboard.core.model.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
     COMPANY,
     EXTENSIONS,
     RING_GROUP_MEMBERS,
     RING_GROUPS,
-    Kind,
     Report,
     ReportKind,
-    field_specs,
 )
+from wallboard.core.model.fields import Kind, field_specs
 from wallboard.core.model.codes import NO_VALUE
 from wallboard.core.reports.query import ReportQuery
 

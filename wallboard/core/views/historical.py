@@ -37,19 +37,31 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, Sequence
 
-from wallboard.core.wire.analytics import (
+from wallboard.core.model.analytics import (
+
     CALL_LEGS,
+
     CALL_RECORDS,
+
     COMPANY,
+
     EXTENSIONS,
-    MAX_PROBLEMS,
+
     REPORT_KINDS,
+
     RING_GROUP_MEMBERS,
+
     RING_GROUPS,
+
     FetchProgress,
+
     ReportKind,
+
     select_extension,
+
 )
+
+from wallboard.core.wire.payload import MAX_PROBLEMS
 from wallboard.core.formatting import count
 from wallboard.core.reports.query import (
     ALL_PBXES,

@@ -6,102 +6,149 @@ Rules, in the order they apply:
   expanded (billion laughs) or fetched (external entities).
 * XML is parsed strictly first. Only when that fails is it *repaired*: the vendor's own
   examples close elements with the wrong name (``<day-accepted>10</all-day-accepted>``),
-  so the repair reads each flat record by its opening tags and ignores closing names.
-  A repaired document must still end with its root's closing tag; a body cut short in
-  transit is an error, never a silently shorter list of agents.
+  so the repair reads each flat record by its opening tags and ignores closing names
+  (:mod:`.flat_xml`). A repaired document must still end with its root's closing tag;
+  a body cut short in transit is an error, never a silently shorter list of agents.
 * Envelopes are normalised: a single object where a list belongs is a one-item list;
   ``""``, ``null``, ``{}`` and a missing key are an empty list. A body of zero bytes is
   an error (servers answer an empty list with an envelope, not with nothing).
-* Each field is converted by its :class:`~wallboard.core.model.realtime.Kind`. A value of the
+* Each field of the model is read by this API's field tables (:data:`AGENT_FIELDS`,
+  :data:`QUEUE_FIELDS`: wire names and :class:`~wallboard.core.model.fields.Kind`),
+  which is where this source's names and units live. A value of the
   wrong type becomes ``None`` and is reported as a problem; it never drops the record.
   A record without an identifier is skipped and reported. An answer whose every record
   was skipped is an error, not a good empty answer: it is not the statistics. A record
   repeated exactly is kept once; a different record under an id already seen is kept
   under that id with its place among the repeats (``jdoe (2)``), so every row, tile and
   drill-down has a key of its own. Both are reported as problems.
-* Work is bounded (:class:`Limits`), whatever a hostile or broken server sends under the
-  size cap: at most :data:`MAX_RECORDS` records (no real tenant has more; millions of
-  ``{}`` would take minutes and gigabytes), JSON containers counted as they are built,
-  XML nested at most :data:`MAX_XML_DEPTH` deep (checked element by element, so a
-  document nested millions deep is refused at once), and :data:`PARSE_SECONDS` of work.
-  Each bound is refused with its own one-line reason.
+* Work is bounded (:class:`~.payload.Limits`), whatever a hostile or broken server sends
+  under the size cap: at most :data:`~.payload.MAX_RECORDS` records, JSON containers
+  counted as they are built, XML nested at most :data:`~.payload.MAX_XML_DEPTH` deep
+  (checked element by element, so a document nested millions deep is refused at once),
+  and :data:`~.payload.PARSE_SECONDS` of work. Each bound is refused with its own
+  one-line reason. The plumbing is shared with the Work Analytics parser
+  (:mod:`.payload`, :mod:`.flat_xml`).
 """
 
 from __future__ import annotations
 
-import json
-import re
-import time
+from dataclasses import dataclass, fields
 from functools import cache
-from dataclasses import dataclass
-from typing import Any, Callable, Generic, Iterable, Literal, TypeVar
+from typing import Any, Iterable, Literal, TypeVar
 from xml.parsers.expat import ExpatError
 
-import xmltodict
-
+from wallboard.core.model.fields import FieldSpec, Kind, empty
+from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.numbers import MAX_NUMBER, to_number
-from wallboard.core.model.realtime import Agent, FieldSpec, Kind, Queue, field_specs
 from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
+from wallboard.core.wire.flat_xml import parse_guarded, refuse_doctype, repair
+from wallboard.core.wire.payload import (
+    CHECK_EVERY,
+    Budget,
+    LimitError,
+    Limits,
+    ParseError,
+    Parsed,
+    Problems,
+    load_json,
+    payload_text,
+    short,
+)
 
 Format = Literal["json", "xml"]
 R = TypeVar("R", Agent, Queue)
 
-MAX_PROBLEMS = 20
-"""Problems kept per parse; a payload with thousands of bad fields must stay cheap."""
-MAX_RECORDS = 50_000
-"""Most agents or queues one answer may hold; 5,000 agents is a very large tenant."""
-MAX_XML_DEPTH = 16
-"""Deepest XML nesting accepted; a real answer is three deep (<agents><agent><field>)."""
-PARSE_SECONDS = 15.0
-"""Most seconds of work one answer may cost (a fraction of a second is usual)."""
-FIELDS_PER_RECORD = 100
-"""Values per record allowed for in a JSON answer (a real agent has about 40)."""
-CHECK_EVERY = 1024
-"""Records (or XML elements) between two looks at the clock."""
+def field_table(record_type: type, rows: tuple[tuple, ...]) -> tuple[FieldSpec, ...]:
+    """The specs of ``record_type``'s fields, in field order; every field has exactly one
+    row ``(name, kind, wire name, alias...)`` and its kind's "no value" as its default."""
+    specs = {row[0]: FieldSpec(row[0], tuple(row[2:]), row[1]) for row in rows}
+    names = [f.name for f in fields(record_type)]
+    if sorted(specs) != sorted(names) or len(specs) != len(rows):
+        raise TypeError(f"the wire table of {record_type.__name__} must list each of its fields once")
+    for f in fields(record_type):
+        if f.default != empty(specs[f.name].kind):
+            raise TypeError(f"{record_type.__name__}.{f.name} must default to {empty(specs[f.name].kind)!r}")
+    return tuple(specs[name] for name in names)
 
 
-class ParseError(ValueError):
-    """The body could not be read as the expected payload; carries a one-line reason."""
+# --- the fields -------------------------------------------------------------------------
+# Each model field, the wire names it is read from (the documented one first, then aliases
+# seen in the vendor's own examples) and its kind. The parser is driven entirely by these
+# tables, so JSON and XML share one set of rules.
+
+AGENT_FIELDS = field_table(Agent, (
+    ("agent_id", Kind.KEY, "agent-id"),
+    ("name", Kind.TEXT, "agent-name"),
+    ("status", Kind.CODE, "agent-status"),
+    ("media_id", Kind.CODE, "agent-media-id"),
+    ("group_id", Kind.ID, "group-id"),
+    ("time_in_status", Kind.SECONDS, "time-in-status"),
+    ("status_code_item_id", Kind.ID, "status-code-item-id"),
+    ("status_code_short", Kind.TEXT, "status-code-item-short-code"),
+    ("status_code_list_id", Kind.ID, "status-code-list-id"),
+    ("line1_status", Kind.CODE, "phone-line1-status"),
+    ("line1_status_time", Kind.SECONDS, "phone-line1-status-time"),
+    ("line2_status", Kind.CODE, "phone-line2-status"),
+    ("line2_status_time", Kind.SECONDS, "phone-line2-status-time"),
+    ("last_login_time", Kind.EPOCH, "last-login-time"),
+    ("assigned_skill_count", Kind.COUNT, "assigned-skill-count"),
+    ("enabled_skill_count", Kind.COUNT, "enabled-skill-count"),
+    ("day_accepted_count", Kind.COUNT, "day-accepted-count"),
+    ("day_rejected_count", Kind.COUNT, "day-rejected-count", "day-offered-count"),
+    ("day_login_time", Kind.SECONDS, "day-login-time"),
+    ("day_available_time", Kind.SECONDS, "day-available-time"),
+    ("day_processing_time", Kind.SECONDS, "day-processing-time"),
+    ("day_avg_processing_time", Kind.SECONDS, "day-avg-processing-time", "day-avg-handling-time"),
+    ("day_wrap_up_time", Kind.SECONDS, "day-wrap-up-time"),
+    ("day_break_time", Kind.SECONDS, "day-break-time"),
+    ("day_offline_time", Kind.SECONDS, "day-offline-time"),
+    ("thirty_min_accepted_count", Kind.COUNT, "thirty-min-accepted-count"),
+    ("thirty_min_rejected_count", Kind.COUNT, "thirty-min-rejected-count"),
+    ("thirty_min_available_time", Kind.SECONDS, "thirty-min-available-time"),
+    ("thirty_min_processing_time", Kind.SECONDS, "thirty-min-processing-time"),
+    ("thirty_min_avg_handling_time", Kind.SECONDS, "thirty-min-avg-handling-time"),
+    ("thirty_min_wrap_up_time", Kind.SECONDS, "thirty-min-wrap-up-time"),
+    ("thirty_min_break_time", Kind.SECONDS, "thirty-min-break-time"),
+    ("thirty_min_offline_time", Kind.SECONDS, "thirty-min-offline-time"),
+))
+QUEUE_FIELDS = field_table(Queue, (
+    ("queue_id", Kind.KEY, "queue-id"),
+    ("name", Kind.TEXT, "queue-name"),
+    ("media_type", Kind.WORD, "media-type"),
+    ("queue_type", Kind.TEXT, "queue-type"),
+    ("queue_size", Kind.COUNT, "queue-size"),
+    ("longest_wait_time", Kind.SECONDS, "longest-wait-time"),
+    ("number_in_offered", Kind.COUNT, "number-in-offered"),
+    ("number_in_progress", Kind.COUNT, "number-in-progress"),
+    ("sla_activity", Kind.PERCENT, "sla-activity"),
+    ("sla_target", Kind.PERCENT, "sla-target"),
+    ("assigned_agent_count", Kind.COUNT, "assigned-agent-count"),
+    ("enabled_agent_count", Kind.COUNT, "enabled-agent-count"),
+    ("agents_available", Kind.COUNT, "agent-count-waitTransact"),
+    ("agents_busy", Kind.COUNT, "agent-count-busy"),
+    ("agents_post_process", Kind.COUNT, "agent-count-postProcess"),
+    ("agents_on_break", Kind.COUNT, "agent-count-onBreak"),
+    ("agents_work_offline", Kind.COUNT, "agent-count-workOffline"),
+    ("agents_logged_out", Kind.COUNT, "agent-count-loggedOut"),
+    ("day_queued", Kind.COUNT, "day-queued", "all-day-queued"),
+    ("day_accepted", Kind.COUNT, "day-accepted", "all-day-accepted"),
+    ("day_abandoned", Kind.COUNT, "day-abandoned", "all-day-abandoned"),
+    ("day_avg_duration", Kind.SECONDS, "day-avg-duration", "all-day-avg-duration"),
+    ("day_avg_wait_time", Kind.SECONDS, "day-avg-wait-time", "all-day-avg-wait-time"),
+    ("day_sla_activity", Kind.PERCENT, "day-sla-activity", "all-day-sla-activity"),
+    ("thirty_min_queued", Kind.COUNT, "thirty-min-queued"),
+    ("thirty_min_accepted", Kind.COUNT, "thirty-min-accepted"),
+    ("thirty_min_abandoned", Kind.COUNT, "thirty-min-abandoned"),
+    ("thirty_min_avg_duration", Kind.SECONDS, "thirty-min-avg-duration"),
+    ("thirty_min_avg_wait_time", Kind.SECONDS, "thirty-min-avg-wait-time"),
+    ("thirty_min_longest_wait_time", Kind.SECONDS, "thirty-min-longest-wait-time"),
+    ("thirty_min_sla_activity", Kind.PERCENT, "thirty-min-sla-activity"),
+))
 
 
-class LimitError(ParseError):
-    """The body is beyond what any real answer holds (records, nesting, time); refused."""
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """How much one answer may cost to read; tests pass smaller ones, or a clock of their own."""
-
-    max_records: int = MAX_RECORDS
-    max_depth: int = MAX_XML_DEPTH
-    seconds: float = PARSE_SECONDS
-    clock: Callable[[], float] = time.monotonic
-
-
-class _Budget:
-    """The limits of one parse, and the clock reading they count from."""
-
-    def __init__(self, limits: Limits, label: str) -> None:
-        self.limits = limits
-        self.label = label
-        self.deadline = limits.clock() + limits.seconds
-
-    def check_time(self) -> None:
-        if self.limits.clock() > self.deadline:
-            raise LimitError(f"reading the answer took longer than {self.limits.seconds:g} s; refused")
-
-    def too_many(self) -> LimitError:
-        return LimitError(f"the answer holds more than {self.limits.max_records:,} {self.label}s; refused")
-
-
-@dataclass(frozen=True, slots=True)
-class ParseResult(Generic[R]):
-    """Records read from one payload, and what was wrong with the rest of it."""
-
-    records: tuple[R, ...]
-    problems: tuple[str, ...] = ()
-    skipped: int = 0
-    repaired: bool = False
+def field_specs(record_type: type) -> tuple[FieldSpec, ...]:
+    """How this API's payloads fill ``Agent`` or ``Queue``, field by field."""
+    return AGENT_FIELDS if record_type is Agent else QUEUE_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,21 +163,19 @@ _AGENTS = _Shape(Agent, "agents", "agent", "agent")
 _QUEUES = _Shape(Queue, "queues", "queue", "queue")
 
 
-def parse_agents(body: bytes | str, fmt: Format, limits: Limits = Limits()) -> ParseResult[Agent]:
+def parse_agents(body: bytes | str, fmt: Format, limits: Limits = Limits()) -> Parsed[Agent]:
     """Read an ``/agents`` or ``/agent/{id}`` body in ``fmt``."""
     return _parse(body, fmt, _AGENTS, limits)
 
 
-def parse_queues(body: bytes | str, fmt: Format, limits: Limits = Limits()) -> ParseResult[Queue]:
+def parse_queues(body: bytes | str, fmt: Format, limits: Limits = Limits()) -> Parsed[Queue]:
     """Read a ``/queues`` or ``/queue/{id}`` body in ``fmt``."""
     return _parse(body, fmt, _QUEUES, limits)
 
 
-def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limits()) -> ParseResult:
-    budget = _Budget(limits, shape.label)
-    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
-    if not text.strip():
-        raise ParseError("the server sent an empty response")
+def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limits()) -> Parsed:
+    budget = Budget(limits, shape.label)
+    text = payload_text(body)
     repaired = False
     if fmt == "json":
         items = _json_items(text, shape, budget)
@@ -154,38 +199,8 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _json_items(text: str, shape: _Shape, budget: _Budget) -> list[Any]:
-    containers = 2 * budget.limits.max_records + 16  # records, and a nested value or two
-    values = FIELDS_PER_RECORD * budget.limits.max_records
-    # Arrays and plain values are not seen while they are built: count them first when
-    # there may be too many (names can hold "[" and "," too, so only then count again
-    # outside the strings). Millions of them would cost seconds and hundreds of MB.
-    if text.count("[") > containers or text.count(",") > values:
-        bare = _JSON_STRING.sub('""', text)
-        if bare.count("[") > containers or bare.count(",") > values:
-            raise budget.too_many()
-    built = 0
-
-    def count_object(item: dict) -> dict:
-        nonlocal built
-        built += 1
-        if built > containers:
-            raise budget.too_many()
-        if built % CHECK_EVERY == 0:
-            budget.check_time()
-        return item
-
-    try:
-        document = json.loads(text, object_hook=count_object)
-    except LimitError:
-        raise
-    except RecursionError:
-        raise ParseError("the JSON response is nested too deeply to read") from None
-    except ValueError as error:
-        raise ParseError(f"the response is not valid JSON ({_short(error)})") from None
+def _json_items(text: str, shape: _Shape, budget: Budget) -> list[Any]:
+    document = load_json(text, budget)
     if document is None or document == "" or document == {}:
         return []
     if isinstance(document, list):
@@ -200,7 +215,7 @@ def _json_items(text: str, shape: _Shape, budget: _Budget) -> list[Any]:
             return _as_list(inner)
         if _looks_like_record(document, shape):
             return [document]
-        keys = ", ".join(_short(key, 30) for key in sorted(map(str, document))[:3])
+        keys = ", ".join(short(key, 30) for key in sorted(map(str, document))[:3])
         raise ParseError(f"the JSON response has no {shape.item_tag!r} list (keys: {keys})")
     raise ParseError(f"the JSON response is a {type(document).__name__}, not an object")
 
@@ -210,18 +225,14 @@ def _looks_like_record(document: dict, shape: _Shape) -> bool:
     return any(name in document for name in key_names)
 
 
-_DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
-def _xml_items(text: str, shape: _Shape, budget: _Budget) -> tuple[list[Any], bool]:
-    if _DOCTYPE.search(text):
-        raise ParseError("the XML response declares a document type; refused for safety")
+def _xml_items(text: str, shape: _Shape, budget: Budget) -> tuple[list[Any], bool]:
+    refuse_doctype(text)
     try:
-        document = xmltodict.parse(text, disable_entities=True, expat=_GuardedExpat(budget))
+        document = parse_guarded(text, budget)
     except LimitError:
         raise
     except (ExpatError, ValueError):
-        return _repair_xml(text, shape, budget), True
+        return repair(text, shape.list_tag, shape.item_tag, budget), True
     if not isinstance(document, dict) or len(document) != 1:
         raise ParseError("the XML response has no single root element")
     (root, content), = document.items()
@@ -233,174 +244,17 @@ def _xml_items(text: str, shape: _Shape, budget: _Budget) -> tuple[list[Any], bo
         raise ParseError(f"the XML <{root}> element holds text, not <{shape.item_tag}> records")
     if root == shape.item_tag:
         return [content], False
-    raise ParseError(f"the XML response is <{_short(root)}>, expected <{shape.list_tag}>")
-
-
-class _GuardedExpat:
-    """Stands in for the ``expat`` module xmltodict uses: its parsers count as they go.
-
-    Each opening tag is checked before xmltodict builds anything for it: nesting deeper
-    than the limit, more records than the limit (elements two deep), or too long at it
-    raise :class:`LimitError` from inside the parser, which stops at once.
-    """
-
-    def __init__(self, budget: _Budget) -> None:
-        self.budget = budget
-
-    def ParserCreate(self, *args: Any, **kwargs: Any) -> "_GuardedParser":  # noqa: N802 (expat's name)
-        from xml.parsers import expat
-
-        return _GuardedParser(expat.ParserCreate(*args, **kwargs), self.budget)
-
-
-class _GuardedParser:
-    def __init__(self, inner: Any, budget: _Budget) -> None:
-        object.__setattr__(self, "_inner", inner)
-        object.__setattr__(self, "_budget", budget)
-        object.__setattr__(self, "_depth", 0)
-        object.__setattr__(self, "_elements", 0)
-        object.__setattr__(self, "_records", 0)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "StartElementHandler":
-            value = self._guard_start(value)
-        elif name == "EndElementHandler":
-            value = self._guard_end(value)
-        setattr(self._inner, name, value)
-
-    def _guard_start(self, handler: Callable[..., Any]) -> Callable[..., Any]:
-        budget = self._budget
-        limits = budget.limits
-
-        def start(*args: Any) -> Any:
-            depth = self._depth + 1
-            object.__setattr__(self, "_depth", depth)
-            if depth > limits.max_depth:
-                raise LimitError(f"the XML response is nested more than {limits.max_depth} deep; refused")
-            if depth == 2:
-                records = self._records + 1
-                object.__setattr__(self, "_records", records)
-                if records > limits.max_records:
-                    raise budget.too_many()
-            elements = self._elements + 1
-            object.__setattr__(self, "_elements", elements)
-            if elements % CHECK_EVERY == 0:
-                budget.check_time()
-            return handler(*args)
-
-        return start
-
-    def _guard_end(self, handler: Callable[..., Any]) -> Callable[..., Any]:
-        def end(*args: Any) -> Any:
-            object.__setattr__(self, "_depth", self._depth - 1)
-            return handler(*args)
-
-        return end
-
-
-# Every pattern below is linear in the body's length: no two adjacent quantifiers can
-# match the same characters, and no lazy ``.*?`` scans on to the end of the body once per
-# opening tag. The repair runs on bodies of up to 32 MiB, so a quadratic pattern would
-# let a hostile or broken server freeze the board.
-_NAME = r"[A-Za-z_][\w.\-]*"
-_LEAF = re.compile(
-    rf"<({_NAME})(?:\s[^<>]*)?/>"  # <empty-element/>
-    rf"|<({_NAME})(?:\s[^<>]*)?>([^<]*)</{_NAME}\s*>",  # <a>text</any-name>
-)
-
-
-def _repair_xml(text: str, shape: _Shape, budget: _Budget) -> list[Any]:
-    """Read flat records by their opening tags, tolerating wrong closing tag names."""
-    if text.count(f"<{shape.item_tag}") > budget.limits.max_records:
-        raise budget.too_many()
-    list_open = re.search(rf"<{shape.list_tag}(?:\s[^<>]*)?>", text)
-    if list_open:
-        close = text.rfind(f"</{shape.list_tag}>")
-        if close < list_open.end():
-            raise ParseError(f"the XML response was cut short (no closing </{shape.list_tag}>)")
-        return [_leaves(block) for block in _blocks(text, list_open.end(), close, shape.item_tag)]
-    item_open = re.search(rf"<{shape.item_tag}(?:\s[^<>]*)?>", text)
-    if item_open:
-        close = text.rfind(f"</{shape.item_tag}>")
-        if close < item_open.end():
-            raise ParseError(f"the XML response was cut short (no closing </{shape.item_tag}>)")
-        return [_leaves(text[item_open.end() : close])]
-    raise ParseError(f"the response is not XML with <{shape.list_tag}> records")
-
-
-def _blocks(text: str, start: int, end: int, tag: str) -> list[str]:
-    """The contents of each ``<tag>...</tag>`` between ``start`` and ``end``, in one pass.
-
-    Opening and closing tags must alternate: an opening tag met while a record is still
-    open means a record was never closed, which is an error rather than a merged record.
-    Stray closing tags are ignored.
-    """
-    opens = re.compile(rf"<{tag}(?:\s[^<>]*)?>").finditer(text, start, end)
-    closes = re.compile(rf"</{tag}\s*>").finditer(text, start, end)
-    tags = sorted([(m.start(), m.end(), True) for m in opens] + [(m.start(), m.end(), False) for m in closes])
-    blocks: list[str] = []
-    content_from: int | None = None
-    for tag_start, tag_end, opening in tags:
-        if opening:
-            if content_from is not None:
-                raise ParseError(f"the XML response has an unclosed <{tag}> record")
-            content_from = tag_end
-        elif content_from is not None:
-            blocks.append(text[content_from:tag_start])
-            content_from = None
-    if content_from is not None:
-        raise ParseError(f"the XML response has an unclosed <{tag}> record")
-    return blocks
-
-
-def _leaves(block: str) -> dict[str, str | None]:
-    record: dict[str, str | None] = {}
-    for match in _LEAF.finditer(block):
-        empty_name, name, value = match.groups()
-        if empty_name:
-            record.setdefault(empty_name, None)
-        else:
-            record.setdefault(name, _unescape(value))
-    return record
-
-
-_CHAR_REF = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
-_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-
-
-def _unescape(value: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        ref = match.group(1)
-        if ref in _NAMED:
-            return _NAMED[ref]
-        try:
-            return chr(int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:]))
-        except (ValueError, OverflowError):
-            return ""
-
-    return _CHAR_REF.sub(replace, value)
+    raise ParseError(f"the XML response is <{short(root)}>, expected <{shape.list_tag}>")
 
 
 # --- records ---------------------------------------------------------------------------
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, message: str) -> None:
-        if len(self.items) < MAX_PROBLEMS:
-            self.items.append(message)
-
-
-def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: _Budget) -> ParseResult:
+def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget) -> Parsed:
     specs = field_specs(shape.record_type)
     plan = _plan(shape.record_type)
     key_name, key_wire = specs[0].name, specs[0].wire_names[0]
-    problems = _Problems()
+    problems = Problems()
     records = []
     skipped = 0
     seen: dict[str, list[int]] = {}  # id -> where the records that carry it are in ``records``
@@ -438,7 +292,7 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: _Budget)
         else:
             if any(records[at] == record for at in earlier):  # the same record twice: counted once
                 skipped += 1
-                problems.add(f"{shape.label} #{index} repeats an earlier {key_wire} {_short(key)!r} exactly; dropped")
+                problems.add(f"{shape.label} #{index} repeats an earlier {key_wire} {short(key)!r} exactly; dropped")
                 continue
             # Another record under the same id: both are shown, the later one keyed by its
             # place among the repeats, so a cursor or a drill-down never lands on the other.
@@ -446,7 +300,7 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: _Budget)
             while f"{key} ({place})" in seen:
                 place += 1
             unique = f"{key} ({place})"
-            problems.add(f"{shape.label} #{index} repeats {key_wire} {_short(key)!r}; shown as {_short(unique)!r}")
+            problems.add(f"{shape.label} #{index} repeats {key_wire} {short(key)!r}; shown as {short(unique)!r}")
             values[key_name] = unique
             earlier.append(len(records))
             seen[unique] = [len(records)]
@@ -455,7 +309,7 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: _Budget)
     if skipped and not records:
         first = problems.items[0] if problems.items else ""
         raise ParseError(f"not one of the {skipped:,} {shape.label}s in it could be read ({first})")
-    return ParseResult(tuple(records), tuple(problems.items), skipped, repaired)
+    return Parsed(tuple(records), tuple(problems.items), skipped, repaired)
 
 
 _MISSING = object()
@@ -488,10 +342,10 @@ def _lookup(item: dict, spec: FieldSpec) -> Any:
     return None
 
 
-_NUMERIC_KINDS = frozenset(Kind) - {Kind.KEY, Kind.TEXT, Kind.WORD}
+_NUMERIC_KINDS = frozenset({Kind.CODE, Kind.ID, Kind.COUNT, Kind.SECONDS, Kind.PERCENT, Kind.EPOCH})
 
 
-def _convert(raw: Any, spec: FieldSpec, problems: _Problems, label: str, index: int) -> Any:
+def _convert(raw: Any, spec: FieldSpec, problems: Problems, label: str, index: int) -> Any:
     kind = spec.kind
     # A fast path for numbers as servers send them almost always (a JSON integer, an XML
     # string of digits); _build has already kept plain integers and text that need nothing.
@@ -530,7 +384,3 @@ def _convert(raw: Any, spec: FieldSpec, problems: _Problems, label: str, index: 
     if kind is Kind.EPOCH:
         return whole if whole > 0 else None
     return whole if whole >= 0 else None
-
-
-def _short(value: object, limit: int = 60) -> str:
-    return clean_text(str(value), max_length=limit)

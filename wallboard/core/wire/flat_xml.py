@@ -1,0 +1,186 @@
+"""XML read safely: no document types, bounded nesting, and flat records repaired.
+
+* XML carrying a document type declaration is refused outright (:func:`refuse_doctype`),
+  so no entity can be expanded (billion laughs) or fetched (external entities).
+* :func:`parse_guarded` parses with parsers that count as they go: nesting deeper than
+  the budget's limit, more records than it allows (elements two deep), or too long at
+  it stop the parser at once with a :class:`~.payload.LimitError`.
+* :func:`repair` reads a list of flat records by their opening tags when the XML is not
+  well-formed: the vendor's own examples close elements with the wrong name
+  (``<day-accepted>10</all-day-accepted>``). A repaired document must still end with its
+  root's closing tag: a body cut short in transit is an error, never a silently shorter
+  list.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import xmltodict
+
+from wallboard.core.wire.payload import CHECK_EVERY, Budget, LimitError, ParseError
+
+_DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def refuse_doctype(text: str) -> None:
+    """Refuse XML that declares a document type or an entity."""
+    if _DOCTYPE.search(text):
+        raise ParseError("the XML response declares a document type; refused for safety")
+
+
+def parse_guarded(text: str, budget: Budget) -> Any:
+    """``text`` parsed by xmltodict under the budget's bounds (entities never expanded).
+
+    Not well-formed XML raises expat's error or ``ValueError``, for the caller to repair.
+    """
+    return xmltodict.parse(text, disable_entities=True, expat=_GuardedExpat(budget))
+
+
+class _GuardedExpat:
+    """Stands in for the ``expat`` module xmltodict uses: its parsers count as they go.
+
+    Each opening tag is checked before xmltodict builds anything for it: nesting deeper
+    than the limit, more records than the limit (elements two deep), or too long at it
+    raise :class:`LimitError` from inside the parser, which stops at once.
+    """
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+
+    def ParserCreate(self, *args: Any, **kwargs: Any) -> "_GuardedParser":  # noqa: N802 (expat's name)
+        from xml.parsers import expat
+
+        return _GuardedParser(expat.ParserCreate(*args, **kwargs), self.budget)
+
+
+class _GuardedParser:
+    def __init__(self, inner: Any, budget: Budget) -> None:
+        object.__setattr__(self, "_inner", inner)
+        object.__setattr__(self, "_budget", budget)
+        object.__setattr__(self, "_depth", 0)
+        object.__setattr__(self, "_elements", 0)
+        object.__setattr__(self, "_records", 0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "StartElementHandler":
+            value = self._guard_start(value)
+        elif name == "EndElementHandler":
+            value = self._guard_end(value)
+        setattr(self._inner, name, value)
+
+    def _guard_start(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        budget = self._budget
+        limits = budget.limits
+
+        def start(*args: Any) -> Any:
+            depth = self._depth + 1
+            object.__setattr__(self, "_depth", depth)
+            if depth > limits.max_depth:
+                raise LimitError(f"the XML response is nested more than {limits.max_depth} deep; refused")
+            if depth == 2:
+                records = self._records + 1
+                object.__setattr__(self, "_records", records)
+                if records > limits.max_records:
+                    raise budget.too_many()
+            elements = self._elements + 1
+            object.__setattr__(self, "_elements", elements)
+            if elements % CHECK_EVERY == 0:
+                budget.check_time()
+            return handler(*args)
+
+        return start
+
+    def _guard_end(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        def end(*args: Any) -> Any:
+            object.__setattr__(self, "_depth", self._depth - 1)
+            return handler(*args)
+
+        return end
+
+
+# Every pattern below is linear in the body's length: no two adjacent quantifiers can
+# match the same characters, and no lazy ``.*?`` scans on to the end of the body once per
+# opening tag. The repair runs on bodies of up to 32 MiB, so a quadratic pattern would
+# let a hostile or broken server freeze the board.
+_NAME = r"[A-Za-z_][\w.\-]*"
+_LEAF = re.compile(
+    rf"<({_NAME})(?:\s[^<>]*)?/>"  # <empty-element/>
+    rf"|<({_NAME})(?:\s[^<>]*)?>([^<]*)</{_NAME}\s*>",  # <a>text</any-name>
+)
+
+
+def repair(text: str, list_tag: str, item_tag: str, budget: Budget) -> list[Any]:
+    """Read flat records by their opening tags, tolerating wrong closing tag names."""
+    if text.count(f"<{item_tag}") > budget.limits.max_records:
+        raise budget.too_many()
+    list_open = re.search(rf"<{list_tag}(?:\s[^<>]*)?>", text)
+    if list_open:
+        close = text.rfind(f"</{list_tag}>")
+        if close < list_open.end():
+            raise ParseError(f"the XML response was cut short (no closing </{list_tag}>)")
+        return [_leaves(block) for block in _blocks(text, list_open.end(), close, item_tag)]
+    item_open = re.search(rf"<{item_tag}(?:\s[^<>]*)?>", text)
+    if item_open:
+        close = text.rfind(f"</{item_tag}>")
+        if close < item_open.end():
+            raise ParseError(f"the XML response was cut short (no closing </{item_tag}>)")
+        return [_leaves(text[item_open.end() : close])]
+    raise ParseError(f"the response is not XML with <{list_tag}> records")
+
+
+def _blocks(text: str, start: int, end: int, tag: str) -> list[str]:
+    """The contents of each ``<tag>...</tag>`` between ``start`` and ``end``, in one pass.
+
+    Opening and closing tags must alternate: an opening tag met while a record is still
+    open means a record was never closed, which is an error rather than a merged record.
+    Stray closing tags are ignored.
+    """
+    opens = re.compile(rf"<{tag}(?:\s[^<>]*)?>").finditer(text, start, end)
+    closes = re.compile(rf"</{tag}\s*>").finditer(text, start, end)
+    tags = sorted([(m.start(), m.end(), True) for m in opens] + [(m.start(), m.end(), False) for m in closes])
+    blocks: list[str] = []
+    content_from: int | None = None
+    for tag_start, tag_end, opening in tags:
+        if opening:
+            if content_from is not None:
+                raise ParseError(f"the XML response has an unclosed <{tag}> record")
+            content_from = tag_end
+        elif content_from is not None:
+            blocks.append(text[content_from:tag_start])
+            content_from = None
+    if content_from is not None:
+        raise ParseError(f"the XML response has an unclosed <{tag}> record")
+    return blocks
+
+
+def _leaves(block: str) -> dict[str, str | None]:
+    record: dict[str, str | None] = {}
+    for match in _LEAF.finditer(block):
+        empty_name, name, value = match.groups()
+        if empty_name:
+            record.setdefault(empty_name, None)
+        else:
+            record.setdefault(name, _unescape(value))
+    return record
+
+
+_CHAR_REF = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _unescape(value: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        ref = match.group(1)
+        if ref in _NAMED:
+            return _NAMED[ref]
+        try:
+            return chr(int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:]))
+        except (ValueError, OverflowError):
+            return ""
+
+    return _CHAR_REF.sub(replace, value)

@@ -1,0 +1,150 @@
+"""What every parser shares: a payload read as text and JSON within bounds, the problems
+found on the way, the errors that refuse it, and the result it gives.
+
+Work is bounded (:class:`Limits`), whatever a hostile or broken server sends under the
+size cap the clients enforce: at most :data:`MAX_RECORDS` records (no real tenant has
+more; millions of ``{}`` would take minutes and gigabytes), JSON containers counted as
+they are built, and :data:`PARSE_SECONDS` of work. Each bound is refused with its own
+one-line reason (:class:`LimitError`). XML has its own guards (:mod:`.flat_xml`).
+
+A value that cannot be right never drops its record: it becomes "no value" and a line
+in the :class:`Problems` (at most :data:`MAX_PROBLEMS`, so a payload with thousands of bad
+fields stays cheap to report).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, TypeVar
+
+from wallboard.core.text import clean_text
+
+R = TypeVar("R")
+
+MAX_PROBLEMS = 20
+"""Problems kept per parse; a payload with thousands of bad fields must stay cheap."""
+MAX_RECORDS = 50_000
+"""Most records one answer may hold; 5,000 agents is a very large tenant, and a report
+page holds at most 7,000 records."""
+MAX_XML_DEPTH = 16
+"""Deepest XML nesting accepted; a real answer is three deep (<agents><agent><field>)."""
+PARSE_SECONDS = 15.0
+"""Most seconds of work one answer may cost (a fraction of a second is usual)."""
+FIELDS_PER_RECORD = 100
+"""Values per record allowed for in a JSON answer (a real agent has about 40)."""
+CHECK_EVERY = 1024
+"""Records (or XML elements) between two looks at the clock."""
+
+
+class ParseError(ValueError):
+    """The body could not be read as the expected payload; carries a one-line reason."""
+
+
+class LimitError(ParseError):
+    """The body is beyond what any real answer holds (records, nesting, time); refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much one answer may cost to read; tests pass smaller ones, or a clock of their own."""
+
+    max_records: int = MAX_RECORDS
+    max_depth: int = MAX_XML_DEPTH
+    seconds: float = PARSE_SECONDS
+    clock: Callable[[], float] = time.monotonic
+
+
+class Budget:
+    """The limits of one parse, and the clock reading they count from.
+
+    ``label`` names one record in messages (``agent``, ``call record``).
+    """
+
+    def __init__(self, limits: Limits, label: str) -> None:
+        self.limits = limits
+        self.label = label
+        self.deadline = limits.clock() + limits.seconds
+
+    def check_time(self) -> None:
+        if self.limits.clock() > self.deadline:
+            raise LimitError(f"reading the answer took longer than {self.limits.seconds:g} s; refused")
+
+    def too_many(self) -> LimitError:
+        return LimitError(f"the answer holds more than {self.limits.max_records:,} {self.label}s; refused")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed(Generic[R]):
+    """Records read from one payload, and what was wrong with the rest of it.
+
+    ``repaired``: the XML was not well-formed and was read by its opening tags.
+    """
+
+    records: tuple[R, ...]
+    problems: tuple[str, ...] = ()
+    skipped: int = 0
+    repaired: bool = False
+
+
+class Problems:
+    """What was wrong with a payload, one line each, at most :data:`MAX_PROBLEMS`."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, message: str) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(message)
+
+
+def payload_text(body: bytes | str) -> str:
+    """The body as text (bad UTF-8 replaced, not refused); an empty body is an error:
+    servers answer "nothing" with an envelope, not with zero bytes."""
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    if not text.strip():
+        raise ParseError("the server sent an empty response")
+    return text
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def load_json(text: str, budget: Budget) -> Any:
+    """``text`` as JSON, refused (:class:`LimitError`) once it holds more than a budget's
+    worth of records, or takes too long; any other failure is a :class:`ParseError`."""
+    containers = 2 * budget.limits.max_records + 16  # records, and a nested value or two
+    values = FIELDS_PER_RECORD * budget.limits.max_records
+    # Arrays and plain values are not seen while they are built: count them first when
+    # there may be too many (names can hold "[" and "," too, so only then count again
+    # outside the strings). Millions of them would cost seconds and hundreds of MB.
+    if text.count("[") > containers or text.count(",") > values:
+        bare = _JSON_STRING.sub('""', text)
+        if bare.count("[") > containers or bare.count(",") > values:
+            raise budget.too_many()
+    built = 0
+
+    def count_object(item: dict) -> dict:
+        nonlocal built
+        built += 1
+        if built > containers:
+            raise budget.too_many()
+        if built % CHECK_EVERY == 0:
+            budget.check_time()
+        return item
+
+    try:
+        return json.loads(text, object_hook=count_object)
+    except LimitError:
+        raise
+    except RecursionError:
+        raise ParseError("the JSON response is nested too deeply to read") from None
+    except ValueError as error:
+        raise ParseError(f"the response is not valid JSON ({short(error)})") from None
+
+
+def short(value: object, limit: int = 60) -> str:
+    """``value`` as one short clean line, to quote in a message."""
+    return clean_text(str(value), max_length=limit)
