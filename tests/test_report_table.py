@@ -26,22 +26,16 @@ from wallboard.core.model.analytics import (
 from wallboard.core.model.fields import field_specs
 from wallboard.core.wire.analytics import parse_page, parse_summary
 from wallboard.core.reports.query import make_query
+from wallboard.core.reports.render import CsvStream, JsonStream, csv_cell, render_text, report_csv, to_csv, to_json
 from wallboard.core.reports.table import (
     SUM,
-    CsvStream,
-    JsonStream,
     Fmt,
     Ratio,
     build_table,
     compute_totals,
-    csv_cell,
     full_columns,
     header_for,
-    render_text,
-    report_csv,
     screen_columns,
-    to_csv,
-    to_json,
     total_rule,
 )
 

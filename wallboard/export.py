@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 
 from wallboard.core.reports.query import ReportQuery
-from wallboard.core.reports.table import ReportTable, build_table, extra_keys, full_columns, to_csv
+from wallboard.core.reports.render import to_csv
+from wallboard.core.reports.table import ReportTable, build_table, extra_keys, full_columns
 from wallboard.errors import ConfigError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -185,7 +185,7 @@ async def _stream(client: AnalyticsClient, query: ReportQuery, fmt: str, sink: "
     from wallboard.core.model.analytics import select_extension
 
     from wallboard.core.wire.payload import MAX_PROBLEMS
-    from wallboard.core.reports.table import CsvStream, JsonStream
+    from wallboard.core.reports.render import CsvStream, JsonStream
 
     writer = JsonStream(query.kind, query, sink) if fmt == "json" else CsvStream(query.kind, query.tz(), sink)
     problems: list[str] = []
@@ -253,7 +253,8 @@ async def check_ring_group(client: AnalyticsClient, query: ReportQuery) -> None:
 
 def render(report: Report, query: ReportQuery, fmt: str) -> str:
     """The report as text in ``fmt`` (table, csv or json)."""
-    from wallboard.core.reports.table import build_table, render_text, report_csv, to_json
+    from wallboard.core.reports.render import render_text, report_csv, to_json
+    from wallboard.core.reports.table import build_table
 
     zone = query.tz()
     if fmt == "json":
