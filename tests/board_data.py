@@ -9,6 +9,7 @@ from wallboard.config import Settings
 from wallboard.core.wire.rtstats import parse_agents, parse_queues
 from wallboard.core.model.snapshot import Feed, Health, Snapshot
 from wallboard.sim.scenario import RealtimeScenario
+from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 
 MONO = 5000.0
 """The monotonic time at which the fixed data arrived."""
@@ -20,8 +21,8 @@ def scenario_records(seed: int = 7, agents: int = 30, queues: int = 6, cycles: i
     for _ in range(cycles):
         clock.advance(10)
         scenario.sync()
-    agents_body = json.dumps({"agent": scenario.agents_wire()})
-    queues_body = json.dumps({"queue": scenario.queues_wire()})
+    agents_body = json.dumps({"agent": agents_wire(scenario)})
+    queues_body = json.dumps({"queue": queues_wire(scenario)})
     return parse_agents(agents_body, "json").records, parse_queues(queues_body, "json").records
 
 

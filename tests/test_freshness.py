@@ -23,11 +23,12 @@ from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.live.schedule import PhaseLockedSchedule, schedule_for
 from wallboard.live.poller import FEEDS, Poller, Schedule
-from wallboard.sim import render
+from wallboard.core.wire import rtstats_render as render
 from wallboard.sim.simulator import Simulator
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets.status_header import StatusHeader
+from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 
 CYCLE = 0.5
 PERIOD = 10.0
@@ -48,10 +49,10 @@ class CacheSource:
         self.answers: dict[str, list[tuple[float, float, float]]] = {name: [] for name in FEEDS}
 
     async def agents(self) -> Fetched:
-        return await self._fetch("agents", "agent", self.scenario.agents_wire, parse_agents)
+        return await self._fetch("agents", "agent", lambda: agents_wire(self.scenario), parse_agents)
 
     async def queues(self) -> Fetched:
-        return await self._fetch("queues", "queue", self.scenario.queues_wire, parse_queues)
+        return await self._fetch("queues", "queue", lambda: queues_wire(self.scenario), parse_queues)
 
     async def _fetch(self, feed, tag, wire, parse) -> Fetched:
         sent = self.loop.time()

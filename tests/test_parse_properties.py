@@ -26,9 +26,10 @@ from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.wire.payload import MAX_PROBLEMS, ParseError, Parsed
 from wallboard.core.wire.rtstats import field_specs, parse_agents, parse_queues
 from wallboard.core.text import MAX_TEXT_LENGTH
-from wallboard.sim import render
+from wallboard.core.wire import rtstats_render as render
 from wallboard.sim.names import HOSTILE_AGENT_NAMES, HOSTILE_QUEUE_NAME
 from wallboard.sim.scenario import RealtimeScenario
+from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 
 PARSERS = {"agents": (parse_agents, Agent), "queues": (parse_queues, Queue)}
 FORMATS = ("json", "xml")
@@ -90,7 +91,7 @@ def _simulator_bodies() -> dict[tuple[str, str], list[bytes]]:
     scenario = RealtimeScenario(11, 12, 4, phase=0.0, clock=clock, hostile=True)
     clock.advance(30)
     scenario.sync()
-    agents, queues = scenario.agents_wire(), scenario.queues_wire()
+    agents, queues = agents_wire(scenario), queues_wire(scenario)
     return {
         ("agents", "json"): [render.json_list("agent", agents), render.json_single("agent", agents[0])],
         ("agents", "xml"): [render.xml_list("agents", "agent", agents), render.xml_single("agent", agents[1]),

@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import EPOCH, FakeClock
 from wallboard.core.wire.rtstats import parse_agents, parse_queues
 from wallboard.sim.faults import FaultPlan, FaultSpecError
+from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 from wallboard.sim.scenario import RealtimeScenario
 from wallboard.sim.server import SimServer
 from wallboard.sim.simulator import Simulator
@@ -23,12 +24,12 @@ def test_same_seed_and_clock_give_the_same_data():
         first.clock.advance(10)
         second.clock.advance(10)
         assert first.sync() == second.sync()
-        assert first.agents_wire() == second.agents_wire()
-    assert first.queues_wire() == second.queues_wire()
+        assert agents_wire(first) == agents_wire(second)
+    assert queues_wire(first) == queues_wire(second)
 
 
 def test_another_seed_gives_other_data():
-    assert scenario(seed=5).agents_wire() != scenario(seed=6).agents_wire()
+    assert agents_wire(scenario(seed=5)) != agents_wire(scenario(seed=6))
 
 
 def test_data_changes_only_at_cache_refresh_with_its_phase():
@@ -37,12 +38,12 @@ def test_data_changes_only_at_cache_refresh_with_its_phase():
     boundary = sim.next_refresh()
     assert (boundary - 3.0) % 10 == 0 and EPOCH < boundary <= EPOCH + 10
     clock.now = boundary - 9.99
-    early = (sim.view(), sim.agents_wire())
+    early = (sim.view(), agents_wire(sim))
     clock.now = boundary - 0.01
-    late = (sim.view(), sim.agents_wire())
+    late = (sim.view(), agents_wire(sim))
     assert late == early, "nothing changes within one cache cycle"
     clock.now = boundary + 0.01
-    (index, refreshed_at), agents = sim.view(), sim.agents_wire()
+    (index, refreshed_at), agents = sim.view(), agents_wire(sim)
     assert index == early[0][0] + 1
     assert refreshed_at == boundary
     assert agents != early[1]
@@ -59,11 +60,11 @@ def test_phase_is_drawn_from_the_seed_when_not_given():
 def test_an_hour_shows_every_state_reason_codes_and_mixed_media():
     sim = scenario(agents=60, queues=8)
     seen_states, reasons, line1 = set(), {}, set()
-    media = {queue["media-type"] for queue in sim.queues_wire()}
+    media = {queue["media-type"] for queue in queues_wire(sim)}
     for _ in range(360):
         sim.clock.advance(10)
         sim.sync()
-        for agent in sim.agents_wire():
+        for agent in agents_wire(sim):
             seen_states.add(agent["agent-status"])
             line1.add(agent["phone-line1-status"])
             if agent["status-code-item-short-code"]:
@@ -81,7 +82,7 @@ def test_queue_agent_counts_follow_the_agents():
         sim.clock.advance(10)
         sim.sync()
     statuses = {agent.agent_id: agent.status for agent in sim.agents}
-    for queue, wire in zip(sim.queues, sim.queues_wire()):
+    for queue, wire in zip(sim.queues, queues_wire(sim)):
         members = [agent for agent in sim.agents if queue.index in agent.queues]
         counted = [statuses[agent.agent_id] for agent in members]
         assert wire["assigned-agent-count"] == len(members)
@@ -96,11 +97,11 @@ def test_queue_agent_counts_follow_the_agents():
 
 def test_day_counters_grow_and_thirty_minute_figures_stay_bounded():
     sim = scenario(agents=40, queues=4)
-    previous = sim.queues_wire()
+    previous = queues_wire(sim)
     for _ in range(6 * 60):
         sim.clock.advance(10)
         sim.sync()
-        current = sim.queues_wire()
+        current = queues_wire(sim)
         for old, new in zip(previous, current):
             for key in ("day-queued", "day-accepted", "day-abandoned"):
                 assert new[key] >= old[key]
@@ -109,7 +110,7 @@ def test_day_counters_grow_and_thirty_minute_figures_stay_bounded():
             for key in ("sla-activity", "day-sla-activity", "thirty-min-sla-activity"):
                 assert new[key] == -1 or 0 <= new[key] <= 100
         previous = current
-    assert sum(q["day-accepted"] for q in current) > sum(q["day-accepted"] for q in scenario(agents=40, queues=4).queues_wire())
+    assert sum(q["day-accepted"] for q in current) > sum(q["day-accepted"] for q in queues_wire(scenario(agents=40, queues=4)))
 
 
 def test_the_parser_reads_what_the_simulator_renders_in_both_formats():
@@ -219,7 +220,8 @@ def test_thirty_minute_available_time_is_an_average_stretch_as_the_vendor_docume
     """Not the total: two 100 s stretches and one 400 s one in the window average 200 s."""
     from collections import deque
 
-    from wallboard.sim.scenario import AVAILABLE, BUSY, _window_average
+    from wallboard.sim.rtstats_wire import _window_average
+    from wallboard.sim.scenario import AVAILABLE, BUSY
 
     now = 10_000.0
     history = deque(

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.wire.rtstats import parse_agents, parse_queues
-from wallboard.sim import render
+from wallboard.core.wire import rtstats_render as render
 from wallboard.sim.scenario import RealtimeScenario
+from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 
 SIZES = (50, 500, 2000, 5000)
 EPOCH = 1_763_900_000.0
@@ -40,11 +41,11 @@ def scenario(agents: int, seed: int = 1, cycles: int = 3) -> RealtimeScenario:
 def payloads(agents: int, seed: int = 1) -> dict[str, bytes]:
     """The ``/agents`` body in JSON and XML, and ``/queues`` in JSON."""
     sim = scenario(agents, seed)
-    items = sim.agents_wire()
+    items = agents_wire(sim)
     return {
         "json": render.json_list("agent", items),
         "xml": render.xml_list("agents", "agent", items),
-        "queues": render.json_list("queue", sim.queues_wire()),
+        "queues": render.json_list("queue", queues_wire(sim)),
     }
 
 

@@ -53,7 +53,7 @@ class RecordingScenario(RealtimeScenario):
 
     def jump(self, phase: float) -> None:
         """The service restarts with another phase: later refreshes follow the new one."""
-        with self._lock:
+        with self.lock:
             self.phase = phase % self.cycle
             self.cycle_index = self.cycle_at(self.clock())
 

@@ -13,13 +13,11 @@ import hmac
 import threading
 from urllib.parse import unquote
 
-from wallboard.sim import render
+from wallboard.core.wire.rtstats_render import CONTENT_TYPES, list_body, single_body
 from wallboard.sim.scenario import RealtimeScenario
 from wallboard.sim.server import Request, Response, SimServer
 from wallboard.urls import REALTIME_PATH
-
-CONTENT_TYPES = {"json": "application/json", "xml": "application/xml"}
-
+from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 
 class RealtimeEndpoints:
     """Answers rtstats requests from a scenario, caching each body for its cycle."""
@@ -43,16 +41,16 @@ class RealtimeEndpoints:
     # --- handlers -----------------------------------------------------------------------
 
     def agents(self, request: Request) -> Response:
-        return self._list(request, "agents", "agent", self.scenario.agents_wire)
+        return self._list(request, "agents", "agent", lambda: agents_wire(self.scenario))
 
     def queues(self, request: Request) -> Response:
-        return self._list(request, "queues", "queue", self.scenario.queues_wire)
+        return self._list(request, "queues", "queue", lambda: queues_wire(self.scenario))
 
     def agent(self, request: Request) -> Response:
-        return self._single(request, "agent", "agent-id", self.scenario.agents_wire)
+        return self._single(request, "agent", "agent-id", lambda: agents_wire(self.scenario))
 
     def queue(self, request: Request) -> Response:
-        return self._single(request, "queue", "queue-id", self.scenario.queues_wire)
+        return self._single(request, "queue", "queue-id", lambda: queues_wire(self.scenario))
 
     # --- shared -------------------------------------------------------------------------
 
@@ -70,7 +68,7 @@ class RealtimeEndpoints:
             body = self._cache.get(key)
             if body is None:
                 items = source()
-                body = render.json_list(item_tag, items) if fmt == "json" else render.xml_list(list_tag, item_tag, items)
+                body = list_body(list_tag, item_tag, items, fmt)
                 self._cache[key] = body
         return Response(200, body, CONTENT_TYPES[fmt])
 
@@ -83,7 +81,7 @@ class RealtimeEndpoints:
         self.scenario.view()
         for item in source():
             if str(item[key]) == wanted:
-                body = render.json_single(item_tag, item) if fmt == "json" else render.xml_single(item_tag, item)
+                body = single_body(item_tag, item, fmt)
                 return Response(200, body, CONTENT_TYPES[fmt])
         return Response(404, b'{"error":"not found"}' if fmt == "json" else b"<error>not found</error>", CONTENT_TYPES[fmt])
 
