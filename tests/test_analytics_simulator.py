@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.conftest import EPOCH, FIXTURES, FakeClock
-from wallboard.sim.analytics_data import DAY_MS, HISTORY_DAYS, AnalyticsData
+from wallboard.sim.analytics_calls import DAY_MS, HISTORY_DAYS, AnalyticsData
 from wallboard.sim.scenario import RealtimeScenario
 
 DAY = {"pbxId": "allpbxes", "startTime": "2025-11-22 00:00:00", "endTime": "2025-11-22 23:59:59", "timeZone": "America/New_York"}

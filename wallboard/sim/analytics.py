@@ -13,7 +13,7 @@
   checks ``pbxId``, ``startTime``, ``endTime`` and ``timeZone`` (400 with a reason, in the
   ``{"timestamp","status","messages":[...],"path"}`` shape of the vendor's 403), refuses
   a PBX the user cannot see with the documented 403 ("user [demo] does not have access
-  to pbxId [X]"), and answers from :class:`~wallboard.sim.analytics_data.AnalyticsData`.
+  to pbxId [X]"), and answers from :class:`~wallboard.sim.analytics_calls.AnalyticsData` (rows and records written by :mod:`wallboard.sim.analytics_wire`).
   Like the real service it serves only the last two years: a range reaching further back
   returns its most recent two years, and an older one is empty.
 * Filters (call records and legs): ``caller``, ``callee`` and ``callerOrCallee``, comma
@@ -54,7 +54,9 @@ from typing import Callable, Literal
 from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wallboard.sim.analytics_data import AnalyticsData
+from wallboard.sim import analytics_wire as wire
+from wallboard.sim.analytics_calls import AnalyticsData
+from wallboard.sim.analytics_stats import DailyStats
 from wallboard.sim.server import Request, Response, SimServer
 
 ANALYTICS_PATH = "/analytics/work"
@@ -90,6 +92,7 @@ class AnalyticsEndpoints:
         if token_expiry < 0:
             raise ValueError("the token expiry must not be negative")
         self.data = data
+        self.counters = DailyStats(data)
         self.clock = clock
         self.api_key = api_key
         self.username = username
@@ -200,13 +203,13 @@ class AnalyticsEndpoints:
     # --- summaries ------------------------------------------------------------------------
 
     def company(self, request: Request) -> Response:
-        return self._summary(request, "compsum", lambda stats, pbxes: self.data.company(stats, pbxes))
+        return self._summary(request, "compsum", lambda stats, pbxes: wire.company_rows(self.data, stats, pbxes))
 
     def extensions(self, request: Request) -> Response:
-        return self._summary(request, "extsum", self.data.extension_rows)
+        return self._summary(request, "extsum", lambda stats, pbxes: wire.extension_rows(self.data, stats, pbxes))
 
     def ring_groups(self, request: Request) -> Response:
-        return self._summary(request, "rgsum-groups", self.data.ring_group_rows)
+        return self._summary(request, "rgsum-groups", lambda stats, pbxes: wire.ring_group_rows(self.data, stats, pbxes))
 
     def members(self, request: Request) -> Response:
         ring_group = (request.arg("extId") or "").strip()
@@ -214,7 +217,7 @@ class AnalyticsEndpoints:
             self.reports["rgsum-members"] += 1
             return _refusal(400, request, "extId is required")
         return self._summary(
-            request, "rgsum-members", lambda stats, pbxes: self.data.member_rows(stats, pbxes, ring_group)
+            request, "rgsum-members", lambda stats, pbxes: wire.member_rows(self.data, stats, pbxes, ring_group)
         )
 
     def _summary(self, request: Request, name: str, rows) -> Response:
@@ -226,7 +229,7 @@ class AnalyticsEndpoints:
         if isinstance(query, Response):
             return query
         pbxes, start_ms, end_ms, _zone, now_ms = query
-        stats = self.data.stats(start_ms, end_ms, now_ms) if start_ms <= end_ms else None
+        stats = self.counters.stats(start_ms, end_ms, now_ms) if start_ms <= end_ms else None
         if stats is None:
             return _json([])
         return _json(rows(stats, pbxes))
@@ -296,11 +299,11 @@ class AnalyticsEndpoints:
         if start_ms > end_ms:
             return []
         if name == "call-records":
-            return self.data.call_records(self.data.calls(start_ms, end_ms, now_ms, pbxes), zone, filters)
+            return wire.call_records(self.data, self.data.calls(start_ms, end_ms, now_ms, pbxes), zone, filters)
         # legs are chosen by their own times; a leg may end a little after its call began
         calls = self.data.calls(start_ms - 3_600_000, end_ms, now_ms, pbxes)
-        return self.data.call_legs(
-            calls, zone, simplified=simplified, connect_time=connect_time, start_ms=start_ms, end_ms=end_ms, filters=filters
+        return wire.call_legs(
+            self.data, calls, zone, simplified=simplified, connect_time=connect_time, start_ms=start_ms, end_ms=end_ms, filters=filters
         )
 
     def _listing(self, key: tuple, build) -> list[dict]:

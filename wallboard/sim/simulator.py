@@ -17,7 +17,7 @@ from wallboard.sim.analytics import (
     DEMO_USERNAME,
     AnalyticsEndpoints,
 )
-from wallboard.sim.analytics_data import AnalyticsData
+from wallboard.sim.analytics_calls import AnalyticsData
 from wallboard.sim.faults import FaultPlan
 from wallboard.sim.rtstats import RealtimeEndpoints
 from wallboard.sim.scenario import RealtimeScenario
