@@ -103,7 +103,7 @@ async def test_tv_mode_rotates_tabs_and_keys_still_work():
         # and its check can take longer than 0.4 s: a long period keeps the tab from turning
         # in the middle of them.
         app.settings = replace(app.settings, rotate=60.0)
-        app._start_rotation()
+        app.board.start_rotation()
         await pilot.press("2")
         assert tabs.active == "queues"
         await pilot.press("enter")
@@ -120,10 +120,10 @@ async def test_news_of_a_tab_change_overtaken_by_a_key_is_ignored():
         await pilot.press("2")
         assert tabs.active == "queues"
         late = TabbedContent.TabActivated(tabs, tabs.get_tab("agents"))
-        app.post_message(late)
+        app.board.post_message(late)  # the board handles the news of tab changes
         await pilot.pause()
         await pilot.pause()
-        assert (tabs.active, app.active_tab) == ("queues", "queues")
+        assert (tabs.active, app.board.active_tab) == ("queues", "queues")
 
 
 async def test_a_focus_asked_for_by_the_rotation_is_dropped_once_a_key_moved_on():
@@ -138,9 +138,9 @@ async def test_a_focus_asked_for_by_the_rotation_is_dropped_once_a_key_moved_on(
         await pilot.pause()
         shown: list[str] = []
         app.board.watch(tabs, "active", lambda value: shown.append(value), init=False)
-        app.active_tab = "agents"  # what the rotation does...
-        app.focus_tab_content()
-        app.action_show_tab("queues")  # ...and "2", handled before the rotation's focus
+        app.board.active_tab = "agents"  # what the rotation does...
+        app.board.focus_tab_content()
+        app.board.action_show_tab("queues")  # ...and "2", handled before the rotation's focus
         await pilot.pause()
         await pilot.pause()
         assert shown == ["agents", "queues"]

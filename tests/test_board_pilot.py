@@ -101,7 +101,7 @@ async def test_s_cycles_the_sort():
         names = [a.name.casefold() for a in agent_rows(app)]
         assert names == sorted(names)
         await pilot.press("s")
-        assert grid(app).sort_key == "state" and app.options.sort == "state"
+        assert grid(app).sort_key == "state" and app.board.agents.options.sort == "state"
         await pilot.press("s")
         times = [a.time_in_status for a in agent_rows(app)]
         assert times == sorted(times, reverse=True)
@@ -197,7 +197,7 @@ async def test_arrangement_and_cursor_survive_a_refresh():
         snapshot = app.snapshot
         app.snapshot = replace(snapshot, agents=snapshot.agents.succeeded(agents, 0, MONO + 10))
         await pilot.pause()
-        assert app.options.sort == "state" and app.options.state_filter == "busy"
+        assert app.board.agents.options.sort == "state" and app.board.agents.options.state_filter == "busy"
         rows = agent_rows(app)
         assert all(a.state.category == "busy" for a in rows)
         if any(a.agent_id == chosen.agent_id for a in rows):

@@ -56,8 +56,8 @@ async def test_f_steps_only_through_states_someone_is_in():
         seen = []
         for _ in range(3):
             await pilot.press("f")
-            seen.append(app.options.state_filter)
-            assert agent_rows(app), f"the filter {app.options.state_filter} shows nobody"
+            seen.append(app.board.agents.options.state_filter)
+            assert agent_rows(app), f"the filter {app.board.agents.options.state_filter} shows nobody"
         assert seen == ["available", "busy", None]
 
 
@@ -66,5 +66,5 @@ async def test_f_with_no_agents_says_so():
     async with app.run_test(size=(100, 24)) as pilot:
         await board_ready(app, pilot)
         await pilot.press("f")
-        assert app.options.state_filter is None
+        assert app.board.agents.options.state_filter is None
         assert any("nothing to filter" in str(n.message) for n in app._notifications)

@@ -98,7 +98,7 @@ async def test_the_key_hints_are_those_of_what_has_the_focus(simulator):
         on_select = hints(app)
         assert "Choose" in on_select and "Sort" not in on_select and "Export CSV" not in on_select, on_select
         await pilot.press("s")
-        assert app.history.state.frame.sort is None, "s does not sort the table from the form"
+        assert app.board.history.state.frame.sort is None, "s does not sort the table from the form"
         pane(app).query_one("#hist-start", Input).focus()
         await pilot.pause()
         assert "Sort" not in hints(app) and "Quit" not in hints(app), "in a text field, letters are text"

@@ -19,7 +19,7 @@ TYPED = {"start": "2026-11-25 00:00:00", "end": "2026-11-28", "zone": "America/N
 
 def answer_late(app) -> list:
     """Make the App answer each form edit only after the next one arrived (a busy loop)."""
-    controller = app.history
+    controller = app.board.history
     handle = controller.handle
     held: list = []
 
@@ -53,9 +53,9 @@ async def test_full_speed_typing_with_late_answers_keeps_every_character(simulat
         await pilot.press(*TYPED[key])
         assert field.value == TYPED[key]
         assert held, "the answers really were late"
-        app.history.handle = type(app.history).handle.__get__(app.history)
+        app.board.history.handle = type(app.board.history).handle.__get__(app.board.history)
         for request in held:
-            app.history.handle(request)
+            app.board.history.handle(request)
         await pilot.pause()
         assert field.value == TYPED[key]
         assert getattr(state(app).form, key) == TYPED[key]

@@ -74,7 +74,7 @@ def grid(app) -> ReportGrid:
 
 
 def state(app) -> core.HistoricalState:
-    return app.history.state
+    return app.board.history.state
 
 
 def status_text(app) -> str:
@@ -183,7 +183,7 @@ async def test_a_click_on_the_tab_opens_it_ready_for_enter(simulator):
         await board_ready(app, pilot)
         await pilot.click("#--content-tab-historical")
         assert await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
-        assert app.active_tab == "historical"
+        assert app.board.active_tab == "historical"
         await enter_fetches_the_company_summary(app, pilot)
 
 
@@ -503,7 +503,7 @@ async def test_a_refused_login_is_one_line_and_the_next_fetch_asks_again(simulat
         assert state(app).note == core.Note(BAD_PASSWORD, core.ERROR)
         assert status_text(app) == BAD_PASSWORD
         assert "pw-Wr0ng-secret" not in app.export_screenshot()
-        assert app.history.client is None, "refused credentials are not kept"
+        assert app.board.history.client is None, "refused credentials are not kept"
         assert state(app).frames == ()
         await pilot.pause(0.5)
         assert (simulator.requests["token"], simulator.requests["analytics"]) == (1, 0), "one try, no storm"
@@ -519,7 +519,7 @@ async def test_the_boards_keys_still_work_inside_the_tab(simulator):
         await fetch_report(app, pilot, "extensions")
         tabs = app.board.query_one(TabbedContent)
         await pilot.press("s")
-        assert state(app).frame.sort == 0 and app.options.sort == "name", "s sorts the report, not the agents"
+        assert state(app).frame.sort == 0 and app.board.agents.options.sort == "name", "s sorts the report, not the agents"
         await pilot.press("2")
         assert tabs.active == "queues"
         await pilot.press("3")

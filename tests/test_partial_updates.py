@@ -57,9 +57,9 @@ async def test_a_tick_sends_the_timers_and_the_clock_and_leaves_the_screen_as_a_
         driver = driver_of(app)
         driver.kept = []
         await pilot.pause(0.1)
-        await frame_after(pilot, driver, lambda: (clocks.advance(1), app._tick()))  # the first, settling tick
+        await frame_after(pilot, driver, lambda: (clocks.advance(1), app.tick()))  # the first, settling tick
         # the clock moves inside the action, so the app's own 1 s timer cannot take the tick first
-        tick = await frame_after(pilot, driver, lambda: (clocks.advance(1), app._tick()))
+        tick = await frame_after(pilot, driver, lambda: (clocks.advance(1), app.tick()))
         terminal = replay(driver)
         full = await full_repaint(pilot, driver, app)
         assert terminal.lines() == full.lines() and terminal.cells == full.cells
@@ -82,7 +82,7 @@ async def test_a_refresh_sends_the_changed_cells_only_and_the_screen_matches_a_f
         driver = driver_of(app)
         driver.kept = []
         await pilot.pause(0.1)
-        await frame_after(pilot, driver, app._tick)  # settled: every line on screen painted once
+        await frame_after(pilot, driver, app.tick)  # settled: every line on screen painted once
         grid = app.board.query_one(AgentsGrid)
         records = list(app.snapshot.agents.records)
         target = grid.rows[3]
@@ -109,7 +109,7 @@ async def test_moving_the_cursor_and_scrolling_keep_the_screen_whole():
         for keys in (("down", "down"), ("pagedown",), ("end",), ("home",)):
             await pilot.press(*keys)
             clocks.advance(1)
-            app._tick()
+            app.tick()
             await pilot.pause(0.05)
         terminal = replay(driver)
         full = await full_repaint(pilot, driver, app)
@@ -144,7 +144,7 @@ async def test_a_header_part_dropped_for_width_leaves_no_remnants():
         driver = driver_of(app)
         driver.kept = []
         header = app.board.header
-        app.refresh_header = lambda *args, **kwargs: None  # the app's 1 s tick must not redraw it meanwhile
+        header.show_moment = lambda moment: None  # the app's 1 s tick must not redraw it meanwhile
         wide = [Part("acme", "title"), Part("● live", "ok"), Part("waiting 12", "waiting"), Part("longest 0:00", "longest")]
         await frame_after(pilot, driver, lambda: header.show(wide, False, False))
         await frame_after(pilot, driver, lambda: header.show([wide[0], wide[1], wide[3]], False, False))

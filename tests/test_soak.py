@@ -132,7 +132,7 @@ class Watch:
         self.banners: Counter[str] = Counter()
         self.tabs_seen: Counter[str] = Counter()
         self.switches = 0
-        self._tab = app.active_tab
+        self._tab = app.board.active_tab
         self._stale = False
         self._refused = False
 
@@ -142,10 +142,10 @@ class Watch:
         top, band = header(app), banner(app)
         assert "\n" not in top and not control_characters(top + (band or "")), (top, band)
         assert len(agent_rows(app)) == AGENTS and len(app.board.query(QueueTile)) == QUEUES, "the last good data stays"
-        if app.active_tab != self._tab:
+        if app.board.active_tab != self._tab:
             self.switches += 1
-            self._tab = app.active_tab
-        self.tabs_seen[app.active_tab] += 1
+            self._tab = app.board.active_tab
+        self.tabs_seen[app.board.active_tab] += 1
         snapshot, now = app.snapshot, app.mono()
         for feed in (snapshot.agents, snapshot.queues):
             age = feed.age(now)
@@ -187,7 +187,7 @@ async def soak(simulator: SimulatorProcess) -> None:
             await pilot.press("1")
             await pilot.pause(0.5)  # warm up: caches and the connection pool settle
             for tab in ("queues", "agents"):  # one whole turn of the rotation, to warm both tabs in TV mode
-                await until(pilot, lambda: app.active_tab == tab, timeout=10, app=app)
+                await until(pilot, lambda: app.board.active_tab == tab, timeout=10, app=app)
                 await pilot.pause(0.5)
             watch = Watch(app)
             gc.collect()

@@ -65,7 +65,7 @@ async def test_500_tab_switches_leave_memory_flat():
 
         async def switch(count: int) -> None:
             for index in range(count):
-                app.action_show_tab(tabs[index % len(tabs)])
+                app.board.action_show_tab(tabs[index % len(tabs)])
                 await pilot.pause(0)
 
         await switch(WARM_UP)  # the Historical pane is made once; caches fill

@@ -138,7 +138,7 @@ async def _run(args: argparse.Namespace) -> BoardFigures:
         counting(app)
 
         def on_write(_: int) -> None:
-            if not first_paint and app.board_live and app.board.query_one(AgentsGrid).rows:
+            if not first_paint and app.board.ready and app.board.query_one(AgentsGrid).rows:
                 first_paint.append(time.time())
 
         async with app.run_test(headless=False, size=(width, height)):

@@ -164,7 +164,7 @@ async def _run(base: str, start: str, end: str) -> BoardRun:
             pane.query_one("#hist-end", Input).value = end
             pane.query_one("#hist-fetch").focus()
             await pilot.pause(0.3)
-            history = app.history
+            history = app.board.history
             cpu, started = _cpu(), time.monotonic()
             await pilot.press("enter")
             while history.state.fetch is not None or history.state.frame is None:

@@ -1,9 +1,10 @@
-"""Runs the Historical tab for the App: its state, its fetches, its Work Analytics client.
+"""Runs the Historical tab: its state, its fetches, its Work Analytics client.
 
-The App owns one :class:`HistoricalController`. It keeps the tab's
-:class:`~wallboard.core.views.historical.HistoricalState`, handles the pane's requests by the
-pure transitions of :mod:`wallboard.core.views.historical`, runs every fetch in a Textual
-worker (so the board keeps refreshing) and pushes each new state into the pane.
+The tab's pane owns one :class:`HistoricalController`. It keeps the tab's
+:class:`~wallboard.core.views.historical.HistoricalState`, handles the pane's requests by
+the pure transitions of :mod:`wallboard.core.views.historical`, runs every fetch in a
+worker of the pane (so the board keeps refreshing, and the work ends with the pane) and
+pushes each new state into the pane.
 
 The :class:`~wallboard.clients.analytics.AnalyticsClient` is made on first use, from
 ``analytics.url``, the user name and the two analytics secrets. ``wallboard demo`` hands
@@ -22,8 +23,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable
 
 from textual.worker import Worker
 
@@ -37,11 +37,12 @@ from wallboard.localzone import local_zone_name
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
 from wallboard.credentials.needs import gather
+from wallboard.ui.context import BoardContext
+from wallboard.ui.historical import requests
 from wallboard.ui.screens.setup import SetupScreen
-from wallboard.ui.historical.pane import HistoricalPane
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from wallboard.ui.historical.pane import HistoricalPane
 
 AnalyticsConnector = Callable[[str, Secret, str, Secret], AnalyticsClient]
 """Makes the Work Analytics client: ``(url, api_key, username, password)``."""
@@ -58,24 +59,14 @@ def analytics_client(url: str, api_key: Secret, username: str, password: Secret)
 class HistoricalController:
     """The Historical tab's logic runner; see the module doc."""
 
-    def __init__(
-        self,
-        app: "App",
-        settings: Settings,
-        *,
-        now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-        secrets: Mapping[str, Secret] | None = None,
-        connector: AnalyticsConnector = analytics_client,
-        pane: Callable[[], HistoricalPane | None] = lambda: None,
-    ) -> None:
-        self.app = app
-        self.settings = settings
-        self.now = now
-        self.connector = connector
-        self._secrets = dict(secrets or {})
-        self._pane = pane
-        zone = settings.timezone or local_zone_name()
-        self.state = core.HistoricalState(form=core.new_form(zone, settings.analytics.pbx, now()))
+    def __init__(self, pane: HistoricalPane, context: BoardContext) -> None:
+        self.pane = pane
+        self.settings = context.settings
+        self.now = context.now
+        self.connector: AnalyticsConnector = context.analytics_connector or analytics_client
+        self._secrets = dict(context.analytics_secrets)
+        zone = self.settings.timezone or local_zone_name()
+        self.state = core.HistoricalState(form=core.new_form(zone, self.settings.analytics.pbx, self.now()))
         self.client: AnalyticsClient | None = None
         self._client_lock = asyncio.Lock()
         self._listings: dict[int, Listing] = {}
@@ -83,14 +74,13 @@ class HistoricalController:
         self._worker: Worker | None = None
         self._closing: set[asyncio.Task] = set()
         self._pbxes_asked = False
-        self.page_size = min(settings.analytics.page_size, core.BOARD_PAGE_SIZE)
+        self.page_size = min(self.settings.analytics.page_size, core.BOARD_PAGE_SIZE)
 
     # --- drawing -----------------------------------------------------------------------------
 
     def render(self) -> None:
-        pane = self._pane()
-        if pane is not None and pane.is_attached:
-            pane.show(self.state)
+        if self.pane.is_attached:
+            self.pane.show(self.state)
 
     def _set(self, state: core.HistoricalState) -> None:
         self.state = state
@@ -99,38 +89,36 @@ class HistoricalController:
 
     # --- the pane's requests -----------------------------------------------------------------
 
-    def handle(self, request: HistoricalPane.Request) -> None:
+    def handle(self, request: requests.Request) -> None:
         state = self.state
-        if isinstance(request, HistoricalPane.Ready):
+        if isinstance(request, requests.Ready):
             self.render()
-        elif isinstance(request, HistoricalPane.FormChanged):
+        elif isinstance(request, requests.FormChanged):
             self._set(core.with_form(state, request.form, request.field, self.now()))
-        elif isinstance(request, HistoricalPane.FetchRequested):
+        elif isinstance(request, requests.FetchRequested):
             state = core.request_report(replace(state, form=request.form), self.now())
             self._start(state)
             if state.invalid:
-                pane = self._pane()
-                if pane is not None:
-                    pane.focus_field(state.invalid)
-        elif isinstance(request, HistoricalPane.OpenRequested):
+                self.pane.focus_field(state.invalid)
+        elif isinstance(request, requests.OpenRequested):
             self._start(core.request_open(state, request.row))
-        elif isinstance(request, HistoricalPane.MoreRequested):
+        elif isinstance(request, requests.MoreRequested):
             self._start(core.request_more(state, request.everything))
-        elif isinstance(request, HistoricalPane.CursorMoved):
+        elif isinstance(request, requests.CursorMoved):
             self.state = core.moved(state, request.row)
             if request.by_key and core.near_end(self.state, request.row):
                 self._start(core.request_more(self.state))
-        elif isinstance(request, HistoricalPane.SortRequested):
+        elif isinstance(request, requests.SortRequested):
             if request.reverse:
                 self._set(core.sort_reverse(state))
             elif request.column is None:
                 self._set(core.sort_next(state))
             else:
                 self._set(core.sort_by(state, request.column))
-        elif isinstance(request, HistoricalPane.EscapePressed):
+        elif isinstance(request, requests.EscapePressed):
             self.escape()
-        elif isinstance(request, HistoricalPane.ExportRequested):
-            self.app.run_worker(self._export(), group=EXPORT_GROUP, exclusive=True, exit_on_error=False)
+        elif isinstance(request, requests.ExportRequested):
+            self.pane.run_worker(self._export(), group=EXPORT_GROUP, exclusive=True, exit_on_error=False)
 
     def escape(self) -> None:
         """Cancel the fetch; else walk back a table; else leave a text field."""
@@ -141,9 +129,7 @@ class HistoricalController:
         elif action == "back":
             self._set(core.back(self.state))
         else:
-            pane = self._pane()
-            if pane is not None:
-                pane.leave_field()
+            self.pane.leave_field()
 
     # --- fetching ------------------------------------------------------------------------------
 
@@ -155,7 +141,7 @@ class HistoricalController:
             token = object()
             self._token = token
             self._set(state)
-            self._worker = self.app.run_worker(
+            self._worker = self.pane.run_worker(
                 self._run(token), name="historical fetch", group=FETCH_GROUP, exclusive=True, exit_on_error=False
             )
         else:
@@ -224,7 +210,7 @@ class HistoricalController:
         if self._pbxes_asked:
             return
         self._pbxes_asked = True
-        self.app.run_worker(self._load_pbxes(client), name="historical pbxes", group=PBX_GROUP, exclusive=True, exit_on_error=False)
+        self.pane.run_worker(self._load_pbxes(client), name="historical pbxes", group=PBX_GROUP, exclusive=True, exit_on_error=False)
 
     async def _load_pbxes(self, client: AnalyticsClient) -> None:
         try:
@@ -261,7 +247,7 @@ class HistoricalController:
                 needs = replace(needs, missing=tuple(name for name in needs.missing if name not in found))
                 if needs.needed:
                     config_path = str(settings.source or default_config_path())
-                    result = await self.app.push_screen_wait(SetupScreen(needs, config_path=config_path))
+                    result = await self.pane.app.push_screen_wait(SetupScreen(needs, config_path=config_path))
                     if result is None:
                         return None
                     found.update(result.secrets)
@@ -298,15 +284,15 @@ class HistoricalController:
             where = await asyncio.to_thread(export_table, table, frame.query, directory)
         except WallboardError as error:
             self._set(core.export_failed(self.state, str(error)))
-            self.app.notify(str(error), title="Export failed", severity="error", markup=False)
+            self.pane.notify(str(error), title="Export failed", severity="error", markup=False)
             return
         self._set(core.exported(self.state, len(table.rows), str(where)))
-        self.app.notify(core.saved_text(frame, len(table.rows), str(where)), title="Export", markup=False)
+        self.pane.notify(core.saved_text(frame, len(table.rows), str(where)), title="Export", markup=False)
 
     # --- shutdown ------------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Stop the fetch and close the listings and the client (the App is exiting)."""
+        """Stop the fetch and close the listings and the client (the pane is going)."""
         self._stop_worker()
         await self._drop_client()
         if self._closing:

@@ -1,8 +1,10 @@
 """The Historical tab: a compact form, a status line, and the report table under it.
 
-It draws a :class:`~wallboard.core.views.historical.HistoricalState` it is given (:meth:`show`)
-and turns what a person does into :class:`HistoricalPane.Request` messages for the App
-(which runs the fetches); it never fetches and decides nothing about the data itself.
+It owns the tab's :class:`~wallboard.ui.historical.controller.HistoricalController` (which
+keeps the state and runs the fetches in the pane's workers). The pane draws a
+:class:`~wallboard.core.views.historical.HistoricalState` it is given (:meth:`show`) and
+turns what a person does into :class:`HistoricalPane.Request` messages, which its
+controller handles in turn; the widgets never fetch and decide nothing about the data.
 
 Keys inside the tab: Enter fetches (in a field or on Fetch) or opens the row under the
 cursor; Escape cancels a fetch, else walks back a table, else leaves a text field;
@@ -39,7 +41,9 @@ from wallboard.core.views.historical import (
     status,
     table_due,
 )
+from wallboard.ui.context import BoardContext
 from wallboard.ui.historical import requests
+from wallboard.ui.historical.controller import HistoricalController
 from wallboard.ui.historical.report_grid import ReportGrid
 
 TEXT_FIELDS = ("start", "end", "zone", "pbx")
@@ -59,7 +63,7 @@ class FormSelect(Select):
 
 
 class HistoricalPane(Vertical):
-    """The Historical tab's widgets; the App drives it through :meth:`show`."""
+    """The Historical tab's widgets and their controller; see the module doc."""
 
     DEFAULT_CSS = """
     HistoricalPane {
@@ -103,7 +107,7 @@ class HistoricalPane(Vertical):
         Binding("M", "all", "All rows", show=False),
     ]
 
-    # --- what the pane asks the App for (see wallboard.ui.historical.requests) --------
+    # --- what the pane asks its controller for (see wallboard.ui.historical.requests) ------
 
     Request = requests.Request
     Ready = requests.Ready
@@ -118,13 +122,14 @@ class HistoricalPane(Vertical):
 
     # --- layout --------------------------------------------------------------------------------
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, context: BoardContext, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.controller = HistoricalController(self, context)
         self.state: HistoricalState | None = None
         self._form_writes: int | None = None
         """The state's ``form_writes`` last drawn: the fields it wrote since then are drawn."""
         self._known: Form | None = None
-        """The form as last reported to the App or written from a state."""
+        """The form as last reported to the controller or written from a state."""
         self._keys: tuple[bool, bool] | None = None
         """Which of the tab's own keys were offered, as last told to the footer."""
 
@@ -161,6 +166,17 @@ class HistoricalPane(Vertical):
     def on_mount(self) -> None:
         self.query_one(ReportGrid).display = False
         self.post_message(self.Ready())
+
+    async def on_unmount(self) -> None:
+        await self.controller.aclose()
+
+    @on(requests.Request)
+    def _request(self, request: requests.Request) -> None:
+        """A request of this pane: its controller handles it (``Ready`` also goes on to
+        the tab, which gives the pane the focus if the tab is the one shown)."""
+        if not isinstance(request, requests.Ready):
+            request.stop()
+        self.controller.handle(request)
 
     @property
     def grid(self) -> ReportGrid:
@@ -206,7 +222,7 @@ class HistoricalPane(Vertical):
                     value = getattr(form, key)
                     if widget.value != value:
                         widget.value = value
-            # only what was written is known to the App: a key typed but not yet reported stays news
+            # only what was written is known to the controller: a key typed but not yet reported stays news
             known = self._known or form
             self._known = replace(known, **{key: getattr(form, key) for key in written})
         for key in TEXT_FIELDS:
@@ -287,7 +303,7 @@ class HistoricalPane(Vertical):
         self._changed((event.input.id or "").removeprefix("hist-"))
 
     def _changed(self, key: str) -> None:
-        """Tell the App about an edit; not about widgets settling as they mount."""
+        """Tell the controller about an edit; not about widgets settling as they mount."""
         if self._known is None:
             return
         form = self.form()

@@ -1,10 +1,10 @@
-"""What the Historical tab asks the App for: the messages of :class:`HistoricalPane`.
+"""What a person asks of the Historical tab: the messages of :class:`HistoricalPane`.
 
-They live apart from the pane so the App can handle them without importing the pane and
-the Work Analytics model behind it: the board starts without either, and the Historical
-tab loads them the first time it is opened. The pane exposes them as its own attributes
-(``HistoricalPane.FetchRequested``), and their handler names are the pane's
-(``on_historical_pane_fetch_requested``).
+The pane posts them to itself and its controller handles them in turn (so a request is
+handled after the event that made it, as any message). The pane exposes them as its own
+attributes (``HistoricalPane.FetchRequested``), and their handler names are the pane's
+(``on_historical_pane_ready``): the tab takes the focus on ``Ready`` without importing
+the pane.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ NAMESPACE = "historical_pane"
 
 
 class Request(Message, namespace=NAMESPACE):
-    """Something for the App to do with the Historical tab."""
+    """Something for the Historical tab's controller to do."""
 
 
 class Ready(Request, namespace=NAMESPACE):

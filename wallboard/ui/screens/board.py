@@ -1,102 +1,131 @@
-"""The main screen: header, STALE banner, the three tabs and the key hints.
+"""The main screen: the header, the STALE banner, the tabs, and the key hints.
 
-It only lays the widgets out; the app pushes data into them. The Historical tab's pane is
-made the first time the tab is shown (:meth:`BoardScreen.open_history`): it and the Work
-Analytics model behind it are half the screen's widgets and a sixth of the board's
-imports, and the live board should not wait for them before it shows its first figures.
+The screen owns what belongs to the board rather than to one tab or to the whole App:
+which tab is shown, where the focus goes when a tab is chosen, the TV rotation between
+tabs, the drill-down into an agent or a queue, and handing each
+:class:`~wallboard.ui.context.Moment` to its header, its banner and every tab. The tabs
+come from one registry (:data:`wallboard.ui.tabs.TABS`): their keys, their palette
+commands and the rotation are read from it, never named here. Each tab owns its own
+state and work (:mod:`wallboard.ui.tabs.base`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+import time
+from typing import TYPE_CHECKING, Iterable
 
-from textual.app import ComposeResult
+from textual import on
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent
 
-from wallboard.config import Settings
+from wallboard.ui.context import BoardContext, Moment
+from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
+from wallboard.ui.tabs import TABS
+from wallboard.ui.tabs.agents import AgentsTab
+from wallboard.ui.tabs.base import BoardTab
+from wallboard.ui.tabs.historical import HistoricalTab
+from wallboard.ui.tabs.queues import QueuesTab
 from wallboard.ui.widgets.agents_grid import AgentsGrid
 from wallboard.ui.widgets.key_hints import KeyHints
 from wallboard.ui.widgets.queue_board import QueueBoard
+from wallboard.ui.widgets.queue_tile import QueueTile
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
 if TYPE_CHECKING:
+    from wallboard.ui.historical.controller import HistoricalController
     from wallboard.ui.historical.pane import HistoricalPane
 
 
-class BoardScreen(Screen):
-    AUTO_FOCUS = ""  # none: the app focuses the active tab's content itself (None would mean the app's "*")
+def _bindings() -> list[Binding]:
+    """Each tab's key, then the keys each tab offers while it is shown (dispatched to it)."""
+    bindings = [Binding(tab.KEY, f"show_tab('{tab.NAME}')", tab.TITLE, show=False) for tab in TABS]
+    for tab in TABS:
+        for key in tab.KEYS:
+            bindings.append(Binding(key.key, f"tab_action('{key.action}')", key.description, show=key.show))
+    return bindings
 
-    BINDINGS = [
-        Binding("1", "app.show_tab('agents')", "Agents", show=False),
-        Binding("2", "app.show_tab('queues')", "Queues", show=False),
-        Binding("3", "app.show_tab('historical')", "History", show=False),
-        Binding("s", "app.sort", "Sort"),
-        Binding("f", "app.filter", "Filter"),
-        Binding("slash", "app.search", "Search"),
-        Binding("g", "app.group", "Group", show=False),
-        Binding("escape", "app.clear", "Clear", show=False),
-    ]
+
+class BoardScreen(Screen):
+    AUTO_FOCUS = ""  # none: the screen focuses the chosen tab's content itself (None would mean the app's "*")
+
+    BINDINGS = _bindings()
 
     DEFAULT_CSS = """
     BoardScreen {
         background: $background;
         TabbedContent { height: 1fr; }
         TabPane { padding: 0; }
-        #agents-bar { height: 1; padding: 0 1; background: $surface; color: $foreground 75%; }
-        #search { dock: bottom; display: none; border: tall $primary; height: 3; }
-        #search.-visible { display: block; }
     }
     """
 
-    def __init__(self, settings: Settings, zone, mono: Callable[[], float], wall: Callable[[], float]) -> None:
+    def __init__(self, context: BoardContext) -> None:
         super().__init__(id="board")
-        self.settings = settings
-        self.zone = zone
-        self.mono = mono
-        self.wall = wall
+        self.context = context
         self.ready = False
-        self.history_pane: HistoricalPane | None = None
+        self.active_tab = context.settings.start_tab
+        """The tab chosen (the tabs' own ``active`` may lag behind it for a moment)."""
+        self.tabs_by_name: dict[str, BoardTab] = {}
+        self._moment: Moment | None = None
+        self._stale_state: tuple[bool, bool] | None = None
+        self._rotation_timer = None
 
     def compose(self) -> ComposeResult:
-        # The app keeps these references: querying during start-up or shutdown races
+        # The screen keeps these references: querying during start-up or shutdown races
         # with mounting and pruning, references do not.
-        self.header = StatusHeader(id="header")
+        self.header = StatusHeader(self.context, title=self._header_title, id="header")
         self.banner = StaleBanner(id="banner")
-        self.tabs = TabbedContent(initial=self.settings.start_tab, id="tabs")
-        self.agents_bar = Static(id="agents-bar", markup=False)
-        self.grid = AgentsGrid(thresholds=self.settings.thresholds, zone=self.zone, mono=self.mono, wall=self.wall, id="grid")
-        self.search = Input(placeholder="search by name or login id; Enter keeps it, Escape clears", id="search")
-        self.queue_board = QueueBoard(id="queue-board")
+        self.tabs = TabbedContent(initial=self.context.settings.start_tab, id="tabs")
+        self.tabs_by_name = {tab.NAME: tab(self.context, lambda: self.active_tab) for tab in TABS}
         yield self.header
         yield self.banner
         with self.tabs:
-            with TabPane("Agents", id="agents"):
-                yield self.agents_bar
-                yield self.grid
-                yield self.search
-            with TabPane("Queues", id="queues"):
-                yield self.queue_board
-            with TabPane("Historical", id="historical"):
-                if self.settings.start_tab == "historical":
-                    yield self._new_history_pane()
+            yield from self.tabs_by_name.values()
         yield KeyHints()
 
-    def _new_history_pane(self) -> HistoricalPane:
-        from wallboard.ui.historical.pane import HistoricalPane
+    # --- the tabs, by name (the tests and the benchmarks reach widgets through these) ------
 
-        self.history_pane = HistoricalPane(id="history-pane")
-        return self.history_pane
+    def tab(self, name: str) -> BoardTab:
+        return self.tabs_by_name[name]
 
-    def open_history(self) -> None:
-        """Make the Historical tab's pane, the first time the tab is shown.
+    @property
+    def agents(self) -> AgentsTab:
+        tab = self.tabs_by_name["agents"]
+        assert isinstance(tab, AgentsTab)
+        return tab
 
-        It tells the App when it is mounted (``HistoricalPane.Ready``); until then
-        ``history_pane`` exists but has no children to focus or fill.
-        """
-        if self.history_pane is None:
-            self.query_one("TabPane#historical", TabPane).mount(self._new_history_pane())
+    @property
+    def grid(self) -> AgentsGrid:
+        return self.agents.grid
+
+    @property
+    def search(self) -> Input:
+        return self.agents.search
+
+    @property
+    def agents_bar(self) -> Static:
+        return self.agents.agents_bar
+
+    @property
+    def queue_board(self) -> QueueBoard:
+        tab = self.tabs_by_name["queues"]
+        assert isinstance(tab, QueuesTab)
+        return tab.queue_board
+
+    @property
+    def history_pane(self) -> HistoricalPane | None:
+        tab = self.tabs_by_name["historical"]
+        assert isinstance(tab, HistoricalTab)
+        return tab.pane
+
+    @property
+    def history(self) -> HistoricalController | None:
+        """The Historical tab's controller, once the tab has been shown."""
+        pane = self.history_pane
+        return pane.controller if pane is not None else None
+
+    # --- start ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         # Panes inside TabbedContent may still be mounting now; after the first refresh
@@ -105,10 +134,130 @@ class BoardScreen(Screen):
 
     def _became_ready(self) -> None:
         self.ready = True
-        self.app.apply_snapshot()  # type: ignore[attr-defined]
-        if self.app.active_tab == "agents":  # type: ignore[attr-defined]
-            self.set_focus(self.grid)  # at once: keys may come before the first frame
-        self.app.focus_tab_content()  # type: ignore[attr-defined]
+        self.watch(self.app, "moment", self._show, init=True)
+        first = self.tabs_by_name[self.active_tab].first_focus()
+        if first is not None:
+            self.set_focus(first)  # at once: keys may come before the first frame
+        self.focus_tab_content()
+        self.start_rotation()
 
     def on_unmount(self) -> None:
-        self.ready = False  # the app stops pushing data into widgets that are going away
+        self.ready = False  # the moments stop reaching widgets that are going away
+
+    # --- moments -------------------------------------------------------------------------
+
+    def _show(self, moment: Moment | None) -> None:
+        """Hand ``moment`` to every tab, then to the header and the banner.
+
+        Tabs redraw in full when the snapshot changed or a feed turned stale or fresh;
+        on a tick only what moves with time.
+        """
+        if moment is None or not self.ready or not self.app.is_running:
+            return  # shutting down: the poller may still answer while the widgets go
+        self._moment = moment
+        snapshot = moment.snapshot
+        stale = (snapshot.is_stale(snapshot.agents, moment.mono), snapshot.is_stale(snapshot.queues, moment.mono))
+        ticked = moment.ticked and stale == self._stale_state
+        self._stale_state = stale
+        for tab in self.tabs_by_name.values():
+            tab.show(moment, ticked)
+        self._draw_header()
+
+    def _draw_header(self) -> None:
+        if self._moment is not None:
+            self.header.show_moment(self._moment)
+            self.banner.show_moment(self._moment)
+
+    def _header_title(self) -> str | None:
+        """In TV mode (no tabs on screen) the header names the tab shown."""
+        return self.active_tab.upper() if self.app.has_class("tv") else None
+
+    # --- choosing a tab ------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.active_tab = tab
+        self.tabs.active = tab
+        self.focus_tab_content()
+        self.start_rotation()
+
+    def focus_tab_content(self) -> None:
+        """Focus the main widget of the tab chosen (and make sure it is shown)."""
+        if self.app.screen is not self or not self.ready:
+            return
+        if self.tabs.active != self.active_tab:
+            self.tabs.active = self.active_tab
+        self.tabs_by_name[self.active_tab].take_focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        name = event.pane.id
+        if self.ready and name in self.tabs_by_name:
+            if name != self.tabs.active:
+                return  # overtaken: another tab was chosen before this news arrived (a key during a TV rotation)
+            self.active_tab = name  # a click on a tab, or focus moving into a pane
+            self.tabs_by_name[name].activated()
+        self.call_after_refresh(self.focus_tab_content)
+        self._draw_header()
+
+    # --- the tabs' keys ------------------------------------------------------------------
+
+    def action_tab_action(self, action: str) -> None:
+        """A key of the tab shown (see :data:`BoardTab.KEYS`): the tab's own action."""
+        getattr(self.tabs_by_name[self.active_tab], f"action_{action}")()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("show_tab", "tab_action") and not self.ready:
+            return False
+        if action == "tab_action":
+            tab = self.tabs_by_name[self.active_tab]
+            name = str(parameters[0])
+            if not any(key.action == name for key in tab.KEYS):
+                return False
+            return tab.check_tab_action(name)
+        return True
+
+    # --- TV mode -------------------------------------------------------------------------
+
+    def tv_changed(self) -> None:
+        """TV mode was turned on or off (the App's ``tv`` class)."""
+        self.start_rotation()
+        for tab in self.tabs_by_name.values():
+            tab.tv_changed()
+        self._draw_header()
+
+    def start_rotation(self) -> None:
+        """Rotate between the tabs that rotate every ``rotate`` seconds, in TV mode."""
+        if self._rotation_timer is not None:
+            self._rotation_timer.stop()
+            self._rotation_timer = None
+        if self.app.has_class("tv") and self.context.settings.rotate > 0:
+            self._rotation_timer = self.set_interval(self.context.settings.rotate, self._rotate)
+
+    def _rotate(self) -> None:
+        if self.app.screen is not self:
+            return
+        if time.monotonic() - self.context.last_key() < self.context.settings.rotate:
+            return  # a person pressed a key during this period: hold the rotation
+        rotating = [tab.NAME for tab in TABS if tab.ROTATES]
+        following = rotating.index(self.active_tab) + 1 if self.active_tab in rotating else 0
+        self.active_tab = rotating[following % len(rotating)]
+        self.focus_tab_content()
+
+    # --- drill-down ----------------------------------------------------------------------
+
+    @on(AgentsGrid.Selected)
+    def _open_agent(self, event: AgentsGrid.Selected) -> None:
+        self.app.push_screen(AgentDetailScreen(event.agent_id, self.context, title=self._header_title))
+
+    @on(QueueTile.Selected)
+    def _open_queue(self, event: QueueTile.Selected) -> None:
+        self.app.push_screen(QueueDetailScreen(event.queue_id, self.context, title=self._header_title))
+
+    # --- the command palette -------------------------------------------------------------
+
+    def system_commands(self) -> Iterable[SystemCommand]:
+        """The board's commands for the palette: show each tab, then each tab's own."""
+        for tab in TABS:
+            yield SystemCommand(f"Show {tab.TITLE}", f"Switch to the {tab.NAME} tab", lambda t=tab.NAME: self.action_show_tab(t))
+        for widget in self.tabs_by_name.values():
+            yield from widget.commands()

@@ -1,11 +1,13 @@
 """Drill-down screens: every field of one agent or one queue, updated live.
 
-They read the app's current snapshot (they never fetch) and redraw when it changes and
-once a second for the ticking time in state. Escape returns to the board, where the
-cursor is still on the same row.
+They watch the App's moments (the snapshot, and the once-a-second tick for the ticking
+time in state) and redraw from each; they never fetch. Escape returns to the board,
+where the cursor is still on the same row.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from rich.table import Table
 from rich.text import Text
@@ -19,6 +21,7 @@ from textual.widgets import Static
 
 from wallboard.core.views.agents import shown_time_in_state
 from wallboard.core.views.detail import Section, agent_sections, queue_sections
+from wallboard.ui.context import BoardContext, Moment
 from wallboard.ui.widgets.key_hints import KeyHints
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
@@ -43,13 +46,16 @@ class DetailScreen(Screen):
 
     kind = "item"
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, context: BoardContext, *, title: Callable[[], str | None] = lambda: None) -> None:
         super().__init__()
         self.key = key
+        self.context = context
+        self._title = title
         self._statics: list[Static] = []
+        self.moment: Moment | None = None
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(id="header")
+        yield StatusHeader(self.context, title=self._title, id="header")
         yield StaleBanner(id="banner")
         with VerticalScroll():
             yield Static(id="title", markup=False)
@@ -58,19 +64,25 @@ class DetailScreen(Screen):
         yield KeyHints()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "snapshot", self._redraw, init=False)
-        self.set_interval(1.0, self._redraw)
+        self.watch(self.app, "moment", self._show, init=True)
+
+    def _show(self, moment: Moment | None) -> None:
+        if moment is None:
+            return
+        self.moment = moment
         self._redraw()
-        self.app.refresh_header(self)  # type: ignore[attr-defined]
+        self.query_one(StatusHeader).show_moment(moment)
+        self.query_one(StaleBanner).show_moment(moment)
 
     def on_resize(self, event: Resize) -> None:
         self.query_one("#sections").set_class(event.size.width >= 110, "-wide")
 
-    def sections(self) -> tuple[str, tuple[Section, ...]] | None:
+    def sections(self, moment: Moment) -> tuple[str, tuple[Section, ...]] | None:
         raise NotImplementedError
 
-    def _redraw(self, *_: object) -> None:
-        found = self.sections()
+    def _redraw(self) -> None:
+        assert self.moment is not None
+        found = self.sections(self.moment)
         gone = self.query_one("#gone", Static)
         if found is None:
             gone.update(Content(f"This {self.kind} is no longer in the server's answer; the last known figures stay below."))
@@ -104,26 +116,23 @@ def _table(section: Section) -> Table:
 class AgentDetailScreen(DetailScreen):
     kind = "agent"
 
-    def sections(self):
-        app = self.app
-        snapshot = app.snapshot  # type: ignore[attr-defined]
+    def sections(self, moment: Moment):
+        snapshot = moment.snapshot
         agent = next((a for a in snapshot.agents.records if a.agent_id == self.key), None)
         if agent is None:
             return None
-        feed = snapshot.agents
-        elapsed = feed.records_age(app.mono())  # type: ignore[attr-defined]  # as the grid counts
+        elapsed = snapshot.agents.records_age(moment.mono)  # as the grid counts
         seconds = shown_time_in_state(agent, elapsed, snapshot.stale_after)
         title = f"{agent.state.symbol} {agent.name or agent.agent_id} — {agent.state.label}"
-        return title, agent_sections(agent, seconds, app.settings.thresholds, app.zone)  # type: ignore[attr-defined]
+        return title, agent_sections(agent, seconds, self.context.settings.thresholds, self.context.zone)
 
 
 class QueueDetailScreen(DetailScreen):
     kind = "queue"
 
-    def sections(self):
-        app = self.app
-        queue = next((q for q in app.snapshot.queues.records if q.queue_id == self.key), None)  # type: ignore[attr-defined]
+    def sections(self, moment: Moment):
+        queue = next((q for q in moment.snapshot.queues.records if q.queue_id == self.key), None)
         if queue is None:
             return None
         title = f"{queue.name or queue.queue_id} — {queue.media.label} queue"
-        return title, queue_sections(queue, app.settings.thresholds)  # type: ignore[attr-defined]
+        return title, queue_sections(queue, self.context.settings.thresholds)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable
+
 from rich.cells import cell_len
 from textual.content import Content
 from textual.geometry import Region
@@ -9,7 +11,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from wallboard.core.model.states import AGENT_STATES, UNKNOWN
-from wallboard.core.views.header import Part, fit_parts
+from wallboard.core.views.header import Part, banner, fit_parts, header_parts
+from wallboard.core.views.totals import Totals, totals
+
+if TYPE_CHECKING:
+    from wallboard.ui.context import BoardContext, Moment
 
 SEPARATOR = " │ "
 PART_STYLES = {
@@ -49,13 +55,41 @@ class StatusHeader(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, context: BoardContext | None = None, *, title: Callable[[], str | None] = lambda: None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
+        self.context = context
+        self.title_of = title
+        """A word after the tenant (the tab shown, in TV mode), or ``None``."""
         self._parts: list[Part] = []
         self._shown: Content = Content("")
+        self._totals: tuple[tuple, tuple, Totals] | None = None
 
     def render(self) -> Content:
         return self._shown
+
+    def show_moment(self, moment: Moment) -> None:
+        """The header for ``moment``: the tenant, the clocks, the feeds' state, the totals."""
+        context = self.context
+        if context is None:
+            return
+        snapshot = moment.snapshot
+        parts = header_parts(
+            context.settings.tenant, snapshot, self._totals_of(snapshot), moment.wall, moment.mono, context.zone, context.syncs()
+        )
+        title = self.title_of()
+        if title:
+            parts.insert(1, Part(title, "title", 1))
+        self.show(parts, bool(snapshot.stale_feeds(moment.mono)), snapshot.refused is not None)
+
+    def _totals_of(self, snapshot) -> Totals:
+        """Totals of ``snapshot``, counted once per set of records (the header asks every second)."""
+        agents, queues = snapshot.agents.records, snapshot.queues.records
+        cached = self._totals
+        if cached is None or cached[0] is not agents or cached[1] is not queues:
+            cached = self._totals = (agents, queues, totals(agents, queues))
+        return cached[2]
 
     def show(self, parts: list[Part], stale: bool, refused: bool) -> None:
         self._parts = parts
@@ -161,6 +195,9 @@ class StaleBanner(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._text: str | None = None
+
+    def show_moment(self, moment: Moment) -> None:
+        self.show(banner(moment.snapshot, moment.mono))
 
     def show(self, text: str | None) -> None:
         if text == self._text:

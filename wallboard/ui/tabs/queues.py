@@ -1,0 +1,56 @@
+"""The Queues tab: one tile per queue (:class:`~wallboard.ui.widgets.queue_board.QueueBoard`).
+
+While the tab is hidden the board only remembers the latest queues and catches up when
+the tab is shown: a hidden grid of tiles costs nothing per refresh.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+
+from wallboard.ui.context import Moment
+from wallboard.ui.tabs.base import BoardTab
+from wallboard.ui.widgets.queue_board import QueueBoard
+from wallboard.ui.widgets.queue_tile import QueueTile
+
+
+class QueuesTab(BoardTab):
+    NAME = "queues"
+    TITLE = "Queues"
+    KEY = "2"
+    ROTATES = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._drawn: tuple[int, bool] | None = None  # (queues version, stale) last drawn
+        self.queue_board = QueueBoard(id="queue-board")
+
+    def compose(self) -> ComposeResult:
+        yield self.queue_board
+
+    def show(self, moment: Moment, ticked: bool) -> None:
+        snapshot = moment.snapshot
+        drawn = (snapshot.queues.version, snapshot.is_stale(snapshot.queues, moment.mono))
+        if drawn != self._drawn:
+            self._drawn = drawn
+            self.queue_board.set_queues(snapshot.queues.records, self.context.settings.thresholds, drawn[1])
+
+    def tv_changed(self) -> None:
+        self.queue_board.arrange_tiles()
+        self.queue_board.refresh(layout=True)
+
+    def activated(self) -> None:
+        self.queue_board.catch_up()  # it skips updates while hidden
+
+    def take_focus(self) -> None:
+        if isinstance(self.screen.focused, QueueTile):
+            return
+        tile = self.queue_board.tile_to_focus()
+        if tile is not None:
+            self.focus_later(tile)
+        elif self.queue_board.filling:
+            self.call_after_refresh(self._focus_when_filled)  # just shown: the first tiles are on their way
+
+    def _focus_when_filled(self) -> None:
+        if self.chosen and self.app.screen is self.screen:
+            self.take_focus()
