@@ -55,6 +55,8 @@ class ReportGrid(DataTable):
         self._drawn: tuple[object, ...] | None = None
         self._count = 0
         self._totals = False
+        self._measuring = False
+        """Rows were added: Textual measures them when the table is next idle."""
 
     @property
     def data_rows(self) -> int:
@@ -88,12 +90,26 @@ class ReportGrid(DataTable):
         if self._totals:
             self.remove_row(TOTALS_KEY)
             self._totals = False
+        self._measuring = True
         for offset, row in enumerate(rows):
             self.add_row(*_cells(row, columns), key=str(self._count + offset))
         self._count += len(rows)
         if totals is not None:
             self.add_row(*_cells(totals, columns, "bold"), key=TOTALS_KEY)
             self._totals = True
+
+    def on_idle(self) -> None:
+        """Draw afresh once the rows added are measured.
+
+        Textual's DataTable widens its columns to new rows when it is next idle, but keeps
+        the lines it drew before then (their cache does not know the widths): a header
+        drawn at its labels' widths in between stayed squeezed, and clicks on it chose the
+        wrong column (tests/test_historical_pilot.py, sorting by a click). This handler runs
+        before the DataTable's own idle work, so the redraw is queued to follow it.
+        """
+        if self._measuring:
+            self._measuring = False
+            self.call_later(self.notify_style_update)  # the public way to drop its drawn lines
 
     def forget(self) -> None:
         """Nothing shown: the next table is drawn afresh."""
