@@ -43,7 +43,7 @@ from wallboard.live.schedule import CACHE_PERIOD, PhaseLockedSchedule, schedule_
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.ascii_output import plain
 from wallboard.ui.context import BoardContext, Moment
-from wallboard.ui.partial import trim
+from wallboard.ui.partial import OutputHook
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.screens.setup import SetupScreen
@@ -74,7 +74,7 @@ class _Crash(Exception):
         return Text(self.text)
 
 
-class WallboardApp(App):
+class WallboardApp(OutputHook, App):
     """The live board."""
 
     TITLE = "wallboard"
@@ -193,11 +193,12 @@ class WallboardApp(App):
             error = error.error if isinstance(error.error, Exception) else error
         super()._handle_exception(_Crash(error))
 
-    def _display(self, screen: Screen, renderable) -> None:
-        # Partial updates from the middle of a line go out from where they start (see
-        # wallboard.ui.partial): the ticking timers cost a few cells, not whole lines.
-        renderable = trim(renderable)
-        super()._display(screen, plain(renderable) if self.ascii else renderable)
+    def output(self, renderable: object) -> object:
+        """Each screen update on its way out (:class:`~wallboard.ui.partial.OutputHook`):
+        from where it starts, not from the widget's edge (the ticking timers cost a few
+        cells, not whole lines), and in ASCII on a terminal that is not UTF-8."""
+        renderable = super().output(renderable)
+        return plain(renderable) if self.ascii else renderable
 
     def get_key_display(self, binding: Binding) -> str:
         shown = super().get_key_display(binding)

@@ -1,9 +1,11 @@
 """Everything the board writes to the terminal in ASCII, when the terminal is not UTF-8.
 
 The board's own text, Textual's borders, scrollbars, tab underline, numerals and key
-hints all reach the terminal as one string per screen update: :class:`AsciiUpdate`
-passes that string through :func:`~wallboard.core.ascii.to_ascii` (escape sequences
-are ASCII already), so no widget needs to know. See :mod:`wallboard.core.ascii`.
+hints all reach the terminal as one string per screen update, through the App's output
+hook (:mod:`wallboard.ui.partial`, the one module that knows Textual's update types):
+:class:`AsciiUpdate` passes that string through :func:`~wallboard.core.ascii.to_ascii`
+(escape sequences are ASCII already), so no widget needs to know. See
+:mod:`wallboard.core.ascii`.
 """
 
 from __future__ import annotations
@@ -11,14 +13,10 @@ from __future__ import annotations
 from rich.console import Console
 
 from wallboard.core.ascii import to_ascii
-
-try:  # a Textual internal, as in wallboard.ui.partial
-    from textual._compositor import CompositorUpdate
-except ImportError:  # pragma: no cover
-    CompositorUpdate = object  # type: ignore[assignment, misc]
+from wallboard.ui.partial import CompositorUpdate, is_screen_update
 
 
-class AsciiUpdate(CompositorUpdate):  # type: ignore[misc, valid-type]
+class AsciiUpdate(CompositorUpdate or object):  # type: ignore[misc]
     """A screen update whose text is sent in ASCII."""
 
     def __init__(self, update) -> None:
@@ -34,6 +32,6 @@ class AsciiUpdate(CompositorUpdate):  # type: ignore[misc, valid-type]
 
 def plain(renderable: object) -> object:
     """``renderable`` to be sent in ASCII."""
-    if renderable is None or not isinstance(renderable, CompositorUpdate):
+    if not is_screen_update(renderable):
         return renderable
     return AsciiUpdate(renderable)
