@@ -12,7 +12,7 @@ state and work (:mod:`wallboard.ui.tabs.base`).
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, TypeVar
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
@@ -36,6 +36,8 @@ from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 if TYPE_CHECKING:
     from wallboard.ui.historical.controller import HistoricalController
     from wallboard.ui.historical.pane import HistoricalPane
+
+T = TypeVar("T", bound=BoardTab)
 
 
 def _bindings() -> list[Binding]:
@@ -89,11 +91,14 @@ class BoardScreen(Screen):
     def tab(self, name: str) -> BoardTab:
         return self.tabs_by_name[name]
 
+    def _the(self, kind: type[T]) -> T:
+        tab = self.tabs_by_name[kind.NAME]
+        assert isinstance(tab, kind)
+        return tab
+
     @property
     def agents(self) -> AgentsTab:
-        tab = self.tabs_by_name["agents"]
-        assert isinstance(tab, AgentsTab)
-        return tab
+        return self._the(AgentsTab)
 
     @property
     def grid(self) -> AgentsGrid:
@@ -109,15 +114,11 @@ class BoardScreen(Screen):
 
     @property
     def queue_board(self) -> QueueBoard:
-        tab = self.tabs_by_name["queues"]
-        assert isinstance(tab, QueuesTab)
-        return tab.queue_board
+        return self._the(QueuesTab).queue_board
 
     @property
     def history_pane(self) -> HistoricalPane | None:
-        tab = self.tabs_by_name["historical"]
-        assert isinstance(tab, HistoricalTab)
-        return tab.pane
+        return self._the(HistoricalTab).pane
 
     @property
     def history(self) -> HistoricalController | None:
