@@ -47,7 +47,7 @@ from wallboard.ui.partial import OutputHook
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.screens.setup import SetupScreen
-from wallboard.ui.theming import Themes, fallback_theme
+from wallboard.ui.theming import Themes
 
 if TYPE_CHECKING:
     from wallboard.ui.historical.controller import AnalyticsConnector
@@ -227,9 +227,6 @@ class WallboardApp(OutputHook, App):
         themes = getattr(self, "themes", None)
         defaults = themes.defaults() if themes is not None else {}
         return {**super().get_theme_variable_defaults(), **defaults}
-
-    def _fallback_theme(self) -> str:
-        return fallback_theme(self.available_themes)
 
     # --- start and stop -----------------------------------------------------------------
 
