@@ -47,6 +47,16 @@ def test_a_made_up_key_never_takes_a_real_id():
     assert ids == ["x", "x (2)", "x (3)"]
 
 
+def test_a_numbered_key_stays_within_the_text_limit():
+    from wallboard.core.text import MAX_TEXT_LENGTH
+
+    long = "L" * MAX_TEXT_LENGTH
+    records = [{"agent-id": long, "agent-name": "One"}, {"agent-id": long, "agent-name": "Two"}]
+    ids = [a.agent_id for a in parse_agents(json.dumps(records), "json").records]
+    assert ids == [long, "L" * (MAX_TEXT_LENGTH - 5) + "… (2)"]
+    assert all(len(key) <= MAX_TEXT_LENGTH for key in ids)
+
+
 async def test_enter_on_a_repeated_agent_opens_that_agent_and_each_queue_has_its_tile():
     server = hostile_server(json.dumps({"agent": AGENTS}).encode(), json.dumps({"queue": QUEUES}).encode())
     with server:
