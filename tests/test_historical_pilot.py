@@ -254,6 +254,7 @@ async def test_escape_cancels_a_held_fetch_while_the_board_keeps_polling():
             await pilot.press("enter")
             assert await until(pilot, lambda: sim.requests["analytics"] == 1)
             assert pane(app).query_one(ProgressBar).has_class("-shown")
+            assert animating(app), "a fetch of unknown length in plain view: the bar moves"
             assert status_text(app) == "Fetching the company summary… · Escape cancels"
             polled = sim.requests["agents"]
             assert await until(pilot, lambda: sim.requests["agents"] > polled + 1), "the board keeps refreshing"
@@ -507,6 +508,29 @@ async def test_a_refused_login_is_one_line_and_the_next_fetch_asks_again(simulat
         assert state(app).levels == ()
         await pilot.pause(0.5)
         assert (simulator.requests["token"], simulator.requests["analytics"]) == (1, 0), "one try, no storm"
+
+
+def animating(app) -> bool:
+    """Whether the progress bar repaints itself on a timer (an indeterminate bar does, 15 times a second)."""
+    from textual.widgets._progress_bar import Bar
+
+    return pane(app).query_one(ProgressBar).query_one(Bar).auto_refresh is not None
+
+
+async def test_the_progress_bar_is_still_unless_a_fetch_runs_in_plain_view(simulator, memory_keyring):
+    """An animated bar repaints the screen 15 times a second, shown or not, and under the
+    sign-in dialog the whole dimmed board with it: a TV would spend its CPU on a hidden bar,
+    and Pilot's key presses, which wait for the app to go idle, crawled under load."""
+    app = history_app(simulator, secrets=None, username="")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        assert not animating(app), "nothing fetched yet"
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        assert state(app).fetch is not None and not animating(app), "the fetch waits behind the sign-in dialog"
+        await pilot.press(*"demo", "tab", *"demo", "tab", *"demo", "enter")
+        await fetched(pilot, app)
+        assert not animating(app), "done: the bar is hidden and still"
 
 
 # --- the board's keys ----------------------------------------------------------------------
