@@ -15,7 +15,7 @@ import pytest
 
 from tests.board_data import fixed_settings
 from tests.conftest import EPOCH
-from tests.virtual_time import run_virtual
+from tests.helpers.virtual_time import run_virtual
 from wallboard.bench.freshness import RecordingScenario
 from wallboard.clients.rtstats import Fetched
 from wallboard.core.parse import parse_agents, parse_queues

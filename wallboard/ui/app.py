@@ -567,14 +567,15 @@ class WallboardApp(App):
     def _rotate(self) -> None:
         if self.screen is not self.board:
             return
-        if time.monotonic() - self._last_key < self.settings.rotate:
+        if asyncio.get_running_loop().time() - self._last_key < self.settings.rotate:
             return  # a person pressed a key during this period: hold the rotation
         self.active_tab = "queues" if self.active_tab == "agents" else "agents"
         self.focus_tab_content()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
-            self._last_key = time.monotonic()  # a person is driving: hold the TV rotation
+            # a person is driving: hold the TV rotation (on the clock its timer runs on)
+            self._last_key = asyncio.get_running_loop().time()
         await super().on_event(event)
 
     @on(historical_requests.Request)

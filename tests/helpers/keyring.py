@@ -7,7 +7,7 @@ carries a backend that keeps secrets in a plain file.
   (``keyring.set_keyring(MemoryKeyring())``).
 - :class:`JsonFileKeyring` keeps them in the JSON file named by
   ``WALLBOARD_TEST_KEYRING_FILE``, so a test can share one keyring with ``wallboard``
-  subprocesses: ``PYTHON_KEYRING_BACKEND=tests.keyring_memory.JsonFileKeyring`` with
+  subprocesses: ``PYTHON_KEYRING_BACKEND=tests.helpers.keyring.JsonFileKeyring`` with
   ``PYTHONPATH`` set to the repository root (see :func:`subprocess_env`). The file is
   plain text, which is only acceptable because it lives in a test's ``tmp_path``.
 
@@ -24,10 +24,10 @@ from pathlib import Path
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FILE_ENV = "WALLBOARD_TEST_KEYRING_FILE"
-MEMORY = "tests.keyring_memory.MemoryKeyring"
-JSON_FILE = "tests.keyring_memory.JsonFileKeyring"
+MEMORY = "tests.helpers.keyring.MemoryKeyring"
+JSON_FILE = "tests.helpers.keyring.JsonFileKeyring"
 
 
 class MemoryKeyring(KeyringBackend):
