@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.conftest import EPOCH, FakeClock
-from tests.hostile_analytics import serve_call_records
+from tests.helpers.clocks import EPOCH, FakeClock
+from tests.helpers.hostile import serve_call_records
 from wallboard.clients.analytics import AnalyticsClient
 from wallboard.clients.http import Timeouts
 from wallboard.core.report_query import make_query

@@ -5,7 +5,8 @@ import json
 import httpx
 import pytest
 
-from tests.conftest import EPOCH, FIXTURES, FakeClock
+from tests.helpers.clocks import EPOCH, FakeClock
+from tests.helpers.data import FIXTURES
 from wallboard.sim.analytics_data import DAY_MS, HISTORY_DAYS, AnalyticsData
 from wallboard.sim.scenario import RealtimeScenario
 

@@ -1,12 +1,12 @@
 """Themes, bell, TV rotation, resizing and the live poller inside the running board."""
 
-import asyncio
 from dataclasses import replace
 
 from textual.widgets import TabbedContent
 
-from tests.board_data import MONO, Clocks, fixed_settings, fixed_snapshot
-from tests.test_board_pilot import agent_rows, board_ready, grid, make_app
+from tests.helpers.clocks import MONO, Clocks
+from tests.helpers.data import fixed_settings, fixed_snapshot
+from tests.helpers.board import agent_rows, board_ready, grid, make_app
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core.models import Queue

@@ -1,9 +1,8 @@
 """`wallboard run` on a first start: the board asks for what is missing, then polls."""
 
-import asyncio
 
-from tests.board_data import fixed_settings
-from tests.test_board_pilot import agent_rows
+from tests.helpers.data import fixed_settings
+from tests.helpers.board import agent_rows
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import Settings

@@ -12,7 +12,7 @@ import pytest
 from keyring.backends import fail
 
 from wallboard import __version__
-from tests.keyring_memory import use_keyring
+from tests.helpers.keyring import use_keyring
 from wallboard.cli import main
 
 CONTRACT_BOARD_OPTIONS = ["--config", "--realtime-url", "--tenant", "--format", "--analytics-url", "--interval", "--theme", "--tv", "--rotate"]

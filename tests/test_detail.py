@@ -1,7 +1,7 @@
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from tests.test_parse_seed import JOHN_DOE
+from tests.helpers.data import JOHN_DOE
 from wallboard.config import Thresholds
 from wallboard.core.detail import agent_sections, queue_sections
 from wallboard.core.models import Agent, Queue

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Select
 
-from tests.test_historical_pilot import history_app, open_tab, pane, state, until
+from tests.helpers.history import history_app, open_tab, pane, state
+from tests.helpers.waiting import until
 from wallboard.ui.widgets.historical_pane import HistoricalPane
 
 TYPED = {"start": "2026-11-25 00:00:00", "end": "2026-11-28", "zone": "America/New_York", "pbx": "demo-pbx,demo-pbx2"}

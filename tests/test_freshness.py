@@ -13,8 +13,8 @@ import statistics
 
 import pytest
 
-from tests.board_data import fixed_settings
-from tests.conftest import EPOCH
+from tests.helpers.data import fixed_settings
+from tests.helpers.clocks import EPOCH
 from tests.helpers.virtual_time import run_virtual
 from wallboard.bench.freshness import RecordingScenario
 from wallboard.clients.rtstats import Fetched

@@ -13,141 +13,39 @@ from dataclasses import replace
 import pytest
 from textual.widgets import Input, ProgressBar, Select, TabbedContent
 
-from tests.board_data import Clocks, fixed_settings, fixed_snapshot
-from tests.conftest import EPOCH, FakeClock
-from tests.test_analytics_client import FAST
-from tests.test_board_pilot import board_ready
-from wallboard.clients.analytics import USER_REFUSED, AnalyticsClient
-from wallboard.clients.http import Timeouts
+from tests.helpers.analytics import FAST
+from tests.helpers.board import board_ready
+from tests.helpers.clocks import EPOCH, FakeClock
+from tests.helpers.history import (
+    BAD_PASSWORD,
+    PATIENT,
+    choose_kind,
+    enter_fetches_the_company_summary,
+    fetch_report,
+    fetched,
+    grid,
+    grid_rows,
+    history_app,
+    open_tab,
+    pane,
+    reference,
+    reference_report,
+    screen_cells,
+    state,
+    status_text,
+)
+from tests.helpers.waiting import until
 from wallboard.clients.rtstats import RealtimeClient
-from wallboard.config import AnalyticsSettings
 from wallboard.core import historical as core
 from wallboard.cli.report import render
 from wallboard.core.analytics import CALL_RECORDS, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
-from wallboard.core.report_table import build_table, full_columns
+from wallboard.core.report_table import full_columns
 from wallboard.secret import Secret
 from wallboard.secrets import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, SERVICE
 from wallboard.sim.simulator import Simulator
-from wallboard.themes import bundled_themes_dir
-from wallboard.ui.app import WallboardApp
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.screens.setup import SetupScreen
-from wallboard.ui.widgets.historical_pane import HistoricalPane
 from wallboard.ui.widgets.report_grid import ReportGrid
-
-DEMO_SECRETS = {ANALYTICS_API_KEY: Secret("demo"), ANALYTICS_PASSWORD: Secret("demo")}
-PATIENT = Timeouts(connect=1.0, read=60.0, total=60.0)
-"""For tests that hold an answer in the simulator: the hold must never meet a read timeout."""
-KIND_INDEX = {kind.name: index for index, kind in enumerate(core.FORM_KINDS)}
-BAD_PASSWORD = USER_REFUSED.format(user="demo") + ' (HTTP 400; the server said: "Bad credentials" (invalid_grant))'
-
-
-def connector(page_size: int = 50, timeouts=FAST):
-    def connect(url, api_key, username, password):
-        return AnalyticsClient(url, api_key, username, password, timeouts=timeouts, page_size=page_size)
-
-    return connect
-
-
-def history_app(
-    sim, *, secrets=DEMO_SECRETS, username="demo", page_size=50, source=None, snapshot=True, timeouts=FAST, **settings
-):
-    clocks = Clocks()
-    return WallboardApp(
-        fixed_settings(analytics=AnalyticsSettings(url=sim.analytics_url, username=username), **settings),
-        source=source,
-        snapshot=fixed_snapshot() if snapshot else None,
-        wall=clocks.wall,
-        mono=clocks.mono,
-        theme_dirs=[bundled_themes_dir()],
-        analytics_secrets=secrets,
-        analytics_connector=connector(page_size, timeouts),
-    )
-
-
-def pane(app) -> HistoricalPane:
-    return app.board.history_pane
-
-
-def grid(app) -> ReportGrid:
-    return pane(app).grid
-
-
-def state(app) -> core.HistoricalState:
-    return app.history.state
-
-
-def status_text(app) -> str:
-    return str(pane(app).query_one("#hist-status").render())
-
-
-def grid_rows(app) -> list[list[str]]:
-    """The data rows as drawn (without the totals row)."""
-    table = grid(app)
-    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.data_rows)]
-
-
-async def until(pilot, condition, seconds: float = 10.0) -> bool:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return True
-        await pilot.pause(0.02)
-    return condition()
-
-
-async def fetched(pilot, app) -> None:
-    assert await until(pilot, lambda: state(app).fetch is None), f"still fetching: {status_text(app)}"
-    await pilot.pause()
-
-
-async def open_tab(app, pilot) -> None:
-    await board_ready(app, pilot)
-    await pilot.press("3")
-    await pilot.pause()
-
-
-async def enter_fetches_the_company_summary(app, pilot) -> None:
-    """Enter on the freshly opened tab (focus on Fetch) fetches the default report."""
-    await pilot.press("enter")
-    await fetched(pilot, app)
-    assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
-
-
-async def choose_kind(app, pilot, name: str) -> None:
-    """Pick a report in the form by keyboard: Shift+Tab back to it, open it, move, Enter."""
-    select = pane(app).query_one("#hist-kind", Select)
-    while app.focused is not select:
-        await pilot.press("shift+tab")
-    steps = KIND_INDEX[name] - KIND_INDEX[str(select.value)]
-    await pilot.press("enter", *(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
-    assert select.value == name
-    await pilot.press(*["tab"] * 6)  # range, from, to, zone, pbx, Fetch
-    assert app.focused.id == "hist-fetch"
-
-
-async def fetch_report(app, pilot, name: str) -> None:
-    """Pick a report (as a click would) and press Enter on Fetch."""
-    pane(app).query_one("#hist-kind", Select).value = name
-    pane(app).query_one("#hist-fetch").focus()
-    await pilot.pause()
-    assert state(app).form.kind == name
-    await pilot.press("enter")
-    await fetched(pilot, app)
-
-
-async def reference_report(sim, query):
-    async with AnalyticsClient(sim.analytics_url, "demo", "demo", "demo", timeouts=FAST) as client:
-        return await client.fetch_report(query)
-
-
-async def reference(sim, query):
-    async with AnalyticsClient(sim.analytics_url, "demo", "demo", "demo", timeouts=FAST) as client:
-        return (await client.fetch_report(query)).records
-
-
-def screen_cells(records, query):
-    return [list(row.cells) for row in build_table(query.kind, records, query.tz()).rows]
-
 
 # --- fetching ------------------------------------------------------------------------------
 
@@ -692,7 +590,7 @@ async def test_the_pbx_field_offers_the_pbxs_the_user_can_see(simulator):
 async def test_one_impossible_time_leaves_the_rest_of_the_table():
     from types import SimpleNamespace
 
-    from tests.hostile_analytics import VENDOR_RECORDS, numbered_pages, serve_call_records
+    from tests.helpers.hostile import VENDOR_RECORDS, numbered_pages, serve_call_records
 
     bad = {**VENDOR_RECORDS[1], "startTime": "0001-01-01T00:00:00+05:00", "startTimeUTC": None}
     with serve_call_records(numbered_pages(lambda number: [VENDOR_RECORDS[0], bad] if number == 0 else [])) as server:

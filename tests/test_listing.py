@@ -2,7 +2,7 @@
 
 import asyncio
 
-from tests.test_analytics_client import client_for, yesterday
+from tests.helpers.analytics import client_for, yesterday
 
 
 async def wait_for(condition, seconds=5.0):

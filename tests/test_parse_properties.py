@@ -20,7 +20,8 @@ from xml.sax.saxutils import escape
 import pytest
 from hypothesis import given, strategies as st
 
-from tests.conftest import EPOCH, FIXTURES, FakeClock
+from tests.helpers.clocks import EPOCH, FakeClock
+from tests.helpers.data import FIXTURES
 from wallboard.core.models import Agent, Kind, Queue, field_specs
 from wallboard.core.parse import MAX_PROBLEMS, ParseError, ParseResult, parse_agents, parse_queues
 from wallboard.core.text import MAX_TEXT_LENGTH

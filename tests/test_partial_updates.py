@@ -8,8 +8,9 @@ fixed frames on a fixed clock, never timings.
 
 from dataclasses import replace
 
-from tests.board_data import MONO, Clocks, fixed_settings, fixed_snapshot
-from tests.terminal import Screen
+from tests.helpers.clocks import MONO, Clocks
+from tests.helpers.data import fixed_settings, fixed_snapshot
+from tests.helpers.terminal import Screen
 from wallboard.bench.driver import counting, driver_of
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.board_data import fixed_snapshot
+from tests.helpers.data import fixed_snapshot
 from wallboard.config import Thresholds
 from wallboard.core.agent_view import agent_cells
 from wallboard.core.detail import agent_sections

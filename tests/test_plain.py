@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import EPOCH
+from tests.helpers.clocks import EPOCH
 from wallboard.config import Settings, Thresholds
 from wallboard.core.models import Agent, Queue
 from wallboard.core.snapshot import Feed, Health, Snapshot

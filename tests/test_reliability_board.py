@@ -41,7 +41,6 @@ from tests.helpers.hostile import realtime_server
 from tests.helpers.live import INTERVAL, live_board, virtual_simulator
 from tests.helpers.recorder import smallest_backoff
 from tests.helpers.waiting import until
-from wallboard.clients.http import Timeouts
 from wallboard.core.formatting import clock as clock_text
 from wallboard.core.snapshot import Health
 from wallboard.sim.simulator import Simulator

@@ -20,8 +20,8 @@ import time
 
 import pytest
 
-from tests.keyring_memory import ROOT
-from tests.test_e2e_tmux import Tmux
+from tests.helpers.keyring import ROOT
+from tests.helpers.tmux import Tmux
 
 SECRET = "TOPSECRET-4f9c2e"
 SECRETS_ENV = {

@@ -13,16 +13,14 @@ import pytest
 from textual.app import App
 from textual.widgets import Checkbox, Input, Static
 
+from tests.helpers.known_secrets import TYPED
 from wallboard.errors import KeyringError
 from wallboard.secret import Secret
 from wallboard.secrets import SERVICE, HEADLESS_ADVICE
 from wallboard.setup_needs import SetupNeeds, SetupResult, save_to_keyring
 from wallboard.ui.screens.setup import SetupScreen
 
-TOKEN = "tok-Zx81-secret"
-API_KEY = "key-Qm42-secret"
-PASSWORD = "pw-Lk19-secret"
-KNOWN_SECRETS = (TOKEN, API_KEY, PASSWORD)
+TOKEN, API_KEY, PASSWORD = TYPED
 CONFIG_PATH = "/home/supervisor/.config/wallboard/config.toml"
 NO_KEYRING_ADVICE = "no usable keyring on this machine (keyring found no backend, typical over SSH); " + HEADLESS_ADVICE
 
@@ -99,7 +97,7 @@ async def test_first_run_typed_by_keyboard_saves_and_dismisses(memory_keyring):
         assert app.focused.id == "field-realtime-token"
         assert app.focused.password is True
         await type_text(pilot, TOKEN)
-        for secret in KNOWN_SECRETS:
+        for secret in TYPED:
             assert secret not in screen_text(app)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
@@ -312,7 +310,7 @@ def _typing(*keys: str):
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
         text = screen_text(pilot.app)
-        for secret in KNOWN_SECRETS:
+        for secret in TYPED:
             assert secret not in text
 
     return run_before

@@ -39,9 +39,11 @@ from collections import Counter
 
 import pytest
 
-from tests.board_data import fixed_settings
-from tests.reliability import FEEDS, Recorder, banner, control_characters, fresh, header, until
-from tests.test_board_pilot import agent_rows
+from tests.helpers.data import fixed_settings
+from tests.helpers.board import banner, control_characters, fresh, header
+from tests.helpers.recorder import FEEDS, Recorder
+from tests.helpers.waiting import until
+from tests.helpers.board import agent_rows
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.themes import bundled_themes_dir

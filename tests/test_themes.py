@@ -69,7 +69,7 @@ def test_bad_theme_files(tmp_path, text, message):
 def test_a_theme_file_with_markup_in_it_is_one_warning_not_a_crash(tmp_path):
     """``"[/oops]" = 1`` in a user theme: the warning quotes it as written (it is not
     markup to interpret), and the real board runs on with the default theme."""
-    from tests.test_e2e_tmux import Tmux
+    from tests.helpers.tmux import Tmux
 
     themes = tmp_path / "config" / "wallboard" / "themes"
     themes.mkdir(parents=True)
