@@ -50,6 +50,15 @@ def memory_keyring(monkeypatch) -> MemoryKeyring:
     forget_keyring()
 
 
+@pytest.fixture(autouse=True)
+def truecolor_terminal(monkeypatch) -> None:
+    """Boards in tests think the terminal shows every colour, whatever TERM the machine
+    running them has: on a 16-colour terminal (TERM=xterm, linux, screen) the board uses
+    other state colours (wallboard.themes.SIXTEEN_DARK), and snapshots must not vary."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.setenv("WALLBOARD_ASCII", "0")  # nor on whether its locale is UTF-8 (tests/test_ascii.py sets it)
+
+
 @pytest.fixture
 def seed_agents_xml() -> bytes:
     return (FIXTURES / "seed_agents.xml").read_bytes()

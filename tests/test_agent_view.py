@@ -64,6 +64,17 @@ def test_filter_by_state_and_cycle():
     assert states == ["available", "offered", "busy", "wrap", "break", "offline", "logged_out", "unknown", None]
 
 
+def test_filter_cycles_only_through_states_agents_are_in():
+    present = {agent.state.category for agent in AGENTS}
+    options, states = ViewOptions(), []
+    for _ in range(5):
+        options = options.next_filter(present)
+        states.append(options.state_filter)
+    assert states == ["available", "busy", "break", "unknown", None], "no step shows nobody (0 in Unknown)"
+    assert ViewOptions(state_filter="offline").next_filter(present).state_filter == "unknown", "from a state now empty"
+    assert ViewOptions().next_filter(set()).state_filter is None, "no agents: nothing to cycle through"
+
+
 @pytest.mark.parametrize("needle, expected", [("BOB", ["bob"]), ("ch", ["cy"]), ("d", ["amy", "dee", "zed"]), ("  ", ["amy", "bob", "cy", "dee", "zed"])])
 def test_search_by_name_or_login_id(needle, expected):
     assert ids(arrange(AGENTS, ViewOptions(search=needle))) == expected
@@ -100,6 +111,20 @@ def test_columns_drop_by_priority_at_80():
 
 def test_essential_columns_survive_a_tiny_screen():
     assert [c.key for c in fit_columns(30).columns] == ["name", "state", "time"]
+
+
+@pytest.mark.parametrize("width", [20, 25, 30, 39, 45])
+def test_narrow_screens_narrow_the_name_and_state_never_the_time(width):
+    layout = fit_columns(width)
+    widths = {c.key: c.width for c in layout.columns}
+    assert sum(widths.values()) + layout.gap * (len(widths) - 1) <= width
+    assert widths["time"] == 9, "h:mm:ss with its !! mark, whole"
+    assert widths["state"] >= 3 and widths["name"] >= 6
+
+
+def test_the_login_column_holds_a_date():
+    login = next(c for c in COLUMNS if c.key == "login")
+    assert login.width >= len("29 Nov")
 
 
 def test_time_in_state_ticks_from_the_fetched_value_and_stops_when_stale():

@@ -21,7 +21,7 @@ async def test_theme_from_settings():
     app = make_app(theme="wallboard-light")
     async with app.run_test(size=(80, 24)):
         assert app.theme == "wallboard-light"
-        assert app.theme_variables["state-available"] == "#13803F"
+        assert app.theme_variables["state-available"] == "#12773B"
 
 
 async def test_unknown_theme_and_broken_files_fall_back_with_a_message(tmp_path):

@@ -3,35 +3,17 @@
 The committed SVGs are the product: look at them when they change.
 """
 
-from dataclasses import replace
-
 import pytest
 
-from tests.helpers.clocks import Clocks
-from tests.helpers.data import fixed_settings, fixed_snapshot
-from wallboard.themes import bundled_themes_dir
-from wallboard.ui.app import WallboardApp
+from tests.helpers.board import make_app, stale_app
+from tests.helpers.data import fixed_snapshot
 
 SIZES = {"ssh": (80, 24), "tv": (160, 45)}
+TV_SIZES = {**SIZES, "100x30": (100, 30)}
 
 
 def board(snapshot=None, clocks=None, **settings):
-    clocks = clocks or Clocks()
-    return WallboardApp(
-        fixed_settings(**settings),
-        snapshot=snapshot or fixed_snapshot(),
-        wall=clocks.wall,
-        mono=clocks.mono,
-        theme_dirs=[bundled_themes_dir()],
-    )
-
-
-def stale_board():
-    snapshot = fixed_snapshot()
-    agents = snapshot.agents.failed(
-        "the server is busy (HTTP 503) answering agents from na1.mycontactual.com; retrying in 40s", False, None
-    )
-    return board(replace(snapshot, agents=agents), Clocks(offset=65))
+    return make_app(snapshot=snapshot or fixed_snapshot(), clocks=clocks, **settings)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=str)
@@ -56,12 +38,28 @@ def test_queue_detail(snap_compare, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=str)
 def test_stale(snap_compare, size):
-    assert snap_compare(stale_board(), terminal_size=SIZES[size])
+    assert snap_compare(stale_app(), terminal_size=SIZES[size])
 
 
-@pytest.mark.parametrize("size", SIZES, ids=str)
+@pytest.mark.parametrize("size", TV_SIZES, ids=str)
 def test_tv_mode_queues(snap_compare, size):
-    assert snap_compare(board(tv=True, theme="wallboard-tv", start_tab="queues"), terminal_size=SIZES[size])
+    assert snap_compare(board(tv=True, theme="wallboard-tv", start_tab="queues"), terminal_size=TV_SIZES[size])
+
+
+async def _tiles_placed(pilot) -> None:
+    board = pilot.app.board.queue_board
+    for _ in range(200):
+        if not board.filling and board.tv_grid is not None:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(200, 50), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_tv_mode_40_queues(snap_compare, size):
+    """All 40 whole at 200x50 (figures in words); at 80x24 those in alert and a line for the rest."""
+    app = board(fixed_snapshot(queues=40), tv=True, theme="wallboard-tv", start_tab="queues")
+    assert snap_compare(app, terminal_size=size, run_before=_tiles_placed)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=str)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 
 import pytest
 from textual.widgets import Input, ProgressBar, Select, TabbedContent

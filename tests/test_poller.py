@@ -14,6 +14,7 @@ from tests.helpers.recorder import Recorder
 from tests.helpers.sim_transport import SimTransport
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
+from wallboard.core.backoff import Backoff
 from wallboard.core.snapshot import Health
 from wallboard.poller import Poller
 from wallboard.sim.simulator import Simulator
@@ -70,6 +71,23 @@ async def test_one_failing_endpoint_does_not_blank_or_slow_the_other(sim):
     assert "HTTP 503" in snapshot.agents.error
     assert sim.requests["queues"] == 6, "every interval: at 0, 0.2, ... 1.0 s"
     assert sim.requests["agents"] == 1, "the failing endpoint backs off: Retry-After 5 s"
+
+
+async def test_the_feed_keeps_the_reason_and_the_boards_own_retry_time(sim):
+    """The server asks for 1 s (Retry-After), the back-off waits longer: the feed keeps the
+    reason without the server's "retrying in 1s", and retry_at is the board's real wait."""
+    sim.faults = "503=1@agents,retry-after=1"
+    async with client_for(sim) as client:
+        poller = Poller(client, 4.0, lambda snapshot: None, mono=asyncio.get_running_loop().time, backoff=Backoff(4.0, jitter=0.0))
+        started = asyncio.get_running_loop().time()
+        task = asyncio.create_task(poller.run())
+        while poller.snapshot.agents.failures == 0:
+            await asyncio.sleep(0.02)
+        poller.stop()
+        await asyncio.wait_for(task, 5)
+    agents = poller.snapshot.agents
+    assert "HTTP 503" in agents.error and "retrying" not in agents.error, agents.error
+    assert agents.retry_at_mono - started == pytest.approx(4.0), "the back-off's 4 s, not the server's 1 s"
 
 
 async def test_last_good_data_is_kept_through_garbage(sim):
@@ -205,7 +223,7 @@ async def test_a_bug_in_a_source_is_reported_backed_off_and_contained(sim):
         await asyncio.wait_for(task, 5)
     agents = poller.snapshot.agents
     assert agents.health is Health.RETRYING
-    assert agents.error == "unexpected error while fetching agents (KeyError); retrying"
+    assert agents.error == "unexpected error while fetching agents (KeyError)"
     assert broken.calls == 3, "backing off: at 0 s, 0.2 s later, then 0.3-0.4 s later; the next 0.6-0.8 s later is past 1 s"
     assert poller.snapshot.queues.health is Health.LIVE and len(poller.snapshot.queues.records) == 6
 

@@ -7,6 +7,7 @@ from wallboard.core.models import Agent, Queue
 from wallboard.core.snapshot import Feed, Health, Snapshot
 from wallboard.core.status import Part, banner, connection, fit_parts, header_parts
 from wallboard.core.totals import totals
+from wallboard.errors import ServerBusyError, without_retry_note
 from zoneinfo import ZoneInfo
 
 UTC = ZoneInfo("UTC")
@@ -86,13 +87,27 @@ def test_fit_parts_drops_least_important_first():
 
 
 def test_banner_names_the_stale_feed_and_why():
-    agents = live(AGENTS, mono=100.0).failed("the server is busy (HTTP 503) answering agents from h; retrying in 20s", False, 180.0)
+    agents = live(AGENTS, mono=100.0).failed("the server is busy (HTTP 503) answering agents from h", False, 180.0)
     snapshot = Snapshot(agents, live(QUEUES, mono=150.0), interval=10)
     assert banner(snapshot, 110.0) is None
     assert banner(snapshot, 165.0) == (
         "⚠ STALE — agents data is 1m 05s old (queues still live) — "
-        "the server is busy (HTTP 503) answering agents from h; retrying in 20s"
+        "the server is busy (HTTP 503) answering agents from h; retrying in 15s"
     )
+
+
+def test_header_and_banner_give_the_boards_own_wait():
+    """The server said Retry-After: 5, the back-off chose 43 s: both lines say 43 s (and count down)."""
+    error = ServerBusyError("the server is busy (HTTP 503) answering agents from h; retrying in 5s", status=503, retry_after=5)
+    reason = without_retry_note(str(error))
+    assert reason == "the server is busy (HTTP 503) answering agents from h"
+    agents = live(AGENTS, mono=100.0).failed(reason, False, 140.0 + 43)
+    snapshot = Snapshot(agents, live(QUEUES, mono=135.0), interval=10)
+    for now, wait in ((140.0, "43s"), (150.5, "33s")):
+        header = " ".join(p.text for p in header_parts("acme", snapshot, totals((), ()), 0, now, UTC))
+        assert f"↻ agents retrying in {wait}" in header
+        assert banner(snapshot, now).endswith(f"answering agents from h; retrying in {wait}")
+        assert "5s" not in banner(snapshot, now)
 
 
 def test_banner_on_refusal_says_what_to_do():
@@ -155,9 +170,9 @@ def test_backoff_jitter_spreads_boards():
 def test_banner_without_any_data_says_why_nothing_is_shown():
     refused_connection = "connection refused for agents from h:9: is the server running, and is the URL right?"
     snapshot = Snapshot(Feed().failed(refused_connection, False, 110.0), Feed().failed("x", False, 110.0), interval=10)
-    assert banner(snapshot, 100.0) == f"⚠ NO DATA YET (agents and queues) — {refused_connection}"
+    assert banner(snapshot, 100.0) == f"⚠ NO DATA YET (agents and queues) — {refused_connection}; retrying in 10s"
     one = Snapshot(live(AGENTS, mono=95.0), Feed().failed("cannot resolve the host for queues", False, 110.0), interval=10)
-    assert banner(one, 100.0) == "⚠ NO DATA YET (queues) — cannot resolve the host for queues"
+    assert banner(one, 100.0) == "⚠ NO DATA YET (queues) — cannot resolve the host for queues; retrying in 10s"
     assert banner(Snapshot(), 100.0) is None, "still connecting: nothing has failed yet"
 
 

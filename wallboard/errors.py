@@ -6,6 +6,21 @@ prints it after ``wallboard: `` and the board shows it in its header.
 
 from __future__ import annotations
 
+import re
+
+_RETRY_NOTE = re.compile(r"[;,]?\s*retrying(?: in [0-9.]+s)?\s*$")
+
+
+def without_retry_note(message: str) -> str:
+    """``message`` without its closing "retrying" or "retrying in 5s".
+
+    A client's error says what went wrong and, for a transient failure, that a retry
+    will follow (with the server's Retry-After). Only whoever retries knows when it
+    really will (its back-off may wait longer), so the board drops the note and shows
+    its own countdown beside the reason.
+    """
+    return _RETRY_NOTE.sub("", message)
+
 
 class WallboardError(Exception):
     """Base of every error the wallboard reports to a person."""

@@ -21,7 +21,7 @@ from wallboard import clock
 from wallboard.clients.rtstats import Fetched
 from wallboard.core.backoff import Backoff
 from wallboard.core.snapshot import Feed, Snapshot
-from wallboard.errors import ApiError, AuthError
+from wallboard.errors import ApiError, AuthError, without_retry_note
 
 FEEDS = ("agents", "queues")
 
@@ -132,13 +132,14 @@ class Poller:
             return None
         except ApiError as error:
             delay = self._failure_delay(name, error.retry_after)
-            self._publish(name, self._feed(name).failed(str(error), False, self.mono() + delay))
+            # the reason only: the board says when it retries (retry_at), not the server's hint
+            self._publish(name, self._feed(name).failed(without_retry_note(str(error)), False, self.mono() + delay))
             return delay
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a bug must not stop the board; say so and back off
             delay = self._failure_delay(name, None)
-            message = f"unexpected error while fetching {name} ({type(error).__name__}); retrying"
+            message = f"unexpected error while fetching {name} ({type(error).__name__})"
             self._publish(name, self._feed(name).failed(message, False, self.mono() + delay))
             return delay
         previous = self._feed(name)

@@ -36,6 +36,34 @@ LINE_FROM = {
 }
 """Phone line categories take the colour of the state or level they resemble."""
 
+SIXTEEN_COLOURS = {
+    "black": "#000000", "red": "#AA0000", "green": "#00AA00", "yellow": "#AA5500",
+    "blue": "#0000AA", "magenta": "#AA00AA", "cyan": "#00AAAA", "white": "#AAAAAA",
+    "bright_black": "#555555", "bright_red": "#FF5555", "bright_green": "#55FF55", "bright_yellow": "#FFFF55",
+    "bright_blue": "#5555FF", "bright_magenta": "#FF55FF", "bright_cyan": "#55FFFF", "bright_white": "#FFFFFF",
+}
+"""The 16 colours of a basic terminal, as rich knows them: a colour given exactly as one
+of these is sent as that colour, not as whichever of the 16 happens to be nearest."""
+
+SIXTEEN_DARK = {
+    "state-available": "bright_green", "state-offered": "bright_cyan", "state-busy": "bright_yellow",
+    "state-wrap": "bright_magenta", "state-break": "bright_white", "state-offline": "cyan",
+    "state-logged_out": "white", "state-unknown": "bright_red",
+    "level-ok": "bright_green", "level-warning": "bright_yellow", "level-alert": "bright_red", "level-stale": "bright_red",
+}
+"""State and level colours on a 16-colour terminal with a dark background (the Linux
+console, most SSH sessions): each state its own, all legible on black. A theme's own
+colours would be sent as the nearest of the 16, which merges some (Busy's orange became
+ALERT's red; Post-processing's violet and Work offline's grey both became white)."""
+
+SIXTEEN_LIGHT = {
+    "state-available": "green", "state-offered": "blue", "state-busy": "yellow",
+    "state-wrap": "magenta", "state-break": "cyan", "state-offline": "bright_black",
+    "state-logged_out": "bright_blue", "state-unknown": "red",
+    "level-ok": "green", "level-warning": "yellow", "level-alert": "red", "level-stale": "red",
+}
+"""The same for a light theme on a 16-colour terminal with a light background."""
+
 
 class ThemeFileError(ValueError):
     """A theme file that cannot be used; the message names the file and the problem."""
@@ -50,10 +78,14 @@ class ThemeSpec:
     levels: dict[str, str]
     path: Path | None = None
 
-    def variables(self) -> dict[str, str]:
-        """CSS variables for Textual (``$state-busy``, ``$level-alert``, ``$line-hold`` ...)."""
+    def variables(self, sixteen: bool = False) -> dict[str, str]:
+        """CSS variables for Textual (``$state-busy``, ``$level-alert``, ``$line-hold`` ...);
+        with ``sixteen``, the states and levels in colours a 16-colour terminal keeps apart."""
         variables = {f"state-{k}": v for k, v in self.states.items()}
         variables.update({f"level-{k}": v for k, v in self.levels.items()})
+        if sixteen:
+            names = SIXTEEN_DARK if self.dark else SIXTEEN_LIGHT
+            variables.update({key: SIXTEEN_COLOURS[name] for key, name in names.items()})
         for line, source in LINE_FROM.items():
             variables[f"line-{line}"] = variables.get(source) or self.colors.get(source, "#888888")
         return variables

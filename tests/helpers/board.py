@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from dataclasses import replace
 from typing import Iterable, Mapping
 
 from tests.helpers.clocks import Clocks
@@ -33,6 +34,7 @@ def make_app(
     theme_dirs: Iterable = (),
     analytics_secrets: Mapping | None = None,
     analytics_connector=None,
+    app_options: Mapping | None = None,
     **changes,
 ) -> WallboardApp:
     """A board with the bundled themes (plus ``theme_dirs``) and :func:`fixed_settings`
@@ -41,7 +43,8 @@ def make_app(
     Without a ``source`` or ``connector`` it shows the fixed data on fixed clocks
     (:class:`~tests.helpers.clocks.Clocks`, 3 s after the data arrived); with one it starts
     empty on the production clocks, or on ``clocks`` (a :class:`~tests.helpers.clocks.LoopClocks`
-    for the virtual-time loop).
+    for the virtual-time loop). ``app_options`` go to :class:`WallboardApp` as they are
+    (``ascii``, ``cache_period``).
     """
     live = source is not None or connector is not None
     if snapshot is FIXED:
@@ -58,7 +61,19 @@ def make_app(
         theme_dirs=[bundled_themes_dir(), *theme_dirs],
         analytics_secrets=analytics_secrets,
         analytics_connector=analytics_connector,
+        **(app_options or {}),
     )
+
+
+def stale_app(**changes) -> WallboardApp:
+    """The fixed board 65 s after its data arrived, the agents' last try failed: stale
+    agents with the reason, live queues."""
+    snapshot = fixed_snapshot()
+    clocks = Clocks(offset=65)
+    agents = snapshot.agents.failed(
+        "the server is busy (HTTP 503) answering agents from na1.mycontactual.com", False, clocks.mono() + 40
+    )
+    return make_app(snapshot=replace(snapshot, agents=agents), clocks=clocks, **changes)
 
 
 async def board_ready(app, pilot) -> None:

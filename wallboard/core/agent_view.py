@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from wallboard.config import Thresholds
 from wallboard.core import formatting as fmt
@@ -36,9 +36,18 @@ class ViewOptions:
     def next_sort(self) -> "ViewOptions":
         return replace(self, sort=SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
 
-    def next_filter(self) -> "ViewOptions":
+    def next_filter(self, present: Collection[str] | None = None) -> "ViewOptions":
+        """The next state to filter by, then all agents again.
+
+        With ``present`` (the states agents are in now), only those: a filter that
+        shows nobody is a step the supervisor has to press through.
+        """
         index = STATE_FILTERS.index(self.state_filter) if self.state_filter in STATE_FILTERS else 0
-        return replace(self, state_filter=STATE_FILTERS[(index + 1) % len(STATE_FILTERS)])
+        for step in range(1, len(STATE_FILTERS) + 1):
+            candidate = STATE_FILTERS[(index + step) % len(STATE_FILTERS)]
+            if candidate is None or present is None or candidate in present:
+                return replace(self, state_filter=candidate)
+        return replace(self, state_filter=None)
 
     def describe(self) -> str:
         parts = [f"sort: {SORT_LABELS[self.sort]}"]
@@ -154,9 +163,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("group", "Group", 5, 3, right=True),
     Column("acc_rej", "Acc/Rej", 7, 6, right=True),
     Column("aht", "AHT 30m", 7, 6, right=True),
-    Column("login", "Login", 5, 7),
+    Column("login", "Login", 6, 7),  # "14:05", or "29 Nov" for another day
 )
 GAP = 1
+SHRINK = (("name", 10), ("state", 9), ("name", 6), ("state", 3))
+"""When even the columns that never drop do not fit (a 40-column terminal), they narrow
+in this order, each to the width given: the name first (cut with an ellipsis), then the
+state's word (its symbol stays); the time in state never narrows, so it is never cut."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +185,8 @@ def fit_columns(width: int, columns: Sequence[Column] = COLUMNS) -> GridLayout:
     """The columns that fit ``width`` cells, dropping by priority.
 
     Spare room goes first to the name column (up to ``NAME_MAX``), then to the gaps
-    between columns (up to ``MAX_GAP``), so a wide screen stays easy to read.
+    between columns (up to ``MAX_GAP``), so a wide screen stays easy to read. When the
+    columns that never drop are still too wide, they narrow as :data:`SHRINK` says.
     """
     kept = list(columns)
     while len(kept) > 1 and _needed(kept) > width:
@@ -181,6 +195,11 @@ def fit_columns(width: int, columns: Sequence[Column] = COLUMNS) -> GridLayout:
             break
         worst = max(droppable, key=lambda c: (c.priority, kept.index(c)))
         kept.remove(worst)
+    for key, floor in SHRINK:
+        over = _needed(kept) - width
+        if over <= 0:
+            break
+        kept = [replace(c, width=max(min(floor, c.width), c.width - over)) if c.key == key else c for c in kept]
     spare = max(0, width - _needed(kept))
     grown = tuple(
         replace(column, width=min(NAME_MAX, column.width + spare)) if column.key == "name" else column

@@ -63,6 +63,19 @@ def _retry_in(feed: Feed, now_mono: float) -> str:
     return f" in {fmt.age(max(0.0, feed.retry_at_mono - now_mono) + 0.999)}"
 
 
+def failure_text(feed: Feed, now_mono: float) -> str:
+    """The feed's last failure and, while it is retrying, when it will try again.
+
+    The wait is the board's own (the back-off, which honours Retry-After but may wait
+    longer), counted down on the same clock as the header's "retrying in": the header
+    and the banner always agree.
+    """
+    if feed.health is not Health.RETRYING:
+        return feed.error or ""
+    retry = f"retrying{_retry_in(feed, now_mono)}"
+    return f"{feed.error}; {retry}" if feed.error else retry
+
+
 def data_age(snapshot: Snapshot, now_mono: float, syncs: Mapping[str, CacheSync | None] | None = None) -> float | None:
     """How old the oldest data on screen is: since its cache refresh when the phase is
     known (``syncs``, per feed), else since it arrived."""
@@ -154,10 +167,10 @@ def banner(snapshot: Snapshot, now_mono: float) -> str | None:
         empty = [name for name, feed in feeds.items() if feed.received_mono is None and feed.health is Health.RETRYING]
         if not empty:
             return None
-        return f"⚠ NO DATA YET ({' and '.join(empty)}) — {feeds[empty[0]].error}"
+        return f"⚠ NO DATA YET ({' and '.join(empty)}) — {failure_text(feeds[empty[0]], now_mono)}"
     which = " and ".join(stale)
     age = max(feeds[name].age(now_mono) or 0.0 for name in stale)
-    reasons = [feeds[name].error for name in stale if feeds[name].error]
+    reasons = [failure_text(feeds[name], now_mono) for name in stale if feeds[name].error]
     reason = f" — {reasons[0] if reasons else OVERDUE}"
     fresh = [name for name in feeds if name not in stale and feeds[name].health is Health.LIVE]
     still = f" ({fresh[0]} still live)" if fresh else ""

@@ -9,6 +9,7 @@ injected, so tests and snapshots run on a fixed time.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import var
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent
@@ -51,6 +52,8 @@ from wallboard.secret import Secret
 from wallboard.secrets import REALTIME_TOKEN
 from wallboard.setup_needs import gather
 from wallboard.themes import DEFAULT_THEME, ThemeCatalogue, ThemeSpec, bundled_themes_dir, discover
+from wallboard.core.ascii import unicode_terminal
+from wallboard.ui.ascii_output import plain
 from wallboard.ui.partial import trim
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.board import BoardScreen
@@ -115,27 +118,34 @@ class WallboardApp(App):
 
     TITLE = "wallboard"
     CSS = """
-    /* Rules that depend on the app's mode classes: .compact (short terminals) and .tv. */
-    .compact QueueTile {
-        height: 9;
+    /* Rules that depend on the app's mode classes: .compact (short terminals) and .tv.
+       TV tiles are -big (numerals) or -words; QueueBoard sizes them (core.tv_layout). */
+    .compact QueueTile { height: 9; }
+    .compact QueueTile, .tv QueueTile.-words, .ascii QueueTile {
         .big { display: none; }
         .top { height: 2; }
         Digits { display: none; }
         .waiting-word { display: block; }
         .longest, .sla-30 { display: none; }
     }
-    .tv ContentTabs, .tv Footer, .tv #agents-bar { display: none; }
+    .tv ContentTabs, .tv KeyHints, .tv #agents-bar { display: none; }
     .tv StaleBanner { min-height: 3; content-align: center middle; }
-    .tv QueueBoard { grid-rows: 1fr; }
+    .tv QueueBoard { overflow-y: hidden; }
     .tv QueueTile {
         height: 1fr;
-        min-height: 14;
-        padding: 1 2 0 2;
-        .top { height: 5; }
+        padding: 0 1;
+        Label { text-style: bold; }
+        .status { height: auto; }
+    }
+    .tv QueueTile.-big {
+        padding: 1 1 0 1;
+        .top { height: 4; }
         .tv-only, .caption { display: block; }
         .figures { display: none; }
-        Label { text-style: bold; }
     }
+    /* Textual's own widgets: their greyed text at 50% reads below 4.5:1 (tests/test_contrast.py). */
+    Tab { color: $foreground 70%; }
+    SelectCurrent .arrow { color: $foreground 70%; }
     """
 
     BINDINGS = [
@@ -160,8 +170,11 @@ class WallboardApp(App):
         analytics_secrets: Mapping[str, Secret] | None = None,
         analytics_connector: AnalyticsConnector | None = None,
         cache_period: float = CACHE_PERIOD,
+        ascii: bool | None = None,
     ) -> None:
         super().__init__()
+        # Not UTF-8 (the C locale over SSH, a Latin-1 console): send only plain characters.
+        self.ascii = not unicode_terminal(os.environ) if ascii is None else ascii
         self.settings = settings
         self.source = source
         self.connector = connector
@@ -198,6 +211,8 @@ class WallboardApp(App):
             self.theme = self._fallback_theme()
         if settings.tv:
             self.add_class("tv")
+        if self.ascii:
+            self.add_class("ascii")
 
     @property
     def history(self) -> HistoricalController:
@@ -230,10 +245,32 @@ class WallboardApp(App):
     def _display(self, screen: Screen, renderable) -> None:
         # Partial updates from the middle of a line go out from where they start (see
         # wallboard.ui.partial): the ticking timers cost a few cells, not whole lines.
-        super()._display(screen, trim(renderable))
+        renderable = trim(renderable)
+        super()._display(screen, plain(renderable) if self.ascii else renderable)
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if not self.ascii or shown.isascii():
+            return shown
+        return binding.key.split(",")[0].replace("_", " ").title()  # "⏎" -> "Enter"
 
     def _fallback_theme(self) -> str:
         return DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+
+    @property
+    def sixteen_colours(self) -> bool:
+        """The terminal shows 16 colours (``TERM=linux``, ``xterm``, ``screen``), as rich detects."""
+        return self.console.color_system == "standard"
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables; on a 16-colour terminal, state and level colours it keeps
+        apart (see :data:`wallboard.themes.SIXTEEN_DARK`)."""
+        variables = super().get_css_variables()
+        spec = self.catalogue.themes.get(self.theme) if hasattr(self, "catalogue") else None
+        if spec is not None and self.sixteen_colours:
+            variables.update(spec.variables(sixteen=True))
+            self.theme_variables = variables
+        return variables
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         spec = self.catalogue.themes.get(DEFAULT_THEME) if hasattr(self, "catalogue") else None
@@ -345,7 +382,7 @@ class WallboardApp(App):
         self.board.grid.set_stale(stale_agents)
         self.board.grid.set_empty_text(empty_grid_text(snapshot.agents, self._filtered()))
         self._check_alerts(snapshot)
-        self.refresh_header(self.screen, now)
+        self._refresh_headers(now)
 
     def _show_agents(self) -> None:
         snapshot = self.snapshot
@@ -402,7 +439,15 @@ class WallboardApp(App):
             self.apply_snapshot(now)  # staleness changed: redraw the feeds as stale or fresh
         else:
             self.board.grid.tick()
-            self.refresh_header(self.screen, now)
+            self._refresh_headers(now)
+
+    def _refresh_headers(self, now: float) -> None:
+        """Redraw the header of every screen in view: the top one, and the ones a dialog
+        (setup, the keys) covers but leaves in sight; their clock must not stop."""
+        for screen in reversed(self.screen_stack):
+            self.refresh_header(screen, now)
+            if not isinstance(screen, ModalScreen):
+                break
 
     def _check_alerts(self, snapshot: Snapshot) -> None:
         if not self.settings.bell:
@@ -512,7 +557,12 @@ class WallboardApp(App):
         self._set_options(self.options.next_sort())
 
     def action_filter(self) -> None:
-        self._set_options(self.options.next_filter())
+        present = {agent.state.category for agent in self.snapshot.agents.records}
+        options = self.options.next_filter(present)
+        if options == self.options:
+            self.notify("No agents yet: nothing to filter by.", timeout=3)
+            return
+        self._set_options(options)
 
     def action_group(self) -> None:
         self._set_options(replace(self.options, group_by=not self.options.group_by))
@@ -555,6 +605,7 @@ class WallboardApp(App):
         self._update_compact()
         self._start_rotation()
         self.refresh_header()
+        self.board.queue_board.arrange_tiles()
         self.board.queue_board.refresh(layout=True)
 
     def _start_rotation(self) -> None:

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from wallboard.config import Settings
 from wallboard.ui.widgets.agents_grid import AgentsGrid
+from wallboard.ui.widgets.key_hints import KeyHints
 from wallboard.ui.widgets.queue_board import QueueBoard
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
@@ -80,7 +81,7 @@ class BoardScreen(Screen):
             with TabPane("Historical", id="historical"):
                 if self.settings.start_tab == "historical":
                     yield self._new_history_pane()
-        yield Footer()
+        yield KeyHints()
 
     def _new_history_pane(self) -> HistoricalPane:
         from wallboard.ui.widgets.historical_pane import HistoricalPane

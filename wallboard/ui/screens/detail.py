@@ -15,10 +15,11 @@ from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from wallboard.core.agent_view import shown_time_in_state
 from wallboard.core.detail import Section, agent_sections, queue_sections
+from wallboard.ui.widgets.key_hints import KeyHints
 from wallboard.ui.widgets.status_header import StaleBanner, StatusHeader
 
 
@@ -54,7 +55,7 @@ class DetailScreen(Screen):
             yield Static(id="title", markup=False)
             yield Static(id="gone", markup=False)
             yield Grid(id="sections")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.watch(self.app, "snapshot", self._redraw, init=False)

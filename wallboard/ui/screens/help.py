@@ -46,7 +46,7 @@ class HelpScreen(ModalScreen[None]):
         }
         #help-title { text-style: bold; color: $accent; margin-bottom: 1; }
         .help-section { text-style: bold; color: $accent; margin-top: 1; }
-        #help-foot { color: $foreground 60%; margin-top: 1; }
+        #help-foot { color: $foreground 70%; margin-top: 1; }
     }
     /* 80x24 over SSH: every key on one screen, no spacer lines. */
     HelpScreen.-short {

@@ -78,11 +78,11 @@ class AgentsGrid(ScrollView, can_focus=True):
         overflow-y: auto;
         scrollbar-size-vertical: 1;
         & > .agents-grid--header { background: $panel; color: $foreground; text-style: bold; }
-        & > .agents-grid--cursor { background: $primary 35%; }
-        &:focus > .agents-grid--cursor { background: $primary 60%; }
+        & > .agents-grid--cursor { background: $panel; color: $foreground; }
+        &:focus > .agents-grid--cursor { background: $primary; color: $background; text-style: bold; }
         & > .agents-grid--group { background: $panel; color: $accent; text-style: bold; }
-        & > .agents-grid--stale { color: $foreground 50%; }
-        & > .agents-grid--dim { color: $foreground 55%; }
+        & > .agents-grid--stale { color: $foreground 70%; }
+        & > .agents-grid--dim { color: $foreground 70%; }
         & > .agents-grid--state-available { color: $state-available; }
         & > .agents-grid--state-offered { color: $state-offered; }
         & > .agents-grid--state-busy { color: $state-busy; }
@@ -99,7 +99,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         & > .agents-grid--line-error { color: $line-error; text-style: bold; }
         & > .agents-grid--line-wrap { color: $line-wrap; }
         & > .agents-grid--line-idle { color: $foreground 80%; }
-        & > .agents-grid--line-unused { color: $foreground 40%; }
+        & > .agents-grid--line-unused { color: $foreground 70%; }
         & > .agents-grid--level-warning { color: $level-warning; text-style: bold; }
         & > .agents-grid--level-alert { color: $background; background: $level-alert; text-style: bold; }
     }

@@ -43,12 +43,19 @@ from wallboard.ui.widgets import historical_requests as requests
 from wallboard.ui.widgets.report_grid import ReportGrid
 
 TEXT_FIELDS = ("start", "end", "zone", "pbx")
+TABLE_ACTIONS = frozenset({"sort", "reverse", "export", "more", "all"})
 PLACEHOLDERS = {
     "start": "YYYY-MM-DD HH:MM:SS",
     "end": "YYYY-MM-DD HH:MM:SS",
     "zone": "Europe/London",
     "pbx": "allpbxes or NAME,NAME",
 }
+
+
+class FormSelect(Select):
+    """A Select of the form whose key hints say what Enter does on it."""
+
+    BINDINGS = [Binding("enter", "show_overlay", "Choose")]
 
 
 class HistoricalPane(Vertical):
@@ -80,6 +87,10 @@ class HistoricalPane(Vertical):
         #hist-status.-error { color: $error; text-style: bold; }
         #hist-path { height: 1; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis; }
         #hist-empty { height: 1fr; padding: 1 2; color: $foreground 70%; }
+        /* The field with the focus in reverse video: seen in every theme, in 16 colours
+           and with NO_COLOR, by more than a hue. Fetch is plain until it has the focus. */
+        Select:focus > SelectCurrent, Input:focus, #hist-fetch:focus { text-style: reverse bold; }
+        #hist-fetch { background: $panel; color: $foreground; }
     }
     """
 
@@ -121,11 +132,11 @@ class HistoricalPane(Vertical):
         with Vertical(id="hist-form"):
             with Horizontal(classes="hist-row"):
                 yield Label(FIELD_LABELS["kind"], classes="hist-label")
-                yield Select(
+                yield FormSelect(
                     [(kind.label, kind.name) for kind in FORM_KINDS], allow_blank=False, compact=True, id="hist-kind"
                 )
                 yield Label(FIELD_LABELS["range"], classes="hist-label -second")
-                yield Select([(RANGE_LABELS[name], name) for name in RANGES], allow_blank=False, compact=True, id="hist-range")
+                yield FormSelect([(RANGE_LABELS[name], name) for name in RANGES], allow_blank=False, compact=True, id="hist-range")
             with Horizontal(classes="hist-row"):
                 yield Label(FIELD_LABELS["start"], classes="hist-label")
                 yield self._input("start")
@@ -325,6 +336,8 @@ class HistoricalPane(Vertical):
         self.post_message(self.CursorMoved(event.row, by_key=True))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in TABLE_ACTIONS and not self.grid.has_focus:
+            return False  # the table's keys act on the table: not offered (nor done) from the form
         if action in ("sort", "reverse", "export"):
             return self._has_rows()
         if action in ("more", "all"):

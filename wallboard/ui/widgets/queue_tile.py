@@ -7,6 +7,7 @@ shown as plain text; threshold levels change the border and say so in words.
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -22,6 +23,8 @@ LABELS = (
     "sla-caption", "waiting-word", "longest", "sla", "sla-30",
     "agents-working", "agents-away", "today", "thirty", "status",
 )
+EXTRA_LABELS = ("agents-working", "agents-away", "today", "thirty")
+"""The lines a TV tile shows only as room allows, in this order (see core.tv_layout)."""
 
 
 def _mark(widget, level: Level) -> None:
@@ -30,7 +33,13 @@ def _mark(widget, level: Level) -> None:
 
 
 class QueueTile(Vertical, can_focus=True):
-    """A focusable tile; Enter posts :class:`QueueTile.Selected`."""
+    """A focusable tile; Enter posts :class:`QueueTile.Selected`.
+
+    The tile under the cursor has a double border whatever its level (round: OK or
+    warning, heavy: alert), so the cursor is seen by its shape, not only its colour.
+    """
+
+    BINDINGS = [Binding("enter", "select", "Details")]
 
     DEFAULT_CSS = """
     QueueTile {
@@ -41,12 +50,16 @@ class QueueTile(Vertical, can_focus=True):
         border-subtitle-color: $foreground 70%;
         padding: 0 1;
         background: $surface;
-        &:focus { border: round $primary; background: $primary 10%; }
         &.-warning { border: round $level-warning; }
         &.-alert { border: heavy $level-alert; }
-        &.-warning:focus { border: double $level-warning; }
-        &.-alert:focus { border: double $level-alert; }
-        &.-stale { opacity: 70%; }
+        /* Stale: a dashed border and "stale" in the subtitle; fading the tile would take
+           its text below a readable contrast. */
+        &.-stale { border: dashed $foreground 70%; }
+        &.-stale.-warning { border: dashed $level-warning; }
+        &.-stale.-alert { border: dashed $level-alert; }
+        &:focus, &.-stale:focus { border: double $primary; background: $primary 10%; }
+        &.-warning:focus, &.-stale.-warning:focus { border: double $level-warning; }
+        &.-alert:focus, &.-stale.-alert:focus { border: double $level-alert; }
         .top { height: 3; }
         .big { width: auto; height: auto; margin-right: 2; }
         .tv-only, .caption { display: none; }
@@ -79,6 +92,7 @@ class QueueTile(Vertical, can_focus=True):
         self._labels["sla-caption"].add_class("caption")
         self._shown: dict[str, str] = {}
         self._stale = stale
+        self._subtitle_stale = stale
         self._ready = False
         self.set_class(stale, "-stale")
 
@@ -111,8 +125,9 @@ class QueueTile(Vertical, can_focus=True):
         self.set_class(stale, "-stale")
         if force or text.title != previous.title:
             self.border_title = Content(text.title)
-        if force or text.media != previous.media:
-            self.border_subtitle = Content(text.media)
+        if force or text.media != previous.media or stale != self._subtitle_stale:
+            self._subtitle_stale = stale
+            self.border_subtitle = Content(f"STALE · {text.media}" if stale else text.media)
         for cls in ("-warning", "-alert"):
             self.set_class(LEVEL_CLASSES[text.level] == cls, cls)
         self._set_digits("waiting", text.waiting, text.waiting_level)
@@ -143,10 +158,30 @@ class QueueTile(Vertical, can_focus=True):
             label.update(Content(value), layout=False)  # one line of fixed width: no relayout
         _mark(label, level)
 
-    def on_key(self, event) -> None:
-        if event.key == "enter":
-            event.stop()
-            self.post_message(self.Selected(self.queue_id))
+    def action_select(self) -> None:
+        self.post_message(self.Selected(self.queue_id))
+
+    def big_figures(self) -> tuple[tuple[str, str], ...]:
+        """(numerals, caption) of the big figures, as TV mode draws them."""
+        text = self._text
+        return ((text.waiting, "waiting"), (text.longest_value, "longest wait"), (text.sla_value, text.sla_caption))
+
+    @property
+    def status_text(self) -> str:
+        return self._text.status
+
+    @property
+    def level(self) -> Level:
+        return self._text.level
+
+    def set_tv_layout(self, big: bool | None, extras: int = len(EXTRA_LABELS), status_lines: int = 1) -> None:
+        """Big numerals or words (``None``: not in TV mode), how many of the optional
+        lines to show, and the lines the status takes (its words wrap, never cut)."""
+        self.set_class(big is True, "-big")
+        self.set_class(big is False, "-words")
+        for index, name in enumerate(EXTRA_LABELS):
+            self._labels[name].display = big is None or index < extras
+        self._labels["status"].styles.height = status_lines if big is not None else 1
 
     def on_click(self, event) -> None:
         self.focus()

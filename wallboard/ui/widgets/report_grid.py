@@ -11,6 +11,7 @@ the tab uses to read more rows as the cursor nears the end.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -21,7 +22,16 @@ TOTALS_KEY = "totals"
 
 
 class ReportGrid(DataTable):
-    """Rows of one report table; the totals row (key ``totals``) stays last."""
+    """Rows of one report table; the totals row (key ``totals``) stays last.
+
+    ``Home`` / ``End`` go to the first / last row (DataTable's own scroll sideways,
+    which a row cursor has no use for).
+    """
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First row", show=False),
+        Binding("end", "scroll_bottom", "Last row", show=False),
+    ]
 
     DEFAULT_CSS = """
     ReportGrid {

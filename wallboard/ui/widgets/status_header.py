@@ -31,6 +31,10 @@ PART_STYLES = {
 class StatusHeader(Widget):
     """Tenant, clock, data time, connection state and totals, fitted to the width.
 
+    Stale or refused data is said by the header's own STALE part and the banner under
+    it; the header's background stays the panel's, as a tint would take the coloured
+    state counts on it below a readable contrast.
+
     It changes every second (the clock, the data's age), usually in a few cells: only
     the cells from the first to the last that differ are repainted.
     """
@@ -42,8 +46,6 @@ class StatusHeader(Widget):
         background: $panel;
         color: $foreground;
         padding: 0 1;
-        &.-stale { background: $level-stale 30%; }
-        &.-refused { background: $level-alert 30%; }
     }
     """
 
