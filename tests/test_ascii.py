@@ -23,6 +23,8 @@ from wallboard.ui.app import WallboardApp
 from wallboard.ui.ascii_output import plain
 from wallboard.ui.widgets.key_hints import KeyHints
 
+pytestmark = pytest.mark.virtual_time
+
 
 @pytest.mark.parametrize(
     "environ, expected",

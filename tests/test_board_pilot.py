@@ -1,5 +1,6 @@
 """The board driven by keyboard, as a supervisor over SSH would (Textual's Pilot)."""
 
+import pytest
 import re
 from dataclasses import replace
 
@@ -15,6 +16,8 @@ from wallboard.core.snapshot import Feed, Health
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.widgets.queue_tile import QueueTile
+
+pytestmark = pytest.mark.virtual_time
 
 
 async def test_number_keys_switch_tabs():

@@ -11,6 +11,8 @@ from tests.helpers.data import fixed_snapshot
 from tests.helpers.board import agent_rows, board_ready, line_text, make_app
 from wallboard.core.models import Agent
 
+pytestmark = pytest.mark.virtual_time
+
 
 def snapshot_with(agents):
     snapshot = fixed_snapshot()

@@ -30,6 +30,8 @@ from wallboard.themes import LEVELS, SIXTEEN_COLOURS, STATES, bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets.agents_grid import AgentsGrid
 
+pytestmark = pytest.mark.virtual_time
+
 THEMES = sorted(discover([bundled_themes_dir()]).themes)
 LIGHTEST_FOREGROUND = 0.7
 """The lowest alpha any widget's CSS gives ``$foreground`` for text (greyed, stale, captions)."""

@@ -18,6 +18,8 @@ from wallboard.themes import bundled_themes_dir, discover
 from wallboard.ui.widgets.key_hints import KeyHints
 from wallboard.ui.widgets.queue_tile import QueueTile
 
+pytestmark = pytest.mark.virtual_time
+
 THEMES = sorted(discover([bundled_themes_dir()]).themes)
 
 

@@ -12,7 +12,7 @@ import io
 import pytest
 from textual.widgets import Input, ProgressBar, Select, TabbedContent
 
-from tests.helpers.analytics import FAST
+from tests.helpers.live import virtual_simulator
 from tests.helpers.board import board_ready
 from tests.helpers.clocks import EPOCH, FakeClock
 from tests.helpers.history import (
@@ -33,6 +33,7 @@ from tests.helpers.history import (
     state,
     status_text,
 )
+from tests.helpers.sim_transport import SimTransport
 from tests.helpers.waiting import until
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core import historical as core
@@ -45,6 +46,8 @@ from wallboard.sim.simulator import Simulator
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.screens.setup import SetupScreen
 from wallboard.ui.widgets.report_grid import ReportGrid
+
+pytestmark = pytest.mark.virtual_time
 
 # --- fetching ------------------------------------------------------------------------------
 
@@ -79,7 +82,7 @@ async def test_a_click_on_the_tab_opens_it_ready_for_enter(simulator):
     async with app.run_test(size=(100, 30)) as pilot:
         await board_ready(app, pilot)
         await pilot.click("#--content-tab-historical")
-        assert await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
         assert app.active_tab == "historical"
         await enter_fetches_the_company_summary(app, pilot)
 
@@ -99,9 +102,9 @@ async def test_the_command_palette_opens_the_tab_with_its_form(simulator):
                 return ""
             return str(found.first().get_option_at_index(found.first().highlighted).prompt)
 
-        assert await until(pilot, lambda: "Show Historical" in best_match()), best_match()  # what Enter will run
+        await until(pilot, lambda: "Show Historical" in best_match(), what="Show Historical as the best match")  # what Enter will run
         await pilot.press("enter")
-        assert await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
         assert app.board.query_one(TabbedContent).active == "historical"
         assert str(pane(app).query_one("#hist-empty").render()) == core.IDLE_HINT
 
@@ -141,31 +144,31 @@ async def test_each_report_shows_progress_then_the_rows_the_service_sent(simulat
 
 
 async def test_escape_cancels_a_held_fetch_while_the_board_keeps_polling():
-    with Simulator(seed=7, agents=12, queues=3) as sim:
-        source = RealtimeClient(sim.realtime_url, "demo", Secret("demo"), timeouts=FAST)
-        # the held answer must outlast the wait for two board refreshes on a busy machine
-        app = history_app(sim, source=source, snapshot=False, interval=1.0, timeouts=PATIENT)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await open_tab(app, pilot)
-            sim.faults = "slow=1@analytics,slow-seconds=30"
-            await pilot.press("enter")
-            assert await until(pilot, lambda: sim.requests["analytics"] == 1)
-            assert pane(app).query_one(ProgressBar).has_class("-shown")
-            assert animating(app), "a fetch of unknown length in plain view: the bar moves"
-            assert status_text(app) == "Fetching the company summary… · Escape cancels"
-            polled = sim.requests["agents"]
-            assert await until(pilot, lambda: sim.requests["agents"] > polled + 1), "the board keeps refreshing"
-            await pilot.press("escape")
-            await pilot.pause()
-            assert state(app).fetch is None and state(app).levels == ()
-            assert status_text(app) == "Cancelled: the company summary was not fetched."
-            assert not pane(app).query_one(ProgressBar).has_class("-shown")
-            assert app.board.query_one(TabbedContent).active == "historical"
-            sim.faults = None
-            await pilot.press("enter")
-            await fetched(pilot, app)
-            assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
-        await source.aclose()
+    sim = virtual_simulator(seed=7, agents=12, queues=3)
+    source = RealtimeClient(sim.realtime_url, "demo", Secret("demo"), transport=SimTransport(sim.server))
+    # the held answer (30 s) outlasts two board refreshes (1 s each)
+    app = history_app(sim, source=source, snapshot=False, interval=1.0, timeouts=PATIENT)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        sim.faults = "slow=1@analytics,slow-seconds=30"
+        await pilot.press("enter")
+        await until(pilot, lambda: sim.requests["analytics"] == 1)
+        assert pane(app).query_one(ProgressBar).has_class("-shown")
+        assert animating(app), "a fetch of unknown length in plain view: the bar moves"
+        assert status_text(app) == "Fetching the company summary… · Escape cancels"
+        polled = sim.requests["agents"]
+        await until(pilot, lambda: sim.requests["agents"] > polled + 1, timeout=2.0, what="the board refreshing every second")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert state(app).fetch is None and state(app).levels == ()
+        assert status_text(app) == "Cancelled: the company summary was not fetched."
+        assert not pane(app).query_one(ProgressBar).has_class("-shown")
+        assert app.board.query_one(TabbedContent).active == "historical"
+        sim.faults = None
+        await pilot.press("enter")
+        await fetched(pilot, app)
+        assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+    await source.aclose()
 
 
 async def test_a_ring_group_opens_its_members_and_escape_walks_back(simulator):
@@ -279,7 +282,7 @@ async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator,
         simulator.faults = "slow=1@analytics,slow-seconds=2"  # long enough for Escape to come first
         requests = simulator.requests["analytics"]
         await pilot.press("m")
-        assert await until(pilot, lambda: simulator.requests["analytics"] == requests + 1)
+        await until(pilot, lambda: simulator.requests["analytics"] == requests + 1)
         await pilot.press("escape")
         await pilot.pause()
         assert status_text(app) == "Cancelled: 20 rows shown; m reads more."
@@ -306,7 +309,7 @@ async def test_e_exports_every_field_in_the_order_on_screen(simulator, tmp_path)
         on_screen = grid_rows(app)
         query = state(app).level.query
         await pilot.press("e")
-        assert await until(pilot, lambda: state(app).note is not None)
+        await until(pilot, lambda: state(app).note is not None)
         path = tmp_path / "exports" / "extensions-20251122-000000-to-20251122-235959.csv"
         assert status_text(app) == f"Saved 30 rows (every field) to {path}"
         assert [notification.message for notification in app._notifications] == [f"Saved 30 rows (every field) to {path}"]
@@ -328,7 +331,7 @@ async def test_an_export_that_cannot_be_written_says_why_in_one_line(simulator, 
         await open_tab(app, pilot)
         await fetch_report(app, pilot, "company")
         await pilot.press("e")
-        assert await until(pilot, lambda: state(app).note is not None)
+        await until(pilot, lambda: state(app).note is not None)
         assert state(app).note == core.Note(
             f"cannot write the export to {blocker} (File exists): set export_dir in the config to a directory you can write",
             core.ERROR,
@@ -344,7 +347,7 @@ async def test_first_use_asks_for_the_analytics_credentials_then_fetches(simulat
         await open_tab(app, pilot)
         assert not isinstance(app.screen, SetupScreen), "nothing is asked before analytics is used"
         await pilot.press("enter")
-        assert await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
         assert [field.id for field in app.screen.query(Input)] == [
             "field-username",
             "field-analytics-api-key",
@@ -369,7 +372,7 @@ async def test_cancelling_the_sign_in_returns_to_the_form(simulator, memory_keyr
     async with app.run_test(size=(100, 30)) as pilot:
         await open_tab(app, pilot)
         await pilot.press("enter")
-        assert await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.board
@@ -423,7 +426,7 @@ async def test_the_progress_bar_is_still_unless_a_fetch_runs_in_plain_view(simul
         await open_tab(app, pilot)
         assert not animating(app), "nothing fetched yet"
         await pilot.press("enter")
-        assert await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
         assert state(app).fetch is not None and not animating(app), "the fetch waits behind the sign-in dialog"
         await pilot.press(*"demo", "tab", *"demo", "tab", *"demo", "enter")
         await fetched(pilot, app)
@@ -569,7 +572,7 @@ async def test_the_pbx_field_offers_the_pbxs_the_user_can_see(simulator):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
         await enter_fetches_the_company_summary(app, pilot)
-        assert await until(pilot, lambda: state(app).known_pbxes == ("demo-pbx", "demo-pbx2"))
+        await until(pilot, lambda: state(app).known_pbxes == ("demo-pbx", "demo-pbx2"))
         field = pane(app).query_one("#hist-pbx", Input)
         field.focus()
         await pilot.press("ctrl+a", "ctrl+k", *"demo")
@@ -592,14 +595,14 @@ async def test_one_impossible_time_leaves_the_rest_of_the_table():
     from tests.helpers.hostile import VENDOR_RECORDS, numbered_pages, serve_call_records
 
     bad = {**VENDOR_RECORDS[1], "startTime": "0001-01-01T00:00:00+05:00", "startTimeUTC": None}
-    with serve_call_records(numbered_pages(lambda number: [VENDOR_RECORDS[0], bad] if number == 0 else [])) as server:
-        app = history_app(SimpleNamespace(analytics_url=f"{server.url}/w"))
-        async with app.run_test(size=(120, 40)) as pilot:
-            await open_tab(app, pilot)
-            await fetch_report(app, pilot, "call-records")
-            level = state(app).level
-            text = status_text(app)
-            cells = grid_rows(app)
+    server = serve_call_records(numbered_pages(lambda number: [VENDOR_RECORDS[0], bad] if number == 0 else []))
+    app = history_app(SimpleNamespace(analytics_url=f"{server.url}/w", server=server))  # served in-process
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "call-records")
+        level = state(app).level
+        text = status_text(app)
+        cells = grid_rows(app)
     assert [record.call_id for record in level.records] == ["1635571048351", "1635571048345"]
     assert cells[1][0] == "—", "no start time shown for the impossible one"
     assert text.startswith("2 calls · some values unreadable (call record #2: start_time is out of range")

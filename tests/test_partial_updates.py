@@ -6,6 +6,7 @@ for a real terminal); a tiny terminal emulator replays them. Sizes are byte coun
 fixed frames on a fixed clock, never timings.
 """
 
+import pytest
 from dataclasses import replace
 
 from tests.helpers.board import make_app
@@ -13,6 +14,8 @@ from tests.helpers.clocks import MONO, Clocks
 from tests.helpers.terminal import Screen
 from wallboard.bench.driver import counting, driver_of
 from wallboard.ui.widgets.agents_grid import AgentsGrid
+
+pytestmark = pytest.mark.virtual_time
 
 SIZE = (120, 30)
 

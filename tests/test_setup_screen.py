@@ -20,6 +20,8 @@ from wallboard.secrets import SERVICE, HEADLESS_ADVICE
 from wallboard.setup_needs import SetupNeeds, SetupResult, save_to_keyring
 from wallboard.ui.screens.setup import SetupScreen
 
+pytestmark = pytest.mark.virtual_time
+
 TOKEN, API_KEY, PASSWORD = TYPED
 CONFIG_PATH = "/home/supervisor/.config/wallboard/config.toml"
 NO_KEYRING_ADVICE = "no usable keyring on this machine (keyring found no backend, typical over SSH); " + HEADLESS_ADVICE
@@ -250,6 +252,7 @@ async def test_a_failed_save_is_shown_and_the_user_can_go_on_without_saving():
     assert [result.save_requested for result in app.results] == [False]
 
 
+@pytest.mark.real_time  # it holds the save's thread while the screen must go on: no virtual clock for that
 async def test_the_save_runs_off_the_event_loop():
     started, release = threading.Event(), threading.Event()
     threads = []

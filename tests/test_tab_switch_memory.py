@@ -29,7 +29,7 @@ WARM_UP = 30
 GROWTH_LIMIT = 5 * 1024 * 1024
 STATM = Path("/proc/self/statm")
 
-pytestmark = pytest.mark.skipif(not STATM.exists(), reason="reads the resident size from /proc")
+pytestmark = [pytest.mark.skipif(not STATM.exists(), reason="reads the resident size from /proc"), pytest.mark.virtual_time]
 
 
 def _trim() -> None:

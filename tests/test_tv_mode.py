@@ -16,6 +16,8 @@ from tests.helpers.board import board_ready
 from wallboard.core.tv_layout import TileGrid, big_figures_width, tv_grid
 from wallboard.ui.app import WallboardApp
 
+pytestmark = pytest.mark.virtual_time
+
 CASES = {  # size, queues
     "80x24": ((80, 24), 6),
     "100x30": ((100, 30), 6),

@@ -11,10 +11,11 @@ Pilot's "wait until idle" read the loop's clock (see :func:`_textual_on_loop_tim
 
 Threads: work handed to the loop's executor (``asyncio.to_thread``, Textual's thread
 workers) takes no virtual time: while any is running the clock stands still and the loop
-waits for it in real time. Real I/O (sockets, pipes, subprocesses) cannot be waited on:
-there is nothing to jump to, so a test whose loop would jump while a socket is open fails
-with a clear error instead of timing out on a clock that races ahead. Serve the simulator
-in-process instead (:mod:`tests.helpers.sim_transport`).
+waits for it in real time (so a test that holds a thread on purpose while the app must go
+on runs on a real loop: mark it ``real_time``). Real I/O (sockets, pipes, subprocesses)
+cannot be waited on, as its answer comes in real time while the clock jumps: a test whose
+loop watches one fails at once with a clear error, instead of passing or timing out by
+chance. Serve the simulator in-process instead (:mod:`tests.helpers.sim_transport`).
 """
 
 from __future__ import annotations
@@ -34,10 +35,16 @@ class _JumpingSelector:
         self._loop = loop
 
     def select(self, timeout: float | None = None):
+        loop = self._loop
+        real = loop.real_io()
+        if real:  # refused at once, not only when the clock would jump: no race can let it pass
+            raise RuntimeError(
+                f"the virtual-time loop is watching real I/O ({real}): serve the simulator in-process "
+                "(tests.helpers.sim_transport) or run this test in real time (mark it real_time)"
+            )
         events = self._selector.select(0)
         if events or timeout == 0:  # something to do already: never wait, never jump
             return events
-        loop = self._loop
         if loop.threads or timeout is None:
             # Work in other threads, or nothing scheduled (only a thread can wake the loop,
             # as when it shuts its executor down): the clock stands still while the loop
@@ -47,12 +54,6 @@ class _JumpingSelector:
                 waiting = f"{loop.threads} thread(s) to finish" if loop.threads else "anything (nothing is scheduled)"
                 raise RuntimeError(f"the virtual-time loop waited {REAL_WAIT:g} real seconds for {waiting}")
             return events
-        real = loop.real_io()
-        if real:
-            raise RuntimeError(
-                f"the virtual-time loop would jump {timeout:.3f}s while waiting on real I/O ({real}): "
-                "serve the simulator in-process (tests.helpers.sim_transport) or run this test in real time"
-            )
         loop.now += max(0.0, timeout)
         return []
 
