@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import time
 
 import pytest
 from rich.cells import cell_len
@@ -94,13 +93,16 @@ def test_the_demo_in_the_c_locale_writes_only_ascii(tmp_path):
     try:
         screen = tmux.wait_for("+ live", "In state", "Enter Details")
         assert "# Busy" in screen or "+ Available" in screen
-        for keys in (["2"], ["Enter"], ["Escape", "t"], ["t", "3"], ["?"]):
-            tmux.keys(*keys)
-            time.sleep(1.0)
-        tmux.keys("Escape", "q")
-        deadline = time.monotonic() + 10
-        while tmux.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        CLOSES = "this help / quit"  # a line of the help screen ("? Keys" is in every footer)
+        # each screen, waited for until it is drawn (so its bytes are in the recording); Escape
+        # goes alone, as a person presses it (with a key after it, it reads as Alt+key)
+        steps = [("2", ("Sales",), ()), ("Enter", ("Queue id",), ()), ("Escape", (), ("Queue id",)),
+                 ("t", ("Sales",), ()), ("t", (), ()), ("3", ("Fetch",), ()), ("?", (CLOSES,), ()), ("Escape", (), (CLOSES,))]
+        for key, shown, gone in steps:
+            tmux.keys(key)
+            tmux.wait_for(*shown, absent=gone)
+        tmux.keys("q")
+        assert tmux.wait_closed()
     finally:
         tmux.close()
     output = written.read_bytes()

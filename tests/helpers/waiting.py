@@ -19,13 +19,14 @@ HANG = 60.0
 async def until(pilot, condition: Callable[[], object], timeout: float = HANG, what: str = "", app=None, step: float = 0.05) -> float:
     """Pause the app in steps of ``step`` seconds until ``condition()`` holds; return the
     seconds it took on the loop's clock. Fails (saying what it waited for, and the
-    board's header and banner when ``app`` is given) after ``timeout`` seconds."""
+    board's header and banner when ``app`` is given) after ``timeout`` seconds. With
+    ``pilot`` None (no app), it sleeps instead of pausing an app."""
     loop = asyncio.get_running_loop()
     started = loop.time()
     while not condition():
         if loop.time() - started > timeout:
             raise AssertionError(f"waited {timeout:g}s for {what or condition}{_describe(app)}")
-        await pilot.pause(step)
+        await (pilot.pause(step) if pilot is not None else asyncio.sleep(step))
     return loop.time() - started
 
 
