@@ -51,6 +51,15 @@ def memory_keyring(monkeypatch) -> MemoryKeyring:
 
 
 @pytest.fixture(autouse=True)
+def no_inherited_terminal_size(monkeypatch) -> None:
+    """pytest-xdist's workers run with COLUMNS=80 and LINES=24 set; a board started in a
+    subprocess (under tmux) would believe them over its terminal and draw at 80x24. Every
+    test sees the environment a plain ``pytest`` run gives it."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def truecolor_terminal(monkeypatch) -> None:
     """Boards in tests think the terminal shows every colour, whatever TERM the machine
     running them has: on a 16-colour terminal (TERM=xterm, linux, screen) the board uses

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from tests.helpers.analytics import FAST, Sleeps, client_for, window, yesterday
+from tests.helpers.analytics import FAST, PATIENT, Sleeps, client_for, window, yesterday
 from tests.helpers.clocks import EPOCH, FakeClock
 from wallboard.clients import analytics as analytics_client
 from wallboard.clients.analytics import API_KEY_REFUSED, LOGIN_REFUSED, PBX_REFUSED, TOKEN_REFUSED, USER_REFUSED, AnalyticsClient
@@ -341,7 +341,7 @@ async def test_a_transient_fault_that_clears_is_not_noticed(simulator):
 async def test_a_timeout_is_not_retried(simulator):
     simulator.faults = "slow=1@analytics,slow-seconds=4"
     sleep = Sleeps()
-    async with client_for(simulator, sleep=sleep) as client:
+    async with client_for(simulator, sleep=sleep, timeouts=FAST) as client:
         with pytest.raises(ApiTimeoutError) as caught:
             await client.fetch_report(yesterday("company"))
     assert str(caught.value) == (
@@ -523,7 +523,7 @@ async def test_a_server_echoing_our_secret_never_shows_it():
         lambda request: Response(400, b'{"error":"invalid_grant","error_description":"password hunter2-s3cret-pw wrong"}'),
     )
     with server:
-        async with AnalyticsClient(f"{server.url}/w", "k", "someone", "hunter2-s3cret-pw", timeouts=FAST) as client:
+        async with AnalyticsClient(f"{server.url}/w", "k", "someone", "hunter2-s3cret-pw", timeouts=PATIENT) as client:
             with pytest.raises(AuthError) as caught:
                 await client.login()
     assert "hunter2" not in str(caught.value) and str(caught.value).endswith('the server said: "password … wrong" (invalid_grant))')

@@ -25,7 +25,7 @@ TOKEN = "tok-Zx81-secret"
 ADVICE_VARIABLES = ("WALLBOARD_REALTIME_TOKEN", "WALLBOARD_ANALYTICS_API_KEY", "WALLBOARD_ANALYTICS_PASSWORD")
 
 
-def wallboard(*args, env, stdin="", timeout=30):
+def wallboard(*args, env, stdin="", timeout=120):
     return subprocess.run(
         [sys.executable, "-m", "wallboard", *args],
         input=stdin,
@@ -214,7 +214,8 @@ def test_on_a_terminal_the_value_is_typed_without_echo(keyring_file):
     assert stored(keyring_file) == {"wallboard/realtime-token": TOKEN}
 
 
-def _read_until(fd, marker, timeout=20):
+def _read_until(fd, marker, timeout=120):
+    """Read ``fd`` until ``marker``; the timeout only catches a hang (it ends at the marker)."""
     data = b""
     deadline = time.monotonic() + timeout
     while marker not in data and time.monotonic() < deadline:

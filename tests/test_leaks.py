@@ -79,7 +79,7 @@ class Run:
             cwd=self.workdir,
         )
 
-    def stream(self, *args: str, until: str, seconds: float = 20, **env: str) -> str:
+    def stream(self, *args: str, until: str, seconds: float = 120, **env: str) -> str:
         """Run a long-lived command with output to log files until ``until`` shows, then stop it."""
         out_path, err_path = self.workdir / "out.log", self.workdir / "err.log"
         with out_path.open("w") as out, err_path.open("w") as err:
@@ -92,7 +92,7 @@ class Run:
                     time.sleep(0.1)
             finally:
                 process.terminate()
-                process.wait(timeout=10)
+                process.wait(timeout=60)
         return out_path.read_text() + err_path.read_text()
 
     def write_config(self, text: str) -> Path:

@@ -4,8 +4,9 @@ Virtual-clock tests serve the simulator in-process; this checks, fault by fault,
 client sees the same error through it as over a real socket (the same class, the same
 words but for the address), so those tests see what a real server would do to the board.
 Nothing here depends on the machine's pace: every faulty request fails whatever its
-speed (a slow answer comes 30 s later, long after the 1 s read timeout; a trickle of
-bytes 0.2 s apart cannot finish inside the 2 s deadline).
+speed (a slow answer comes 30 s later, long after the 3 s read timeout; a trickle of
+bytes 0.2 s apart cannot finish inside the 6 s deadline), and every other answer, even the
+2 MiB read of a huge one, has seconds to spare on a busy machine.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.sim.simulator import Simulator
 
-TIMEOUTS = Timeouts(connect=5.0, read=1.0, total=2.0)
+TIMEOUTS = Timeouts(connect=5.0, read=3.0, total=6.0)
 FAULTS = ["400", "401", "403", "404", "429", "500", "503", "slow", "trickle", "truncate", "drop", "garbage", "empty", "huge", "reset"]
 SPEC = "{kind}=1@agents,retry-after=1,slow-seconds=30"
 

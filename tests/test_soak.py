@@ -109,11 +109,11 @@ class SimulatorProcess:
 
     def set_faults(self, spec: str) -> None:
         request = urllib.request.Request(self.url + "/_sim/faults", data=spec.encode(), method="POST")
-        with urllib.request.urlopen(request, timeout=5) as answer:
+        with urllib.request.urlopen(request, timeout=60) as answer:
             assert answer.status == 200
 
     def stats(self) -> dict:
-        with urllib.request.urlopen(self.url + "/_sim/stats", timeout=5) as answer:
+        with urllib.request.urlopen(self.url + "/_sim/stats", timeout=60) as answer:
             return json.load(answer)
 
     def stop(self) -> None:

@@ -6,15 +6,12 @@ On the virtual-time loop every client made here reaches the simulator in-process
 
 from __future__ import annotations
 
-import asyncio
-
 from textual.widgets import Select
 
 from tests.helpers.board import board_ready, make_app
 from tests.helpers.clocks import Clocks
 from tests.helpers.data import fixed_settings, fixed_snapshot
-from tests.helpers.sim_transport import SimTransport
-from tests.helpers.virtual_time import VirtualTimeLoop
+from tests.helpers.sim_transport import transport_for
 from tests.helpers.waiting import until
 from wallboard.clients.analytics import USER_REFUSED, AnalyticsClient
 from wallboard.clients.http import Timeouts
@@ -32,15 +29,6 @@ PATIENT = Timeouts(connect=1.0, read=60.0, total=60.0)
 """For tests that hold an answer in the simulator: the hold must never meet a read timeout."""
 KIND_INDEX = {kind.name: index for index, kind in enumerate(core.FORM_KINDS)}
 BAD_PASSWORD = USER_REFUSED.format(user="demo") + ' (HTTP 400; the server said: "Bad credentials" (invalid_grant))'
-
-
-def transport_for(sim: Simulator):
-    """The in-process transport to ``sim`` on the virtual-time loop; None (loopback) otherwise."""
-    try:
-        virtual = isinstance(asyncio.get_running_loop(), VirtualTimeLoop)
-    except RuntimeError:  # no loop yet: a snapshot test, which runs the app on a real one
-        virtual = False
-    return SimTransport(sim.server) if virtual else None
 
 
 def connector(page_size: int = 50, timeouts: Timeouts = Timeouts(), transport=None):

@@ -97,6 +97,20 @@ class SimTransport(httpx.AsyncBaseTransport):
         return _answer(request, response)
 
 
+def transport_for(sim: Simulator | SimServer) -> SimTransport | None:
+    """The in-process transport to ``sim`` on the virtual-time loop; None (loopback, the
+    simulator started) on a real loop or outside one (a snapshot test runs the app on a real loop)."""
+    from tests.helpers.virtual_time import VirtualTimeLoop
+
+    try:
+        virtual = isinstance(asyncio.get_running_loop(), VirtualTimeLoop)
+    except RuntimeError:
+        virtual = False
+    if not virtual:
+        return None
+    return SimTransport(sim.server if isinstance(sim, Simulator) else sim)
+
+
 def in_process(simulator: Simulator) -> SimTransport:
     """A transport to ``simulator`` (not started: it never listens), whose URLs name :data:`PORT`."""
     simulator.server.port = PORT

@@ -9,7 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
-PATIENCE = 60.0
+PATIENCE = 120.0
 """Seconds to wait for the screen before calling the board hung: waits end as soon as the
 screen shows what was asked, so this only has to outlast a busy machine."""
 
@@ -23,10 +23,14 @@ class Tmux:
         self.server = ["tmux", "-L", self.name]
         env = {**os.environ, "TERM": "xterm-256color", "WALLBOARD_CONFIG": "", "XDG_CONFIG_HOME": "/nonexistent-wallboard"}
         env.pop("TMUX", None)
+        # Hold the command until its terminal has its size: tmux may set the pane's size
+        # after the command starts, and on a busy machine a board that read 0x0 (and
+        # missed the resize signal while starting) would draw itself at 80x24 for good.
+        command = f'while [ "$(stty size 2>/dev/null)" != "{height} {width}" ]; do sleep 0.05; done; exec {command}'
         go = None
         if record is not None:  # hold the command until every byte it writes can be recorded
             go = record.with_suffix(".go")
-            command = f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.05; done; exec {command}"
+            command = f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.05; done; {command}"
         subprocess.run(
             [*self.server, "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command],
             check=True,
