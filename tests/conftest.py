@@ -1,9 +1,13 @@
-"""Shared fixtures: the seed examples, a controllable clock and a running simulator."""
+"""Shared fixtures: the seed examples, a controllable clock, a running simulator, a clean
+keyring for every test, and the virtual clock for tests marked ``virtual_time``.
+
+Helpers shared between test modules live in :mod:`tests.helpers`, never in test modules.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -14,25 +18,23 @@ settings.register_profile("wallboard", max_examples=30, deadline=None, suppress_
 settings.register_profile("thorough", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("WALLBOARD_HYPOTHESIS_PROFILE", "wallboard"))
 
-from tests.keyring_memory import MEMORY, MemoryKeyring, use_keyring
+from tests.helpers.clocks import VIRTUAL_START, FakeClock
+from tests.helpers.data import FIXTURES
+from tests.helpers.keyring import MEMORY, MemoryKeyring, use_keyring
+from tests.helpers.virtual_time import VirtualTimeLoop
 from wallboard.credentials.store import ENV_VARS, forget_keyring
 from wallboard.sim.simulator import Simulator
 
-FIXTURES = Path(__file__).parent / "fixtures"
-EPOCH = 1_763_900_000.0  # 2025-11-23 12:13:20 UTC: a fixed "now" for deterministic data
 
-
-class FakeClock:
-    """A clock tests move by hand; callable like ``time.time``."""
-
-    def __init__(self, now: float = EPOCH) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+def pytest_asyncio_loop_factories(config, item):
+    """Tests marked ``virtual_time`` run on the virtual clock (:mod:`tests.helpers.virtual_time`);
+    ``real_time`` on a test overrides a module's ``virtual_time`` (the closer mark wins)."""
+    for mark in item.iter_markers():
+        if mark.name == "virtual_time":
+            return {"virtual": lambda: VirtualTimeLoop(VIRTUAL_START)}
+        if mark.name == "real_time":
+            break
+    return {"real": asyncio.new_event_loop}
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +48,15 @@ def memory_keyring(monkeypatch) -> MemoryKeyring:
     use_keyring(backend)
     yield backend
     forget_keyring()
+
+
+@pytest.fixture(autouse=True)
+def no_inherited_terminal_size(monkeypatch) -> None:
+    """pytest-xdist's workers run with COLUMNS=80 and LINES=24 set; a board started in a
+    subprocess (under tmux) would believe them over its terminal and draw at 80x24. Every
+    test sees the environment a plain ``pytest`` run gives it."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
 
 
 @pytest.fixture(autouse=True)

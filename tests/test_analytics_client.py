@@ -1,11 +1,11 @@
 """The Work Analytics client against the simulator over real loopback HTTP."""
 
 import math
-from datetime import datetime, timezone
 
 import pytest
 
-from tests.conftest import EPOCH, FakeClock
+from tests.helpers.analytics import FAST, PATIENT, Sleeps, client_for, window, yesterday
+from tests.helpers.clocks import EPOCH, FakeClock
 from wallboard.clients import analytics as analytics_client
 from wallboard.clients.analytics import API_KEY_REFUSED, LOGIN_REFUSED, PBX_REFUSED, TOKEN_REFUSED, USER_REFUSED, AnalyticsClient
 from wallboard.clients.http import Timeouts
@@ -33,39 +33,6 @@ from wallboard.errors import (
 )
 from wallboard.sim.server import Response, SimServer
 from wallboard.sim.simulator import Simulator
-
-FAST = Timeouts(connect=1.0, read=2.0, total=3.0)
-NOW = datetime.fromtimestamp(EPOCH, timezone.utc)  # 2025-11-23 07:13:20 in New York
-ZONE = "America/New_York"
-
-
-def yesterday(kind, **extra):
-    start, end = preset_range("yesterday", ZONE, NOW)
-    return make_query(kind, start, end, ZONE, NOW, **extra)
-
-
-def window(kind, start, end, **extra):
-    return make_query(kind, start, end, ZONE, NOW, **extra)
-
-
-class Recorder:
-    """An injectable ``sleep`` that records the waits instead of waiting."""
-
-    def __init__(self, then=None):
-        self.waits = []
-        self.then = then
-
-    async def __call__(self, seconds):
-        self.waits.append(seconds)
-        if self.then:
-            self.then()
-
-
-def client_for(sim, *, key="demo", user="demo", password="demo", clock=None, sleep=None, **kwargs):
-    return AnalyticsClient(
-        sim.analytics_url, key, user, password, timeouts=FAST, clock=clock or FakeClock(1000.0), sleep=sleep or Recorder(), **kwargs
-    )
-
 
 # --- every report --------------------------------------------------------------------------
 
@@ -359,7 +326,7 @@ def test_plain_http_to_a_remote_host_is_refused():
 )
 async def test_transient_faults_are_retried_a_little_then_reported(simulator, fault, error_type, waits):
     simulator.faults = f"{fault}=1@analytics,retry-after=7"
-    sleep = Recorder()
+    sleep = Sleeps()
     async with client_for(simulator, sleep=sleep) as client:
         with pytest.raises(error_type) as caught:
             await client.fetch_report(yesterday("ring-groups"))
@@ -373,7 +340,7 @@ async def test_transient_faults_are_retried_a_little_then_reported(simulator, fa
 
 async def test_a_transient_fault_that_clears_is_not_noticed(simulator):
     simulator.faults = "503=1@analytics,retry-after=2"
-    sleep = Recorder(then=lambda: setattr(simulator, "faults", None))
+    sleep = Sleeps(then=lambda: setattr(simulator, "faults", None))
     async with client_for(simulator, sleep=sleep) as client:
         report = await client.fetch_report(yesterday("company"))
     assert len(report.records) == 2
@@ -383,8 +350,8 @@ async def test_a_transient_fault_that_clears_is_not_noticed(simulator):
 
 async def test_a_timeout_is_not_retried(simulator):
     simulator.faults = "slow=1@analytics,slow-seconds=4"
-    sleep = Recorder()
-    async with client_for(simulator, sleep=sleep) as client:
+    sleep = Sleeps()
+    async with client_for(simulator, sleep=sleep, timeouts=FAST) as client:
         with pytest.raises(ApiTimeoutError) as caught:
             await client.fetch_report(yesterday("company"))
     assert str(caught.value) == (
@@ -397,7 +364,7 @@ async def test_a_timeout_is_not_retried(simulator):
 
 async def test_retry_after_is_capped(simulator):
     simulator.faults = "503=1@token,retry-after=3600"
-    sleep = Recorder()
+    sleep = Sleeps()
     async with client_for(simulator, sleep=sleep, retries=1) as client:
         with pytest.raises(ServerBusyError, match="gave up after 2 attempts$"):
             await client.login()
@@ -407,7 +374,7 @@ async def test_retry_after_is_capped(simulator):
 @pytest.mark.parametrize("fault, fragment", [("garbage", "not valid JSON"), ("empty", "empty response"), ("truncate", "not valid JSON")])
 async def test_unreadable_answers_are_not_retried(simulator, fault, fragment):
     simulator.faults = f"{fault}=1@analytics"
-    sleep = Recorder()
+    sleep = Sleeps()
     async with client_for(simulator, sleep=sleep) as client:
         with pytest.raises(BadPayloadError) as caught:
             await client.fetch_report(yesterday("extensions"))
@@ -566,7 +533,7 @@ async def test_a_server_echoing_our_secret_never_shows_it():
         lambda request: Response(400, b'{"error":"invalid_grant","error_description":"password hunter2-s3cret-pw wrong"}'),
     )
     with server:
-        async with AnalyticsClient(f"{server.url}/w", "k", "someone", "hunter2-s3cret-pw", timeouts=FAST) as client:
+        async with AnalyticsClient(f"{server.url}/w", "k", "someone", "hunter2-s3cret-pw", timeouts=PATIENT) as client:
             with pytest.raises(AuthError) as caught:
                 await client.login()
     assert "hunter2" not in str(caught.value) and str(caught.value).endswith('the server said: "password … wrong" (invalid_grant))')

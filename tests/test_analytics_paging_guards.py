@@ -10,15 +10,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.conftest import EPOCH, FakeClock
-from tests.hostile_analytics import serve_call_records
+from tests.helpers.clocks import EPOCH, FakeClock
+from tests.helpers.hostile import serve_call_records
 from wallboard.clients.analytics import AnalyticsClient
 from wallboard.clients.http import Timeouts
 from wallboard.core.reports.query import make_query
 from wallboard.errors import EndlessPagingError
 from wallboard.sim.server import SimServer
 
-FAST = Timeouts(connect=1.0, read=5.0, total=10.0)
+PATIENT = Timeouts(connect=10.0, read=20.0, total=30.0)  # long: a busy machine is slow, never a timeout
 NOW = datetime.fromtimestamp(EPOCH, timezone.utc)
 QUERY = make_query("call-records", "2025-11-22 00:00:00", "2025-11-22 23:59:59", "UTC", NOW)
 def hostile(pages):
@@ -49,7 +49,7 @@ class Pace:
 
 def client_for(server: SimServer, pace: Pace | None = None, **kwargs) -> AnalyticsClient:
     pace = pace or Pace()
-    return AnalyticsClient(f"{server.url}/w", "k", "u", "p", timeouts=FAST, clock=pace.clock, sleep=pace.sleep, **kwargs)
+    return AnalyticsClient(f"{server.url}/w", "k", "u", "p", timeouts=PATIENT, clock=pace.clock, sleep=pace.sleep, **kwargs)
 
 
 async def stopped_by(pages, pace: Pace | None = None, **kwargs) -> tuple[str, int]:

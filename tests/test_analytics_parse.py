@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES
+from tests.helpers.data import FIXTURES
 from wallboard.core.model.analytics import (
     CALL_LEGS,
     CALL_RECORDS,

@@ -5,7 +5,8 @@ import json
 import httpx
 import pytest
 
-from tests.conftest import EPOCH, FIXTURES, FakeClock
+from tests.helpers.clocks import EPOCH, FakeClock
+from tests.helpers.data import FIXTURES
 from wallboard.sim.analytics_calls import DAY_MS, HISTORY_DAYS, AnalyticsData
 from wallboard.sim.scenario import RealtimeScenario
 
@@ -14,12 +15,12 @@ DAY = {"pbxId": "allpbxes", "startTime": "2025-11-22 00:00:00", "endTime": "2025
 
 def login(sim, **form):
     body = {"username": "demo", "password": "demo", **form}
-    return httpx.post(f"{sim.analytics_url}/v1/oauth/token", headers={"8x8-apikey": "demo"}, data=body, timeout=5)
+    return httpx.post(f"{sim.analytics_url}/v1/oauth/token", headers={"8x8-apikey": "demo"}, data=body, timeout=60)
 
 
 def get(sim, path, token, params=None, key="demo"):
     headers = {"8x8-apikey": key, "Authorization": f"Bearer {token}"}
-    return httpx.get(f"{sim.analytics_url}/{path}", params=params or DAY, headers=headers, timeout=10)
+    return httpx.get(f"{sim.analytics_url}/{path}", params=params or DAY, headers=headers, timeout=60)
 
 
 @pytest.fixture
@@ -51,14 +52,14 @@ NO_USER = {"error": "invalid_grant", "error_description": "USER_NOTFOUND_ERROR"}
     ],
 )
 def test_login_refusals_are_the_vendors_400s(simulator, headers, form, status, body):
-    answer = httpx.post(f"{simulator.analytics_url}/v1/oauth/token", headers=headers, data=form, timeout=5)
+    answer = httpx.post(f"{simulator.analytics_url}/v1/oauth/token", headers=headers, data=form, timeout=60)
     assert answer.status_code == status
     assert body.items() <= answer.json().items()
     assert simulator.analytics.logins == 0
 
 
 def test_login_needs_a_form(simulator):
-    answer = httpx.post(f"{simulator.analytics_url}/v1/oauth/token", headers={"8x8-apikey": "demo"}, json={"username": "demo"}, timeout=5)
+    answer = httpx.post(f"{simulator.analytics_url}/v1/oauth/token", headers={"8x8-apikey": "demo"}, json={"username": "demo"}, timeout=60)
     assert answer.status_code == 400
 
 
@@ -222,10 +223,10 @@ def test_simulate_prints_the_analytics_credentials():
     try:
         lines = [process.stdout.readline() for _ in range(3)]
         url = re.search(r"work analytics: (http://\S+)", lines[2]).group(1)
-        answer = httpx.post(f"{url}/v1/oauth/token", headers={"8x8-apikey": "demo"}, data={"username": "demo", "password": "demo"}, timeout=5)
+        answer = httpx.post(f"{url}/v1/oauth/token", headers={"8x8-apikey": "demo"}, data={"username": "demo", "password": "demo"}, timeout=60)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
     assert "(API key 'demo', user 'demo', password 'demo'; tokens live 90s)" in lines[2]
     assert answer.json()["expires_in"] == 90
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import shutil
 import sys
-import time
 
 import pytest
 from rich.cells import cell_len
 
-from tests.board_data import Clocks, fixed_settings, fixed_snapshot
-from tests.test_e2e_tmux import Tmux
+from tests.helpers.board import make_app
+from tests.helpers.tmux import Tmux
 from wallboard.core.ascii import to_ascii, unicode_terminal
 from wallboard.core.model.codes import AGENT_STATUS
-from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.ascii_output import plain
 from wallboard.ui.widgets.key_hints import KeyHints
+
+pytestmark = pytest.mark.virtual_time
 
 
 @pytest.mark.parametrize(
@@ -59,15 +59,7 @@ def test_plain_characters_keep_widths_and_tell_the_states_apart():
 
 
 def ascii_board(**settings) -> WallboardApp:
-    clocks = Clocks()
-    return WallboardApp(
-        fixed_settings(**settings),
-        snapshot=fixed_snapshot(),
-        wall=clocks.wall,
-        mono=clocks.mono,
-        theme_dirs=[bundled_themes_dir()],
-        ascii=True,
-    )
+    return make_app(app_options={"ascii": True}, **settings)
 
 
 def sent(app) -> str:
@@ -101,13 +93,16 @@ def test_the_demo_in_the_c_locale_writes_only_ascii(tmp_path):
     try:
         screen = tmux.wait_for("+ live", "In state", "Enter Details")
         assert "# Busy" in screen or "+ Available" in screen
-        for keys in (["2"], ["Enter"], ["Escape", "t"], ["t", "3"], ["?"]):
-            tmux.keys(*keys)
-            time.sleep(1.0)
-        tmux.keys("Escape", "q")
-        deadline = time.monotonic() + 10
-        while tmux.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        CLOSES = "this help / quit"  # a line of the help screen ("? Keys" is in every footer)
+        # each screen, waited for until it is drawn (so its bytes are in the recording); Escape
+        # goes alone, as a person presses it (with a key after it, it reads as Alt+key)
+        steps = [("2", ("Sales",), ()), ("Enter", ("Queue id",), ()), ("Escape", (), ("Queue id",)),
+                 ("t", ("Sales",), ()), ("t", (), ()), ("3", ("Fetch",), ()), ("?", (CLOSES,), ()), ("Escape", (), (CLOSES,))]
+        for key, shown, gone in steps:
+            tmux.keys(key)
+            tmux.wait_for(*shown, absent=gone)
+        tmux.keys("q")
+        assert tmux.wait_closed()
     finally:
         tmux.close()
     output = written.read_bytes()

@@ -1,20 +1,22 @@
 """Themes, bell, TV rotation, resizing and the live poller inside the running board."""
 
-import asyncio
+import pytest
 from dataclasses import replace
 
 from textual.widgets import TabbedContent
 
-from tests.board_data import MONO, Clocks, fixed_settings, fixed_snapshot
-from tests.test_board_pilot import agent_rows, board_ready, grid, make_app
-from wallboard.clients.http import Timeouts
-from wallboard.clients.rtstats import RealtimeClient
+from tests.helpers.live import live_board, virtual_simulator
+from tests.helpers.waiting import until
+from tests.helpers.clocks import MONO, Clocks
+from tests.helpers.data import fixed_settings, fixed_snapshot
+from tests.helpers.board import agent_rows, board_ready, grid, make_app
 from wallboard.core.model.realtime import Queue
 from wallboard.core.model.snapshot import Feed, Health
-from wallboard.sim.simulator import Simulator
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets.queue_tile import QueueTile
+
+pytestmark = pytest.mark.virtual_time
 
 
 async def test_theme_from_settings():
@@ -92,22 +94,26 @@ async def test_tv_mode_rotates_tabs_and_keys_still_work():
     async with app.run_test(size=(160, 45)) as pilot:
         await board_ready(app, pilot)
         tabs = app.board.query_one(TabbedContent)
-        seen = set()
-        for _ in range(100):  # the rotation period is 0.4 s; allow for a busy machine
-            await pilot.pause(0.1)
-            seen.add(tabs.active)
-            if len(seen) == 2:
-                break
-        assert seen == {"agents", "queues"}
-        # Keys next. A key holds the rotation for one period, and on a busy machine a press
-        # and its check can take longer than 0.4 s: a long period keeps the tab from turning
-        # in the middle of them.
-        app.settings = replace(app.settings, rotate=60.0)
-        app.board.start_rotation()
+        shown = []
+        for _ in range(8):  # 1.6 s of board time: four periods of 0.4 s
+            await pilot.pause(0.2)
+            shown.append(tabs.active)
+        assert set(shown) == {"agents", "queues"}
+        assert sum(a != b for a, b in zip(shown, shown[1:])) >= 3, shown
+        # A key holds the rotation for one period: right after a turn, choose the other
+        # tab; the next turn, 0.4 s after the last, comes within the key's period: held
+        before = tabs.active
+        await until(pilot, lambda: tabs.active != before, timeout=0.4, step=0.01, what="a turn")
+        chosen = "queues" if tabs.active == "agents" else "agents"
+        await pilot.press("2" if chosen == "queues" else "1")
+        assert tabs.active == chosen
+        await pilot.pause(0.45)
+        assert tabs.active == chosen, "the turn due in the key's period was held"
         await pilot.press("2")
-        assert tabs.active == "queues"
         await pilot.press("enter")
         assert app.screen is not app.board, "drill-down works in TV mode"
+        await pilot.pause(2.0)
+        assert app.screen is not app.board, "and the rotation leaves an open detail alone"
 
 
 async def test_news_of_a_tab_change_overtaken_by_a_key_is_ignored():
@@ -166,21 +172,16 @@ async def test_resizing_keeps_the_layout_whole():
 
 
 async def test_the_board_shows_the_simulator_and_r_refreshes():
-    with Simulator(seed=5, agents=25, queues=4) as sim:
-        async with RealtimeClient(sim.realtime_url, "demo", "demo", timeouts=Timeouts(1, 1, 2)) as client:
-            app = WallboardApp(fixed_settings(interval=30), source=client, theme_dirs=[bundled_themes_dir()])
-            async with app.run_test(size=(120, 40)) as pilot:
-                await board_ready(app, pilot)
-                for _ in range(50):
-                    await pilot.pause(0.1)
-                    if len(agent_rows(app)) == 25:
-                        break
-                assert len(agent_rows(app)) == 25
-                await pilot.press("2")  # queue tiles are built when their tab is shown
-                await pilot.pause()
-                assert len(app.board.query("QueueTile")) == 4
-                await pilot.press("1")
-                before = sim.requests["agents"]
-                await pilot.press("r")
-                await pilot.pause(0.5)
-                assert sim.requests["agents"] == before + 1
+    sim = virtual_simulator(seed=5, agents=25, queues=4)
+    async with live_board(sim, interval=30, size=(120, 40)) as (app, pilot, recorder):
+        await board_ready(app, pilot)
+        await until(pilot, lambda: len(agent_rows(app)) == 25, timeout=1.0, what="the first answer", app=app)
+        await pilot.press("2")  # queue tiles are built when their tab is shown
+        await pilot.pause()
+        assert len(app.board.query("QueueTile")) == 4
+        await pilot.press("1")
+        before = sim.requests["agents"]
+        recorder.allow_early()
+        await pilot.press("r")
+        await pilot.pause(0.5)
+        assert sim.requests["agents"] == before + 1

@@ -1,86 +1,94 @@
-"""`wallboard run` on a first start: the board asks for what is missing, then polls."""
+"""`wallboard run` on a first start: the board asks for what is missing, then polls.
 
-import asyncio
+On the virtual clock, with the simulator in-process: the setup screen's keyring work runs
+in threads as always (the clock waits for them), the first poll follows the last key.
+"""
 
-from tests.board_data import Clocks, fixed_settings
-from tests.test_board_pilot import agent_rows
-from wallboard.clients.http import Timeouts
+import pytest
+
+from tests.helpers.board import agent_rows, make_app
+from tests.helpers.clocks import Clocks
+from tests.helpers.data import fixed_settings
+from tests.helpers.live import virtual_simulator
+from tests.helpers.sim_transport import SimTransport
+from tests.helpers.waiting import until
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import Settings
 from wallboard.credentials.store import SERVICE
-from wallboard.sim.simulator import Simulator
-from wallboard.themes import bundled_themes_dir
-from wallboard.ui.app import WallboardApp
 from wallboard.ui.screens.setup import SetupScreen
 
-
-def connector(settings, token):
-    return RealtimeClient(settings.realtime_url, settings.tenant, token, timeouts=Timeouts(1, 1, 2))
+pytestmark = pytest.mark.virtual_time
 
 
-async def wait_until(pilot, condition, seconds=8.0):
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
+def connector_to(sim):
+    def connector(settings, token):
+        return RealtimeClient(settings.realtime_url, settings.tenant, token, transport=SimTransport(sim.server))
+
+    return connector
+
+
+def asking(app) -> bool:
+    return isinstance(app.screen, SetupScreen) and app.focused is not None
 
 
 async def test_missing_token_opens_setup_then_the_board_polls(memory_keyring):
-    with Simulator(seed=4, agents=12, queues=3) as sim:
-        settings = fixed_settings(tenant="demo", realtime_url=sim.realtime_url)
-        app = WallboardApp(settings, connector=connector, theme_dirs=[bundled_themes_dir()])
-        async with app.run_test(size=(100, 30)) as pilot:
-            assert await wait_until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
-            assert sim.requests["agents"] == 0, "nothing is fetched before the token is known"
-            assert [field.id for field in app.screen.query("Input")] == ["field-tenant", "field-realtime-token"]
-            assert app.screen.query_one("#field-tenant").value == "demo"
-            assert app.focused.id == "field-realtime-token", "the cursor starts in the first empty field"
-            await pilot.press(*"demo")
-            await pilot.press("enter")
-            assert await wait_until(pilot, lambda: len(agent_rows(app)) == 12)
-            assert app.screen is app.board
+    sim = virtual_simulator(seed=4, agents=12, queues=3)
+    settings = fixed_settings(tenant="demo", realtime_url=sim.realtime_url)
+    app = make_app(settings=settings, connector=connector_to(sim))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: asking(app), what="the setup screen")
+        assert sim.requests["agents"] == 0, "nothing is fetched before the token is known"
+        assert [field.id for field in app.screen.query("Input")] == ["field-tenant", "field-realtime-token"]
+        assert app.screen.query_one("#field-tenant").value == "demo"
+        assert app.focused.id == "field-realtime-token", "the cursor starts in the first empty field"
+        await pilot.press(*"demo")
+        await pilot.press("enter")
+        await until(pilot, lambda: len(agent_rows(app)) == 12, timeout=1.0, what="the first answers")
+        assert app.screen is app.board
     assert memory_keyring.items == {(SERVICE, "realtime-token"): "demo"}
 
 
 async def test_nothing_configured_asks_for_tenant_region_and_token(memory_keyring):
-    with Simulator(seed=4, agents=5, queues=2) as sim:
-        app = WallboardApp(Settings(), connector=connector, theme_dirs=[bundled_themes_dir()])
-        async with app.run_test(size=(100, 30)) as pilot:
-            assert await wait_until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
-            fields = [field.id for field in app.screen.query("Input")]
-            assert fields == ["field-tenant", "field-realtime_url", "field-realtime-token"]
-            await pilot.press(*"demo", "tab", *sim.realtime_url, "tab", *"demo", "enter")
-            assert await wait_until(pilot, lambda: len(agent_rows(app)) == 5)
-            assert app.settings.tenant == "demo"
-            assert "demo" in str(app.board.header.render())
+    sim = virtual_simulator(seed=4, agents=5, queues=2)
+    app = make_app(settings=Settings(), connector=connector_to(sim))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: asking(app), what="the setup screen")
+        fields = [field.id for field in app.screen.query("Input")]
+        assert fields == ["field-tenant", "field-realtime_url", "field-realtime-token"]
+        await pilot.press(*"demo", "tab", *sim.realtime_url, "tab", *"demo", "enter")
+        await until(pilot, lambda: len(agent_rows(app)) == 5, timeout=1.0, what="the first answers")
+        assert app.settings.tenant == "demo"
+        assert "demo" in str(app.board.header.render())
 
 
 async def test_a_known_token_skips_the_setup_screen(memory_keyring, monkeypatch):
     monkeypatch.setenv("WALLBOARD_REALTIME_TOKEN", "demo")
-    with Simulator(seed=4, agents=7, queues=2) as sim:
-        settings = fixed_settings(tenant="demo", realtime_url=sim.realtime_url)
-        app = WallboardApp(settings, connector=connector, theme_dirs=[bundled_themes_dir()])
-        async with app.run_test(size=(100, 30)) as pilot:
-            assert await wait_until(pilot, lambda: len(agent_rows(app)) == 7)
-            assert not isinstance(app.screen, SetupScreen)
+    sim = virtual_simulator(seed=4, agents=7, queues=2)
+    settings = fixed_settings(tenant="demo", realtime_url=sim.realtime_url)
+    app = make_app(settings=settings, connector=connector_to(sim))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: len(agent_rows(app)) == 7, timeout=1.0, what="the first answers")
+        assert not isinstance(app.screen, SetupScreen)
 
 
 async def test_the_header_clock_keeps_ticking_under_the_setup_dialog(memory_keyring):
+    sim = virtual_simulator(seed=4, agents=5, queues=2)
     clocks = Clocks()
-    app = WallboardApp(Settings(), connector=connector, theme_dirs=[bundled_themes_dir()], wall=clocks.wall, mono=clocks.mono)
+    app = make_app(settings=Settings(), connector=connector_to(sim), clocks=clocks)
     async with app.run_test(size=(100, 30)) as pilot:
-        assert await wait_until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
-        assert await wait_until(pilot, lambda: "12:13:23" in str(app.board.header.render()), 5), "the board's header, dimmed behind"
+        await until(pilot, lambda: asking(app), what="the setup screen")
+        await until(pilot, lambda: "12:13:23" in str(app.board.header.render()), timeout=1.0, what="the board's header, dimmed behind")
         clocks.advance(60)
-        assert await wait_until(pilot, lambda: "12:14:23" in str(app.board.header.render()), 5), str(app.board.header.render())
+        # the header's clock ticks every second: within one second of board time
+        await until(pilot, lambda: "12:14:23" in str(app.board.header.render()), timeout=1.0, what="the clock to tick", app=app)
         assert isinstance(app.screen, SetupScreen)
 
 
 async def test_escape_on_setup_quits_with_advice(memory_keyring):
-    app = WallboardApp(Settings(), connector=connector, theme_dirs=[bundled_themes_dir()])
+    sim = virtual_simulator(seed=4, agents=5, queues=2)
+    app = make_app(settings=Settings(), connector=connector_to(sim))
     async with app.run_test(size=(100, 30)) as pilot:
-        assert await wait_until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        await until(pilot, lambda: asking(app), what="the setup screen")
         await pilot.press("escape")
         await pilot.pause(0.2)
     assert app.return_code == 2

@@ -1,54 +1,23 @@
 """The board driven by keyboard, as a supervisor over SSH would (Textual's Pilot)."""
 
+import pytest
 import re
 from dataclasses import replace
 
-import pytest
 from textual.geometry import Region
 from textual.widgets import TabbedContent
 
-from tests.board_data import EPOCH, MONO, Clocks, fixed_settings, fixed_snapshot, scenario_records
+from tests.helpers.board import agent_rows, board_ready, grid, line_text, make_app, screen_text
+from tests.helpers.clocks import EPOCH, MONO, Clocks
+from tests.helpers.data import fixed_snapshot, scenario_records
 from wallboard.core.views.agents import GroupHeader
 from wallboard.core.model.realtime import Agent
 from wallboard.core.model.snapshot import Feed, Health
-from wallboard.themes import bundled_themes_dir
-from wallboard.ui.app import WallboardApp
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.screens.help import HelpScreen
-from wallboard.ui.widgets.agents_grid import AgentsGrid
 from wallboard.ui.widgets.queue_tile import QueueTile
 
-
-def make_app(snapshot=None, clocks=None, **settings):
-    clocks = clocks or Clocks()
-    return WallboardApp(
-        fixed_settings(**settings),
-        snapshot=snapshot or fixed_snapshot(),
-        wall=clocks.wall,
-        mono=clocks.mono,
-        theme_dirs=[bundled_themes_dir()],
-    )
-
-
-async def board_ready(app, pilot) -> None:
-    """Wait until the board's widgets exist and hold the data (a person is never that quick)."""
-    for _ in range(100):
-        if app.board.ready:
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
-
-
-def grid(app) -> AgentsGrid:
-    return app.board.query_one(AgentsGrid)
-
-
-def line_text(app, y) -> str:
-    return grid(app).render_line(y).text
-
-
-def agent_rows(app):
-    return [row for row in grid(app).rows if isinstance(row, Agent)]
+pytestmark = pytest.mark.virtual_time
 
 
 async def test_number_keys_switch_tabs():
@@ -245,7 +214,6 @@ async def test_time_in_state_ticks_locally_and_stops_when_stale():
 async def test_a_repeated_answer_does_not_step_time_in_state_back():
     """An answer repeating the records (the same cache cycle, asked again) is no newer news:
     the grid and the agent's detail keep counting from when those records came."""
-    from tests.test_reliability_board import line_text_from
     from wallboard.core.formatting import clock, hms
 
     clocks = Clocks(offset=0)
@@ -259,7 +227,7 @@ async def test_a_repeated_answer_does_not_step_time_in_state_back():
         snapshot = app.snapshot
         app.snapshot = replace(snapshot, agents=snapshot.agents.succeeded(snapshot.agents.records, EPOCH + 6, MONO + 6))
         await pilot.pause(1.1)  # the detail's next tick
-        shown = re.search(r"Time in state\s+(\S+)", line_text_from(app.export_screenshot()))
+        shown = re.search(r"Time in state\s+(\S+)", screen_text(app.export_screenshot()))
         assert shown and shown.group(1) == hms(agent.time_in_status + 6)
         await pilot.press("escape")
         await pilot.pause()

@@ -3,36 +3,17 @@
 The committed SVGs are the product: look at them when they change.
 """
 
-from dataclasses import replace
-
 import pytest
 
-from tests.board_data import Clocks, fixed_settings, fixed_snapshot
-from wallboard.themes import bundled_themes_dir
-from wallboard.ui.app import WallboardApp
+from tests.helpers.board import make_app, stale_app
+from tests.helpers.data import fixed_snapshot
 
 SIZES = {"ssh": (80, 24), "tv": (160, 45)}
 TV_SIZES = {**SIZES, "100x30": (100, 30)}
 
 
 def board(snapshot=None, clocks=None, **settings):
-    clocks = clocks or Clocks()
-    return WallboardApp(
-        fixed_settings(**settings),
-        snapshot=snapshot or fixed_snapshot(),
-        wall=clocks.wall,
-        mono=clocks.mono,
-        theme_dirs=[bundled_themes_dir()],
-    )
-
-
-def stale_board():
-    snapshot = fixed_snapshot()
-    clocks = Clocks(offset=65)
-    agents = snapshot.agents.failed(
-        "the server is busy (HTTP 503) answering agents from na1.mycontactual.com", False, clocks.mono() + 40
-    )
-    return board(replace(snapshot, agents=agents), clocks)
+    return make_app(snapshot=snapshot or fixed_snapshot(), clocks=clocks, **settings)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=str)
@@ -57,7 +38,7 @@ def test_queue_detail(snap_compare, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=str)
 def test_stale(snap_compare, size):
-    assert snap_compare(stale_board(), terminal_size=SIZES[size])
+    assert snap_compare(stale_app(), terminal_size=SIZES[size])
 
 
 @pytest.mark.parametrize("size", TV_SIZES, ids=str)

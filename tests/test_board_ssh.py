@@ -6,9 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from tests.board_data import EPOCH, Clocks, fixed_snapshot
-from tests.test_board_pilot import agent_rows, board_ready, grid, line_text, make_app
+from tests.helpers.clocks import EPOCH
+from tests.helpers.data import fixed_snapshot
+from tests.helpers.board import agent_rows, board_ready, line_text, make_app
 from wallboard.core.model.realtime import Agent
+
+pytestmark = pytest.mark.virtual_time
 
 
 def snapshot_with(agents):
@@ -18,7 +21,7 @@ def snapshot_with(agents):
 
 async def test_the_login_column_shows_a_whole_date():
     yesterday = Agent(agent_id="a1", name="Ada Lovelace", status=0, time_in_status=5, last_login_time=int(EPOCH) - 86_400)
-    app = make_app(snapshot_with([yesterday]))
+    app = make_app(snapshot=snapshot_with([yesterday]))
     async with app.run_test(size=(120, 30)) as pilot:
         await board_ready(app, pilot)
         assert "Login" in line_text(app, 0)
@@ -50,7 +53,7 @@ async def test_f_steps_only_through_states_someone_is_in():
         Agent(agent_id="a2", name="Bo", status=2, time_in_status=5),
         Agent(agent_id="a3", name="Cy", status=2, time_in_status=5),
     ]
-    app = make_app(snapshot_with(agents))
+    app = make_app(snapshot=snapshot_with(agents))
     async with app.run_test(size=(100, 24)) as pilot:
         await board_ready(app, pilot)
         seen = []
@@ -62,7 +65,7 @@ async def test_f_steps_only_through_states_someone_is_in():
 
 
 async def test_f_with_no_agents_says_so():
-    app = make_app(snapshot_with([]))
+    app = make_app(snapshot=snapshot_with([]))
     async with app.run_test(size=(100, 24)) as pilot:
         await board_ready(app, pilot)
         await pilot.press("f")

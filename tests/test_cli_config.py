@@ -110,7 +110,7 @@ def test_a_path_through_a_file_is_one_line(home, tmp_path, capsys):
 
 def test_config_without_an_action_says_which_there_are(home):
     result = subprocess.run(
-        [sys.executable, "-m", "wallboard", "config"], capture_output=True, text=True, timeout=30, env={**os.environ}
+        [sys.executable, "-m", "wallboard", "config"], capture_output=True, text=True, timeout=120, env={**os.environ}
     )
     assert result.returncode == 2
     assert "init" in result.stderr and "path" in result.stderr and "Traceback" not in result.stderr

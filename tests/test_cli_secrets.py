@@ -1,7 +1,7 @@
 """`wallboard secrets set/delete/status` as scripts and people call them.
 
 Subprocess tests share a keyring with the child through the test-only JSON file backend
-(tests/keyring_memory.py); in-process tests use the in-memory one.
+(tests/helpers/keyring.py); in-process tests use the in-memory one.
 """
 
 import io
@@ -16,7 +16,7 @@ import time
 import pytest
 from keyring.backends import fail
 
-from tests.keyring_memory import ROOT, subprocess_env, use_keyring
+from tests.helpers.keyring import ROOT, subprocess_env, use_keyring
 from wallboard.cli import main
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import read_secret, store_secret
@@ -25,7 +25,7 @@ TOKEN = "tok-Zx81-secret"
 ADVICE_VARIABLES = ("WALLBOARD_REALTIME_TOKEN", "WALLBOARD_ANALYTICS_API_KEY", "WALLBOARD_ANALYTICS_PASSWORD")
 
 
-def wallboard(*args, env, stdin="", timeout=30):
+def wallboard(*args, env, stdin="", timeout=120):
     return subprocess.run(
         [sys.executable, "-m", "wallboard", *args],
         input=stdin,
@@ -50,13 +50,13 @@ def test_set_from_piped_stdin_status_and_delete(keyring_file):
     env = subprocess_env(keyring_file)
     result = wallboard("secrets", "set", "realtime-token", env=env, stdin=TOKEN + "\n")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "realtime-token saved in the keyring (tests.keyring_memory.JsonFileKeyring).\n"
+    assert result.stdout == "realtime-token saved in the keyring (tests.helpers.keyring.JsonFileKeyring).\n"
     assert stored(keyring_file) == {"wallboard/realtime-token": TOKEN}
 
     result = wallboard("secrets", "status", env=env)
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "Keyring backend: tests.keyring_memory.JsonFileKeyring (usable; encryption unknown)",
+        "Keyring backend: tests.helpers.keyring.JsonFileKeyring (usable; encryption unknown)",
         "NAME                SET  SOURCE   ENVIRONMENT VARIABLE",
         "realtime-token      yes  keyring  WALLBOARD_REALTIME_TOKEN",
         "analytics-api-key   no   missing  WALLBOARD_ANALYTICS_API_KEY",
@@ -66,7 +66,7 @@ def test_set_from_piped_stdin_status_and_delete(keyring_file):
     assert TOKEN not in result.stdout + result.stderr
 
     result = wallboard("secrets", "delete", "realtime-token", env=env)
-    assert (result.returncode, result.stdout) == (0, "realtime-token deleted from the keyring (tests.keyring_memory.JsonFileKeyring).\n")
+    assert (result.returncode, result.stdout) == (0, "realtime-token deleted from the keyring (tests.helpers.keyring.JsonFileKeyring).\n")
     assert stored(keyring_file) == {}
     result = wallboard("secrets", "delete", "realtime-token", env=env)
     assert (result.returncode, result.stdout) == (0, "realtime-token was not in the keyring; nothing to delete.\n")
@@ -214,7 +214,8 @@ def test_on_a_terminal_the_value_is_typed_without_echo(keyring_file):
     assert stored(keyring_file) == {"wallboard/realtime-token": TOKEN}
 
 
-def _read_until(fd, marker, timeout=20):
+def _read_until(fd, marker, timeout=120):
+    """Read ``fd`` until ``marker``; the timeout only catches a hang (it ends at the marker)."""
     data = b""
     deadline = time.monotonic() + timeout
     while marker not in data and time.monotonic() < deadline:
@@ -261,14 +262,14 @@ def test_run_with_a_keyring_names_the_secrets_command(nothing_configured, capsys
 
 
 def test_run_with_a_locked_keyring_says_why(nothing_configured, capsys):
-    from tests.keyring_memory import LockedKeyring
+    from tests.helpers.keyring import LockedKeyring
 
     use_keyring(LockedKeyring())
     assert main(["run", "--tenant", "acme", "--realtime-url", "na1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(
         "wallboard: not configured yet. Set the data-request token: `wallboard secrets set realtime-token` or "
-        "WALLBOARD_REALTIME_TOKEN (could not read realtime-token: the keyring (tests.keyring_memory.LockedKeyring) "
+        "WALLBOARD_REALTIME_TOKEN (could not read realtime-token: the keyring (tests.helpers.keyring.LockedKeyring) "
         "said: Failed to unlock the collection!). Config file:"
     )
     assert err.count("\n") == 1

@@ -22,13 +22,15 @@ from rich.color import ColorSystem
 from textual.filter import monochrome_style
 from textual.screen import ModalScreen
 
-from tests.board_data import Clocks, fixed_settings, fixed_snapshot
-from tests.test_board_snapshots import stale_board
-from tests.test_historical_pilot import fetch_report, history_app, open_tab
+from tests.helpers.board import make_app
+from tests.helpers.board import stale_app
+from tests.helpers.history import fetch_report, history_app, open_tab
 from wallboard.contrast import MINIMUM, blend, contrast_ratio, parse_hex
 from wallboard.themes import LEVELS, SIXTEEN_COLOURS, STATES, bundled_themes_dir, discover
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets.agents_grid import AgentsGrid
+
+pytestmark = pytest.mark.virtual_time
 
 THEMES = sorted(discover([bundled_themes_dir()]).themes)
 LIGHTEST_FOREGROUND = 0.7
@@ -110,14 +112,7 @@ def _is_text(char: str) -> bool:
 
 
 def board_app(theme: str) -> WallboardApp:
-    clocks = Clocks()
-    return WallboardApp(
-        fixed_settings(theme=theme),
-        snapshot=fixed_snapshot(),
-        wall=clocks.wall,
-        mono=clocks.mono,
-        theme_dirs=[bundled_themes_dir()],
-    )
+    return make_app(theme=theme)
 
 
 LOGGED_OUT_ROW = 5  # Farid Kim, logged out, sixth by name in the fixed data
@@ -150,7 +145,7 @@ async def test_every_text_on_screen_is_readable(theme, size):
         await pilot.press("escape", "question_mark")
         await pilot.pause()
         low += low_contrast(app, "the keys")
-    stale = stale_board()
+    stale = stale_app()
     stale.theme = theme
     async with stale.run_test(size=size) as pilot:
         await pilot.pause()

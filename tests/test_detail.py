@@ -1,8 +1,8 @@
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from tests.test_parse_seed import JOHN_DOE
-from wallboard.core.model.thresholds import Thresholds
+from tests.helpers.data import JOHN_DOE
+from wallboard.config import Thresholds
 from wallboard.core.views.detail import agent_sections, queue_sections
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.wire.rtstats import parse_agents

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 
-from tests.reliability import until
-from tests.test_board_pilot import agent_rows, grid
-from tests.test_reliability_board import board, hostile_server
+import pytest
+
+from tests.helpers.live import live_board
+from tests.helpers.waiting import until
+from tests.helpers.board import agent_rows, grid
+from tests.helpers.hostile import realtime_server
 from wallboard.core.wire.rtstats import parse_agents, parse_queues
 from wallboard.ui.screens.detail import AgentDetailScreen, QueueDetailScreen
 from wallboard.ui.widgets.queue_tile import QueueTile
@@ -47,27 +50,37 @@ def test_a_made_up_key_never_takes_a_real_id():
     assert ids == ["x", "x (2)", "x (3)"]
 
 
-async def test_enter_on_a_repeated_agent_opens_that_agent_and_each_queue_has_its_tile():
-    server = hostile_server(json.dumps({"agent": AGENTS}).encode(), json.dumps({"queue": QUEUES}).encode())
-    with server:
-        async with board(server.url + "/api/rtstats/stats", size=(120, 36)) as (app, pilot, recorder):
-            await until(pilot, lambda: len(agent_rows(app)) == 3 and len(app.snapshot.queues.records) == 2, app=app)
-            for _ in range(3):  # rows are sorted by name: Ann, Dan, Dora
-                if grid(app).cursor_agent.name == "Dan Second":
-                    break
-                await pilot.press("down")
-            await pilot.press("enter")
-            assert isinstance(app.screen, AgentDetailScreen)
-            assert "Dan Second" in str(app.screen.query_one("#title").render())
-            await pilot.press("escape")
-            assert grid(app).cursor_agent.name == "Dan Second", "back on the same row"
+def test_a_numbered_key_stays_within_the_text_limit():
+    from wallboard.core.text import MAX_TEXT_LENGTH
 
-            await pilot.press("2")
-            await until(pilot, lambda: len(app.board.query(QueueTile)) == 2, app=app, what="a tile per queue")
-            titles = sorted(str(tile.border_title) for tile in app.board.query(QueueTile))
-            assert titles == ["Sales", "Support"]
-            support = next(tile for tile in app.board.query(QueueTile) if str(tile.border_title) == "Support")
-            app.set_focus(support)
-            await pilot.press("enter")
-            assert isinstance(app.screen, QueueDetailScreen)
-            assert "Support" in str(app.screen.query_one("#title").render())
+    long = "L" * MAX_TEXT_LENGTH
+    records = [{"agent-id": long, "agent-name": "One"}, {"agent-id": long, "agent-name": "Two"}]
+    ids = [a.agent_id for a in parse_agents(json.dumps(records), "json").records]
+    assert ids == [long, "L" * (MAX_TEXT_LENGTH - 5) + "… (2)"]
+    assert all(len(key) <= MAX_TEXT_LENGTH for key in ids)
+
+
+@pytest.mark.virtual_time
+async def test_enter_on_a_repeated_agent_opens_that_agent_and_each_queue_has_its_tile():
+    server = realtime_server(json.dumps({"agent": AGENTS}).encode(), json.dumps({"queue": QUEUES}).encode())
+    async with live_board(server, size=(120, 36)) as (app, pilot, recorder):
+        await until(pilot, lambda: len(agent_rows(app)) == 3 and len(app.snapshot.queues.records) == 2, app=app)
+        for _ in range(3):  # rows are sorted by name: Ann, Dan, Dora
+            if grid(app).cursor_agent.name == "Dan Second":
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        assert isinstance(app.screen, AgentDetailScreen)
+        assert "Dan Second" in str(app.screen.query_one("#title").render())
+        await pilot.press("escape")
+        assert grid(app).cursor_agent.name == "Dan Second", "back on the same row"
+
+        await pilot.press("2")
+        await until(pilot, lambda: len(app.board.query(QueueTile)) == 2, app=app, what="a tile per queue")
+        titles = sorted(str(tile.border_title) for tile in app.board.query(QueueTile))
+        assert titles == ["Sales", "Support"]
+        support = next(tile for tile in app.board.query(QueueTile) if str(tile.border_title) == "Support")
+        app.set_focus(support)
+        await pilot.press("enter")
+        assert isinstance(app.screen, QueueDetailScreen)
+        assert "Support" in str(app.screen.query_one("#title").render())

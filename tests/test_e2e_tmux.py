@@ -1,76 +1,21 @@
-"""The real `wallboard demo` in a real terminal (tmux): start, switch tabs, drill in and out, quit."""
+"""The real `wallboard demo` in a real terminal (tmux): start, switch tabs, drill in and out, quit.
 
-import os
+Every step waits for the screen to show what it expects (never for a time), so a busy
+machine makes these slower, never wrong.
+"""
+
 import re
-import shlex
 import shutil
-import subprocess
 import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
+
+from tests.helpers.tmux import Tmux
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-
-class Tmux:
-    """One tmux session on a tmux server of its own (``-L``), so server options set here
-    (set-clipboard) never touch the tmux of the person running the tests."""
-
-    def __init__(self, width: int, height: int, command: str, record: Path | None = None) -> None:
-        self.name = f"wallboard-e2e-{uuid.uuid4().hex[:8]}"
-        self.server = ["tmux", "-L", self.name]
-        env = {**os.environ, "TERM": "xterm-256color", "WALLBOARD_CONFIG": "", "XDG_CONFIG_HOME": "/nonexistent-wallboard"}
-        env.pop("TMUX", None)
-        go = None
-        if record is not None:  # hold the command until every byte it writes can be recorded
-            go = record.with_suffix(".go")
-            command = f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.05; done; exec {command}"
-        subprocess.run(
-            [*self.server, "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command],
-            check=True,
-            env=env,
-        )
-        if record is not None:
-            self.tmux("set-option", "-s", "set-clipboard", "on")  # OSC 52 from the app would make a buffer
-            self.tmux("pipe-pane", "-o", "-t", self.name, f"cat >> {shlex.quote(str(record))}")
-            go.touch()
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run([*self.server, *args], capture_output=True, text=True).stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.name)
-
-    def title(self) -> str:
-        return self.tmux("display-message", "-p", "-t", self.name, "#{pane_title}").strip()
-
-    def buffers(self) -> str:
-        return self.tmux("list-buffers")
-
-    def keys(self, *keys: str) -> None:
-        subprocess.run([*self.server, "send-keys", "-t", self.name, *keys], check=True)
-
-    def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if all(text in screen for text in texts):
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{texts!r} did not all appear; the screen was:\n{screen}")
-
-    def alive(self) -> bool:
-        return subprocess.run([*self.server, "has-session", "-t", self.name], capture_output=True).returncode == 0
-
-    def close(self) -> None:
-        subprocess.run([*self.server, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
@@ -113,10 +58,7 @@ def test_demo_drives_like_a_supervisor(demo):
     tmux.keys("Escape")
     tmux.wait_for("In state")
     tmux.keys("q")
-    deadline = time.monotonic() + 10
-    while tmux.alive() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not tmux.alive(), "q quits the board (and the demo with it)"
+    assert tmux.wait_closed(), "q quits the board (and the demo with it)"
 
 
 def test_demo_fetches_historical_reports_from_the_simulator(demo):
@@ -128,9 +70,11 @@ def test_demo_fetches_historical_reports_from_the_simulator(demo):
     tmux.keys("Enter")  # Fetch has the focus: yesterday's company summary
     screen = tmux.wait_for("2 PBXs", "demo-pbx2", "Total")
     assert "Sign in" not in screen, "the demo needs no analytics credentials"
-    for keys in (["BTab"] * 7, ["Enter"], ["Down", "Down"], ["Enter"], ["Tab"] * 6, ["Enter"]):  # Ring-group summary
-        tmux.keys(*keys)
-        time.sleep(0.5)  # a person waits for the list to open before moving in it
+    tmux.keys(*["BTab"] * 7, "Enter")  # back to the report's list, and open it
+    tmux.wait_for("Extension summary", "Ring-group summary", "Call legs")  # a person waits for the list to open
+    tmux.keys("Down", "Down", "Enter")  # Ring-group summary
+    tmux.wait_for("Ring-group summary", absent=("Call legs",))  # and for it to close
+    tmux.keys(*["Tab"] * 6, "Enter")
     tmux.wait_for("ring groups · Enter: members", "Avg in group")
     tmux.keys("Enter")
     tmux.wait_for("Ring-group summary ›", ": members", "Offered", "Advanced")
@@ -161,14 +105,11 @@ def test_hostile_names_cannot_retitle_the_terminal(demo, tmp_path):
     screen = tmux.wait_for("● live", "[b red]Mallory[/]", "Unknown (7)", "Eve Osc", "Red Trudy", "C1 Carol")
     assert "Bidi evil Bob" in screen
     tmux.keys("2")  # the queue whose name carries an OSC 52 clipboard write
-    tmux.wait_for("[reverse]Fraud[/] Queue")
-    time.sleep(1.5)
+    tmux.wait_for("[reverse]Fraud[/] Queue")  # drawn: whatever came with it has reached the terminal
     assert tmux.title() == before, f"the pane title was {before!r} and is now {tmux.title()!r}"
     assert tmux.buffers() == "", "nothing reached the clipboard"
     tmux.keys("q")
-    deadline = time.monotonic() + 10
-    while tmux.alive() and time.monotonic() < deadline:
-        time.sleep(0.2)
+    assert tmux.wait_closed()
     output = written.read_bytes()
 
     assert b"Eve Osc" in output and b"Fraud" in output, "the hostile names were drawn"

@@ -12,11 +12,13 @@ import pytest
 from textual.geometry import Region
 from textual.widgets import Input, Select
 
-from tests.test_board_pilot import board_ready, grid, make_app
-from tests.test_historical_pilot import fetch_report, history_app, open_tab, pane
+from tests.helpers.board import board_ready, grid, make_app
+from tests.helpers.history import fetch_report, history_app, open_tab, pane
 from wallboard.themes import bundled_themes_dir, discover
 from wallboard.ui.widgets.key_hints import KeyHints
 from wallboard.ui.widgets.queue_tile import QueueTile
+
+pytestmark = pytest.mark.virtual_time
 
 THEMES = sorted(discover([bundled_themes_dir()]).themes)
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Select
 
-from tests.test_historical_pilot import history_app, open_tab, pane, state, until
+from tests.helpers.history import history_app, open_tab, pane, state
+from tests.helpers.waiting import until
 from wallboard.ui.historical.pane import HistoricalPane
+
+pytestmark = pytest.mark.virtual_time
 
 TYPED = {"start": "2026-11-25 00:00:00", "end": "2026-11-28", "zone": "America/New_York", "pbx": "demo-pbx,demo-pbx2"}
 
@@ -96,7 +99,7 @@ async def test_from_and_to_typed_as_dates_fetch_the_whole_days(simulator):
         await pilot.press(*"2025-11-21")
         await cleared(app, pilot, "end")
         await pilot.press(*"2025-11-22", "enter")
-        assert await until(pilot, lambda: state(app).fetch is None and state(app).frame is not None)
+        await until(pilot, lambda: state(app).fetch is None and state(app).frame is not None)
         query = state(app).frame.query
         assert (query.start_text, query.end_text) == ("2025-11-21 00:00:00", "2025-11-22 23:59:59")
         assert state(app).note is None, state(app).note

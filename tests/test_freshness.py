@@ -13,20 +13,18 @@ import statistics
 
 import pytest
 
-from tests.board_data import fixed_settings
-from tests.conftest import EPOCH
-from tests.virtual_time import run_virtual
+from tests.helpers.board import make_app
+from tests.helpers.waiting import until
+from tests.helpers.clocks import EPOCH
+from tests.helpers.virtual_time import run_virtual
 from wallboard.bench.freshness import RecordingScenario
 from wallboard.clients.rtstats import Fetched
 from wallboard.core.wire.rtstats import parse_agents, parse_queues
-from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.live.schedule import PhaseLockedSchedule, schedule_for
 from wallboard.live.poller import FEEDS, Poller, Schedule
 from wallboard.core.wire import rtstats_render as render
 from wallboard.sim.simulator import Simulator
-from wallboard.themes import bundled_themes_dir
-from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets.status_header import StatusHeader
 from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 
@@ -156,15 +154,11 @@ def test_the_board_locks_only_when_it_polls_at_most_once_per_cycle():
 
 async def test_the_header_shows_the_data_age_and_the_learnt_phase():
     with Simulator(seed=5, agents=12, queues=2, cycle=CYCLE) as sim:
-        async with RealtimeClient(sim.realtime_url, "demo", "demo", timeouts=Timeouts(1, 1, 2)) as client:
-            settings = fixed_settings(interval=1.0)
-            app = WallboardApp(settings, source=client, theme_dirs=[bundled_themes_dir()], cache_period=CYCLE)
+        async with RealtimeClient(sim.realtime_url, "demo", "demo") as client:
+            app = make_app(source=client, interval=1.0, app_options={"cache_period": CYCLE})
             async with app.run_test(size=(160, 30)) as pilot:
                 header = app.board.query_one(StatusHeader)
-                for _ in range(300):  # a deadline, not a timing: it ends as soon as the header says so
-                    await pilot.pause(0.1)
-                    if "synced :" in str(header.render()):
-                        break
+                await until(pilot, lambda: "synced :" in str(header.render()), step=0.1, what="the board to lock", app=app)
                 text = str(header.render())
                 assert "synced :" in text and "as of " in text
                 assert isinstance(app.schedule, PhaseLockedSchedule)

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.helpers.data import FIXTURES
 from wallboard.core.views import historical as h
 from wallboard.core.model.analytics import (
     CALL_RECORDS,

@@ -8,15 +8,33 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 
 import pytest
 from textual.widgets import Input, ProgressBar, Select, TabbedContent
 
-from tests.board_data import Clocks, fixed_settings, fixed_snapshot
-from tests.conftest import EPOCH, FakeClock
-from tests.test_analytics_client import FAST
-from tests.test_board_pilot import board_ready
+from tests.helpers.live import virtual_simulator
+from tests.helpers.board import board_ready
+from tests.helpers.clocks import EPOCH, FakeClock
+from tests.helpers.history import (
+    BAD_PASSWORD,
+    PATIENT,
+    choose_kind,
+    enter_fetches_the_company_summary,
+    fetch_report,
+    fetched,
+    grid,
+    grid_rows,
+    history_app,
+    open_tab,
+    pane,
+    reference,
+    reference_report,
+    screen_cells,
+    state,
+    status_text,
+)
+from tests.helpers.sim_transport import SimTransport
+from tests.helpers.waiting import until
 from wallboard.clients.analytics import USER_REFUSED, AnalyticsClient
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
@@ -35,119 +53,7 @@ from wallboard.ui.screens.setup import SetupScreen
 from wallboard.ui.historical.pane import HistoricalPane
 from wallboard.ui.historical.report_grid import ReportGrid
 
-DEMO_SECRETS = {ANALYTICS_API_KEY: Secret("demo"), ANALYTICS_PASSWORD: Secret("demo")}
-PATIENT = Timeouts(connect=1.0, read=60.0, total=60.0)
-"""For tests that hold an answer in the simulator: the hold must never meet a read timeout."""
-KIND_INDEX = {kind.name: index for index, kind in enumerate(core.FORM_KINDS)}
-BAD_PASSWORD = USER_REFUSED.format(user="demo") + ' (HTTP 400; the server said: "Bad credentials" (invalid_grant))'
-
-
-def connector(page_size: int = 50, timeouts=FAST):
-    def connect(url, api_key, username, password):
-        return AnalyticsClient(url, api_key, username, password, timeouts=timeouts, page_size=page_size)
-
-    return connect
-
-
-def history_app(
-    sim, *, secrets=DEMO_SECRETS, username="demo", page_size=50, source=None, snapshot=True, timeouts=FAST, **settings
-):
-    clocks = Clocks()
-    return WallboardApp(
-        fixed_settings(analytics=AnalyticsSettings(url=sim.analytics_url, username=username), **settings),
-        source=source,
-        snapshot=fixed_snapshot() if snapshot else None,
-        wall=clocks.wall,
-        mono=clocks.mono,
-        theme_dirs=[bundled_themes_dir()],
-        analytics_secrets=secrets,
-        analytics_connector=connector(page_size, timeouts),
-    )
-
-
-def pane(app) -> HistoricalPane:
-    return app.board.history_pane
-
-
-def grid(app) -> ReportGrid:
-    return pane(app).grid
-
-
-def state(app) -> core.HistoricalState:
-    return app.board.history.state
-
-
-def status_text(app) -> str:
-    return str(pane(app).query_one("#hist-status").render())
-
-
-def grid_rows(app) -> list[list[str]]:
-    """The data rows as drawn (without the totals row)."""
-    table = grid(app)
-    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.data_rows)]
-
-
-async def until(pilot, condition, seconds: float = 10.0) -> bool:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return True
-        await pilot.pause(0.02)
-    return condition()
-
-
-async def fetched(pilot, app) -> None:
-    assert await until(pilot, lambda: state(app).fetch is None), f"still fetching: {status_text(app)}"
-    await pilot.pause()
-
-
-async def open_tab(app, pilot) -> None:
-    await board_ready(app, pilot)
-    await pilot.press("3")
-    await pilot.pause()
-
-
-async def enter_fetches_the_company_summary(app, pilot) -> None:
-    """Enter on the freshly opened tab (focus on Fetch) fetches the default report."""
-    await pilot.press("enter")
-    await fetched(pilot, app)
-    assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
-
-
-async def choose_kind(app, pilot, name: str) -> None:
-    """Pick a report in the form by keyboard: Shift+Tab back to it, open it, move, Enter."""
-    select = pane(app).query_one("#hist-kind", Select)
-    while app.focused is not select:
-        await pilot.press("shift+tab")
-    steps = KIND_INDEX[name] - KIND_INDEX[str(select.value)]
-    await pilot.press("enter", *(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
-    assert select.value == name
-    await pilot.press(*["tab"] * 6)  # range, from, to, zone, pbx, Fetch
-    assert app.focused.id == "hist-fetch"
-
-
-async def fetch_report(app, pilot, name: str) -> None:
-    """Pick a report (as a click would) and press Enter on Fetch."""
-    pane(app).query_one("#hist-kind", Select).value = name
-    pane(app).query_one("#hist-fetch").focus()
-    await pilot.pause()
-    assert state(app).form.kind == name
-    await pilot.press("enter")
-    await fetched(pilot, app)
-
-
-async def reference_report(sim, query):
-    async with AnalyticsClient(sim.analytics_url, "demo", "demo", "demo", timeouts=FAST) as client:
-        return await client.fetch_report(query)
-
-
-async def reference(sim, query):
-    async with AnalyticsClient(sim.analytics_url, "demo", "demo", "demo", timeouts=FAST) as client:
-        return (await client.fetch_report(query)).records
-
-
-def screen_cells(records, query):
-    return [list(row.cells) for row in build_table(query.kind, records, query.tz()).rows]
-
+pytestmark = pytest.mark.virtual_time
 
 # --- fetching ------------------------------------------------------------------------------
 
@@ -182,7 +88,7 @@ async def test_a_click_on_the_tab_opens_it_ready_for_enter(simulator):
     async with app.run_test(size=(100, 30)) as pilot:
         await board_ready(app, pilot)
         await pilot.click("#--content-tab-historical")
-        assert await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
         assert app.board.active_tab == "historical"
         await enter_fetches_the_company_summary(app, pilot)
 
@@ -202,9 +108,9 @@ async def test_the_command_palette_opens_the_tab_with_its_form(simulator):
                 return ""
             return str(found.first().get_option_at_index(found.first().highlighted).prompt)
 
-        assert await until(pilot, lambda: "Show Historical" in best_match()), best_match()  # what Enter will run
+        await until(pilot, lambda: "Show Historical" in best_match(), what="Show Historical as the best match")  # what Enter will run
         await pilot.press("enter")
-        assert await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "hist-fetch")
         assert app.board.query_one(TabbedContent).active == "historical"
         assert str(pane(app).query_one("#hist-empty").render()) == core.IDLE_HINT
 
@@ -244,30 +150,31 @@ async def test_each_report_shows_progress_then_the_rows_the_service_sent(simulat
 
 
 async def test_escape_cancels_a_held_fetch_while_the_board_keeps_polling():
-    with Simulator(seed=7, agents=12, queues=3) as sim:
-        source = RealtimeClient(sim.realtime_url, "demo", Secret("demo"), timeouts=FAST)
-        # the held answer must outlast the wait for two board refreshes on a busy machine
-        app = history_app(sim, source=source, snapshot=False, interval=1.0, timeouts=PATIENT)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await open_tab(app, pilot)
-            sim.faults = "slow=1@analytics,slow-seconds=30"
-            await pilot.press("enter")
-            assert await until(pilot, lambda: sim.requests["analytics"] == 1)
-            assert pane(app).query_one(ProgressBar).has_class("-shown")
-            assert status_text(app) == "Fetching the company summary… · Escape cancels"
-            polled = sim.requests["agents"]
-            assert await until(pilot, lambda: sim.requests["agents"] > polled + 1), "the board keeps refreshing"
-            await pilot.press("escape")
-            await pilot.pause()
-            assert state(app).fetch is None and state(app).frames == ()
-            assert status_text(app) == "Cancelled: the company summary was not fetched."
-            assert not pane(app).query_one(ProgressBar).has_class("-shown")
-            assert app.board.query_one(TabbedContent).active == "historical"
-            sim.faults = None
-            await pilot.press("enter")
-            await fetched(pilot, app)
-            assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
-        await source.aclose()
+    sim = virtual_simulator(seed=7, agents=12, queues=3)
+    source = RealtimeClient(sim.realtime_url, "demo", Secret("demo"), transport=SimTransport(sim.server))
+    # the held answer (30 s) outlasts two board refreshes (1 s each)
+    app = history_app(sim, source=source, snapshot=False, interval=1.0, timeouts=PATIENT)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        sim.faults = "slow=1@analytics,slow-seconds=30"
+        await pilot.press("enter")
+        await until(pilot, lambda: sim.requests["analytics"] == 1)
+        assert pane(app).query_one(ProgressBar).has_class("-shown")
+        assert animating(app), "a fetch of unknown length in plain view: the bar moves"
+        assert status_text(app) == "Fetching the company summary… · Escape cancels"
+        polled = sim.requests["agents"]
+        await until(pilot, lambda: sim.requests["agents"] > polled + 1, timeout=2.0, what="the board refreshing every second")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert state(app).fetch is None and state(app).frames == ()
+        assert status_text(app) == "Cancelled: the company summary was not fetched."
+        assert not pane(app).query_one(ProgressBar).has_class("-shown")
+        assert app.board.query_one(TabbedContent).active == "historical"
+        sim.faults = None
+        await pilot.press("enter")
+        await fetched(pilot, app)
+        assert [row[0] for row in grid_rows(app)] == ["demo-pbx", "demo-pbx2"]
+    await source.aclose()
 
 
 async def test_a_ring_group_opens_its_members_and_escape_walks_back(simulator):
@@ -381,7 +288,7 @@ async def test_escape_while_reading_more_keeps_the_rows_and_m_resumes(simulator,
         simulator.faults = "slow=1@analytics,slow-seconds=2"  # long enough for Escape to come first
         requests = simulator.requests["analytics"]
         await pilot.press("m")
-        assert await until(pilot, lambda: simulator.requests["analytics"] == requests + 1)
+        await until(pilot, lambda: simulator.requests["analytics"] == requests + 1)
         await pilot.press("escape")
         await pilot.pause()
         assert status_text(app) == "Cancelled: 20 rows shown; m reads more."
@@ -408,7 +315,7 @@ async def test_e_exports_every_field_in_the_order_on_screen(simulator, tmp_path)
         on_screen = grid_rows(app)
         query = state(app).frame.query
         await pilot.press("e")
-        assert await until(pilot, lambda: state(app).note is not None)
+        await until(pilot, lambda: state(app).note is not None)
         path = tmp_path / "exports" / "extensions-20251122-000000-to-20251122-235959.csv"
         assert status_text(app) == f"Saved 30 rows (every field) to {path}"
         assert [notification.message for notification in app._notifications] == [f"Saved 30 rows (every field) to {path}"]
@@ -430,7 +337,7 @@ async def test_an_export_that_cannot_be_written_says_why_in_one_line(simulator, 
         await open_tab(app, pilot)
         await fetch_report(app, pilot, "company")
         await pilot.press("e")
-        assert await until(pilot, lambda: state(app).note is not None)
+        await until(pilot, lambda: state(app).note is not None)
         assert state(app).note == core.Note(
             f"cannot write the export to {blocker} (File exists): set export_dir in the config to a directory you can write",
             core.ERROR,
@@ -446,7 +353,7 @@ async def test_first_use_asks_for_the_analytics_credentials_then_fetches(simulat
         await open_tab(app, pilot)
         assert not isinstance(app.screen, SetupScreen), "nothing is asked before analytics is used"
         await pilot.press("enter")
-        assert await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
         assert [field.id for field in app.screen.query(Input)] == [
             "field-username",
             "field-analytics-api-key",
@@ -471,7 +378,7 @@ async def test_cancelling_the_sign_in_returns_to_the_form(simulator, memory_keyr
     async with app.run_test(size=(100, 30)) as pilot:
         await open_tab(app, pilot)
         await pilot.press("enter")
-        assert await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.board
@@ -507,6 +414,29 @@ async def test_a_refused_login_is_one_line_and_the_next_fetch_asks_again(simulat
         assert state(app).frames == ()
         await pilot.pause(0.5)
         assert (simulator.requests["token"], simulator.requests["analytics"]) == (1, 0), "one try, no storm"
+
+
+def animating(app) -> bool:
+    """Whether the progress bar repaints itself on a timer (an indeterminate bar does, 15 times a second)."""
+    from textual.widgets._progress_bar import Bar
+
+    return pane(app).query_one(ProgressBar).query_one(Bar).auto_refresh is not None
+
+
+async def test_the_progress_bar_is_still_unless_a_fetch_runs_in_plain_view(simulator, memory_keyring):
+    """An animated bar repaints the screen 15 times a second, shown or not, and under the
+    sign-in dialog the whole dimmed board with it: a TV would spend its CPU on a hidden bar,
+    and Pilot's key presses, which wait for the app to go idle, crawled under load."""
+    app = history_app(simulator, secrets=None, username="")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_tab(app, pilot)
+        assert not animating(app), "nothing fetched yet"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.focused is not None)
+        assert state(app).fetch is not None and not animating(app), "the fetch waits behind the sign-in dialog"
+        await pilot.press(*"demo", "tab", *"demo", "tab", *"demo", "enter")
+        await fetched(pilot, app)
+        assert not animating(app), "done: the bar is hidden and still"
 
 
 # --- the board's keys ----------------------------------------------------------------------
@@ -648,7 +578,7 @@ async def test_the_pbx_field_offers_the_pbxs_the_user_can_see(simulator):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tab(app, pilot)
         await enter_fetches_the_company_summary(app, pilot)
-        assert await until(pilot, lambda: state(app).known_pbxes == ("demo-pbx", "demo-pbx2"))
+        await until(pilot, lambda: state(app).known_pbxes == ("demo-pbx", "demo-pbx2"))
         field = pane(app).query_one("#hist-pbx", Input)
         field.focus()
         await pilot.press("ctrl+a", "ctrl+k", *"demo")
@@ -668,17 +598,18 @@ async def test_the_pbx_field_offers_the_pbxs_the_user_can_see(simulator):
 async def test_one_impossible_time_leaves_the_rest_of_the_table():
     from types import SimpleNamespace
 
-    from tests.hostile_analytics import VENDOR_RECORDS, numbered_pages, serve_call_records
+    from tests.helpers.hostile import VENDOR_RECORDS, numbered_pages, serve_call_records
 
     bad = {**VENDOR_RECORDS[1], "startTime": "0001-01-01T00:00:00+05:00", "startTimeUTC": None}
-    with serve_call_records(numbered_pages(lambda number: [VENDOR_RECORDS[0], bad] if number == 0 else [])) as server:
-        app = history_app(SimpleNamespace(analytics_url=f"{server.url}/w"))
-        async with app.run_test(size=(120, 40)) as pilot:
-            await open_tab(app, pilot)
-            await fetch_report(app, pilot, "call-records")
-            frame = state(app).frame
-            text = status_text(app)
-            cells = grid_rows(app)
+    server = serve_call_records(numbered_pages(lambda number: [VENDOR_RECORDS[0], bad] if number == 0 else []))
+    app = history_app(SimpleNamespace(analytics_url=f"{server.url}/w", server=server))  # served in-process
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tab(app, pilot)
+        await fetch_report(app, pilot, "call-records")
+        frame = state(app).frame
+        text = status_text(app)
+        cells = grid_rows(app)
+    assert frame is not None, text
     assert [record.call_id for record in frame.records] == ["1635571048351", "1635571048345"]
     assert cells[1][0] == "—", "no start time shown for the impossible one"
     assert text.startswith("2 calls · some values unreadable (call record #2: start_time is out of range")

@@ -6,8 +6,8 @@ The committed SVGs are the product: look at them when they change.
 
 import pytest
 
-from tests.test_historical_pilot import fetch_report, fetched, history_app, open_tab
-from tests.test_leaks import API_KEY, PASSWORD
+from tests.helpers.history import fetch_report, fetched, history_app, open_tab
+from tests.helpers.known_secrets import LEAKCHECK
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
 
@@ -51,7 +51,7 @@ def test_members_drill_down(snap_compare, simulator, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_error(snap_compare, simulator, size):
     """A refused login; test_leaks checks that neither typed secret is in the SVG."""
-    wrong = {ANALYTICS_API_KEY: Secret(API_KEY), ANALYTICS_PASSWORD: Secret(PASSWORD)}
+    wrong = {ANALYTICS_API_KEY: Secret(LEAKCHECK[1]), ANALYTICS_PASSWORD: Secret(LEAKCHECK[2])}
     app = history_app(simulator, secrets=wrong)
 
     async def run_before(pilot):

@@ -23,7 +23,7 @@ from wallboard.clients.rtstats import RealtimeClient
 from wallboard.errors import BadPayloadError, ResponseTooLargeError
 from wallboard.sim.server import Response, SimServer
 
-TIMEOUTS = Timeouts(connect=2, read=5, total=10)
+TIMEOUTS = Timeouts(connect=10, read=20, total=30)  # long: a busy machine is slow, never a timeout
 CAP = 2 * 1024 * 1024
 AGENTS = {"agent": [{"agent-id": f"a{i}", "agent-name": f"Agent {i}", "agent-status": 1} for i in range(50)]}
 QUEUES = {"queue": [{"queue-id": "1", "queue-name": "Sales"}]}

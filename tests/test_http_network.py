@@ -25,7 +25,7 @@ from wallboard.errors import ConfigError, ConnectionFailedError
 from wallboard.sim.server import Response, SimServer
 from wallboard.sim.simulator import Simulator
 
-TIMEOUTS = Timeouts(connect=2, read=3, total=5)
+TIMEOUTS = Timeouts(connect=10, read=20, total=30)  # healthy answers only: long, so a busy machine is never a timeout
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "all_proxy", "no_proxy")
 AGENTS = json.dumps({"agent": [{"agent-id": "a1", "agent-name": "Ann", "agent-status": 1}]}).encode()
 

@@ -13,7 +13,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer
 
-from tests.keyring_memory import MemoryKeyring, use_keyring
+from tests.helpers.keyring import MemoryKeyring, use_keyring
 from wallboard.errors import KeyringUnavailableError
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import ENCRYPTED_FILE, NOT_ENCRYPTED, describe_backend, keyring_info, store_secret
@@ -96,7 +96,7 @@ def test_status_names_the_backend_and_whether_it_encrypts(monkeypatch, capsys):
 async def test_the_setup_screen_offers_no_plain_file_and_names_an_encrypted_one(monkeypatch):
     from textual.widgets import Checkbox
 
-    from tests.board_data import fixed_settings
+    from tests.helpers.data import fixed_settings
     from wallboard.credentials.needs import gather
     from wallboard.ui.screens.setup import SetupScreen
 
@@ -119,7 +119,7 @@ async def test_the_setup_screen_offers_no_plain_file_and_names_an_encrypted_one(
 
 
 def test_status_does_not_call_a_secret_missing_when_the_keyring_could_not_be_read(capsys):
-    from tests.keyring_memory import LockedKeyring
+    from tests.helpers.keyring import LockedKeyring
     from wallboard.cli import main
 
     use_keyring(LockedKeyring())

@@ -17,8 +17,8 @@ import time
 
 import pytest
 
-from tests.keyring_memory import ROOT
-from tests.test_e2e_tmux import Tmux
+from tests.helpers.keyring import ROOT
+from tests.helpers.tmux import Tmux
 from wallboard.sim.simulator import DEMO_TOKEN, Simulator
 
 cryptfile = pytest.importorskip("keyrings.cryptfile.cryptfile")

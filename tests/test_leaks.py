@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.keyring_memory import ROOT, subprocess_env
+from tests.helpers.keyring import subprocess_env
+from tests.helpers.known_secrets import LEAKCHECK, TYPED
 from wallboard.cli import build_parser
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.errors import AuthError
@@ -30,9 +31,7 @@ from wallboard.credentials.store import Resolved, resolve, store_secret
 from wallboard.credentials.needs import SetupResult
 from wallboard.sim.simulator import Simulator
 
-TOKEN = "tok-Zx81-LEAKCHECK-a"
-API_KEY = "key-Qm42-LEAKCHECK-b"
-PASSWORD = "pw-Lk19-LEAKCHECK-c"
+TOKEN, API_KEY, PASSWORD = LEAKCHECK
 SNAPSHOTS = Path(__file__).parent / "__snapshots__"
 
 
@@ -80,7 +79,7 @@ class Run:
             cwd=self.workdir,
         )
 
-    def stream(self, *args: str, until: str, seconds: float = 20, **env: str) -> str:
+    def stream(self, *args: str, until: str, seconds: float = 120, **env: str) -> str:
         """Run a long-lived command with output to log files until ``until`` shows, then stop it."""
         out_path, err_path = self.workdir / "out.log", self.workdir / "err.log"
         with out_path.open("w") as out, err_path.open("w") as err:
@@ -93,7 +92,7 @@ class Run:
                     time.sleep(0.1)
             finally:
                 process.terminate()
-                process.wait(timeout=10)
+                process.wait(timeout=60)
         return out_path.read_text() + err_path.read_text()
 
     def write_config(self, text: str) -> Path:
@@ -187,15 +186,13 @@ def test_no_command_line_option_takes_a_secret():
 
 
 def test_snapshot_svgs_hold_no_typed_secret():
-    from tests.test_setup_screen import KNOWN_SECRETS
-
     svgs = sorted(SNAPSHOTS.rglob("*.svg"))
     assert len(svgs) >= 7
     for svg in svgs:
-        assert_absent(svg.read_text(encoding="utf-8"), *KNOWN_SECRETS, where=svg.name)
+        assert_absent(svg.read_text(encoding="utf-8"), *TYPED, where=svg.name)
     # the typed secrets are there, masked: one bullet per character of the token
     first_run = (SNAPSHOTS / "test_setup_screen" / "test_snapshot_first_run_with_the_token_typed[80x24].svg").read_text()
-    assert "•" * len(KNOWN_SECRETS[0]) in first_run
+    assert "•" * len(TYPED[0]) in first_run
 
 
 def test_every_printable_form_of_a_secret_is_redacted(caplog):
@@ -246,7 +243,7 @@ def test_the_client_keeps_the_token_out_of_reprs_logs_and_errors(caplog):
 
 
 def test_a_keyring_error_from_resolution_holds_no_secret():
-    from tests.keyring_memory import MemoryKeyring, use_keyring
+    from tests.helpers.keyring import MemoryKeyring, use_keyring
 
     class EchoOnRead(MemoryKeyring):
         def get_password(self, service, username):

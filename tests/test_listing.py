@@ -1,16 +1,24 @@
-"""A listing read on demand (wallboard.clients.listing) against the simulator over loopback."""
+"""A listing read on demand (wallboard.clients.listing) against the simulator, served
+in-process on the virtual clock: its waits (a slow page, a read-ahead) are exact, and none
+depends on the machine's pace. The client over loopback is tested in test_analytics_client."""
 
 import asyncio
 
-from tests.test_analytics_client import client_for, yesterday
+import pytest
+
+from tests.helpers.analytics import client_for, yesterday
+from tests.helpers.waiting import until
+
+pytestmark = pytest.mark.virtual_time
 
 
 async def wait_for(condition, seconds=5.0):
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return True
-        await asyncio.sleep(0.02)
-    return condition()
+    """Whether ``condition`` came true within ``seconds`` of the loop's (virtual) clock."""
+    try:
+        await until(None, condition, timeout=seconds, step=0.02)
+    except AssertionError:
+        return False
+    return True
 
 
 async def test_pages_arrive_one_request_each_until_the_end(simulator):

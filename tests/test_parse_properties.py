@@ -20,7 +20,8 @@ from xml.sax.saxutils import escape
 import pytest
 from hypothesis import given, strategies as st
 
-from tests.conftest import EPOCH, FIXTURES, FakeClock
+from tests.helpers.clocks import EPOCH, FakeClock
+from tests.helpers.data import FIXTURES
 from wallboard.core.model.fields import Kind
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.wire.payload import MAX_PROBLEMS, ParseError, Parsed

@@ -1,43 +1,8 @@
 """The vendor's own XML examples, verbatim, defects included."""
 
-from wallboard.core.model.realtime import Agent, Queue
+from tests.helpers.data import JOHN_DOE
+from wallboard.core.model.realtime import Queue
 from wallboard.core.wire.rtstats import parse_agents, parse_queues
-
-JOHN_DOE = Agent(
-    agent_id="ag1",
-    name="John Doe",
-    status=1,
-    media_id=1,
-    group_id=101,
-    time_in_status=None,
-    status_code_item_id=None,
-    status_code_short="",
-    status_code_list_id=None,
-    line1_status=0,
-    line1_status_time=None,
-    line2_status=0,
-    line2_status_time=None,
-    last_login_time=None,
-    assigned_skill_count=4,
-    enabled_skill_count=4,
-    day_accepted_count=0,
-    day_rejected_count=1,
-    day_login_time=0,
-    day_available_time=0,
-    day_processing_time=0,
-    day_avg_processing_time=0,
-    day_wrap_up_time=0,
-    day_break_time=0,
-    day_offline_time=0,
-    thirty_min_accepted_count=0,
-    thirty_min_rejected_count=0,
-    thirty_min_available_time=0,
-    thirty_min_processing_time=0,
-    thirty_min_avg_handling_time=0,
-    thirty_min_wrap_up_time=0,
-    thirty_min_break_time=0,
-    thirty_min_offline_time=0,
-)
 
 
 def test_seed_agents_are_read_despite_mismatched_closing_tags(seed_agents_xml):

@@ -6,22 +6,22 @@ for a real terminal); a tiny terminal emulator replays them. Sizes are byte coun
 fixed frames on a fixed clock, never timings.
 """
 
+import pytest
 from dataclasses import replace
 
-from tests.board_data import MONO, Clocks, fixed_settings, fixed_snapshot
-from tests.terminal import Screen
+from tests.helpers.board import make_app
+from tests.helpers.clocks import MONO, Clocks
+from tests.helpers.terminal import Screen
 from wallboard.bench.driver import counting, driver_of
-from wallboard.themes import bundled_themes_dir
-from wallboard.ui.app import WallboardApp
 from wallboard.ui.widgets.agents_grid import AgentsGrid
+
+pytestmark = pytest.mark.virtual_time
 
 SIZE = (120, 30)
 
 
-def make_app(clocks):
-    app = WallboardApp(
-        fixed_settings(), snapshot=fixed_snapshot(), wall=clocks.wall, mono=clocks.mono, theme_dirs=[bundled_themes_dir()]
-    )
+def counted_app(clocks):
+    app = make_app(clocks=clocks)
     counting(app)
     return app
 
@@ -52,7 +52,7 @@ async def full_repaint(pilot, driver, app) -> Screen:
 
 async def test_a_tick_sends_the_timers_and_the_clock_and_leaves_the_screen_as_a_full_repaint_would():
     clocks = Clocks()
-    app = make_app(clocks)
+    app = counted_app(clocks)
     async with app.run_test(headless=False, size=SIZE) as pilot:
         driver = driver_of(app)
         driver.kept = []
@@ -77,7 +77,7 @@ async def test_a_tick_sends_the_timers_and_the_clock_and_leaves_the_screen_as_a_
 
 async def test_a_refresh_sends_the_changed_cells_only_and_the_screen_matches_a_full_repaint():
     clocks = Clocks()
-    app = make_app(clocks)
+    app = counted_app(clocks)
     async with app.run_test(headless=False, size=SIZE) as pilot:
         driver = driver_of(app)
         driver.kept = []
@@ -101,7 +101,7 @@ async def test_a_refresh_sends_the_changed_cells_only_and_the_screen_matches_a_f
 
 async def test_moving_the_cursor_and_scrolling_keep_the_screen_whole():
     clocks = Clocks()
-    app = make_app(clocks)
+    app = counted_app(clocks)
     async with app.run_test(headless=False, size=SIZE) as pilot:
         driver = driver_of(app)
         driver.kept = []
@@ -139,7 +139,7 @@ async def test_a_header_part_dropped_for_width_leaves_no_remnants():
     from wallboard.core.views.header import Part
 
     clocks = Clocks()
-    app = make_app(clocks)
+    app = counted_app(clocks)
     async with app.run_test(headless=False, size=SIZE) as pilot:
         driver = driver_of(app)
         driver.kept = []

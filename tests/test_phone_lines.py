@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.board_data import fixed_snapshot
-from wallboard.core.model.thresholds import Thresholds
+from tests.helpers.data import fixed_snapshot
+from wallboard.config import Thresholds
 from wallboard.core.views.agents import agent_cells
 from wallboard.core.views.detail import agent_sections
 from wallboard.core.model.realtime import Agent

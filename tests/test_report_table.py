@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.helpers.data import FIXTURES
 from wallboard.core.model.analytics import (
     CALL_LEGS,
     CALL_RECORDS,

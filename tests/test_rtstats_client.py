@@ -22,10 +22,13 @@ from wallboard.errors import (
 )
 
 FAST = Timeouts(connect=1.0, read=1.0, total=1.5)
+"""For the faults that must time out (a slow answer of 5 s, a trickle): short, so they end soon."""
+PATIENT = Timeouts(connect=10.0, read=20.0, total=30.0)
+"""For every other answer: long, so a busy machine is slow, never a timeout."""
 
 
-def client_for(sim, *, fmt="json", tenant="demo", token="demo", **kwargs):
-    return RealtimeClient(sim.realtime_url, tenant, token, fmt=fmt, timeouts=FAST, **kwargs)
+def client_for(sim, *, fmt="json", tenant="demo", token="demo", timeouts=PATIENT, **kwargs):
+    return RealtimeClient(sim.realtime_url, tenant, token, fmt=fmt, timeouts=timeouts, **kwargs)
 
 
 async def test_json_and_xml_give_the_same_records(simulator):
@@ -112,7 +115,7 @@ def test_plain_http_to_a_remote_host_is_refused():
 )
 async def test_each_fault_becomes_its_typed_error(simulator, fault, error_type, fragment):
     simulator.faults = f"{fault}=1,retry-after=7,slow-seconds=5"
-    async with client_for(simulator) as client:
+    async with client_for(simulator, timeouts=FAST if fault in ("slow", "trickle") else PATIENT) as client:
         with pytest.raises(error_type) as caught:
             await client.agents()
     assert fragment in str(caught.value)
@@ -155,7 +158,7 @@ async def test_connection_refused():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    async with RealtimeClient(f"http://127.0.0.1:{port}/api/rtstats/stats", "demo", "demo", timeouts=FAST) as client:
+    async with RealtimeClient(f"http://127.0.0.1:{port}/api/rtstats/stats", "demo", "demo", timeouts=PATIENT) as client:
         with pytest.raises(ConnectionFailedError, match="connection refused"):
             await client.agents()
 

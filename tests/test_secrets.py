@@ -6,7 +6,7 @@ import pytest
 from keyring.backends import chainer, fail, null
 
 import wallboard.credentials.store as secrets
-from tests.keyring_memory import LockedKeyring, MemoryKeyring, use_keyring
+from tests.helpers.keyring import BlockingKeyring, LockedKeyring, MemoryKeyring, use_keyring
 from wallboard.errors import ConfigError, KeyringError, KeyringUnavailableError
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import (
@@ -33,22 +33,6 @@ class EmptyChainer(chainer.ChainerBackend):
     backends = []  # type: ignore[assignment]
 
 
-class BlockingKeyring(MemoryKeyring):
-    """A keyring whose every call waits on an event, like a D-Bus call nobody answers."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def get_password(self, service, username):
-        self.release.wait(30)
-        return super().get_password(service, username)
-
-    def set_password(self, service, username, password):
-        self.release.wait(30)
-        super().set_password(service, username, password)
-
-
 class ForgetfulKeyring(MemoryKeyring):
     """Accepts writes and keeps nothing, as a chainer whose backends all decline."""
 
@@ -67,7 +51,7 @@ class EchoingKeyring(MemoryKeyring):
 
 
 def test_the_memory_backend_is_usable_and_named_by_its_class_path():
-    assert keyring_info() == KeyringInfo("tests.keyring_memory.MemoryKeyring", True)
+    assert keyring_info() == KeyringInfo("tests.helpers.keyring.MemoryKeyring", True)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +80,7 @@ def test_a_chainer_with_a_usable_backend_is_usable_and_names_it():
 
     info = describe_backend(OneChainer())
     assert info.usable
-    assert info.name.endswith("OneChainer (tests.keyring_memory.MemoryKeyring)")
+    assert info.name.endswith("OneChainer (tests.helpers.keyring.MemoryKeyring)")
 
 
 def test_detection_is_bounded_in_time_when_the_backend_never_answers():
@@ -142,7 +126,7 @@ def test_the_real_keyring_library_is_asked_through_python_keyring_backend(monkey
 
 def test_store_read_delete_round_trip(memory_keyring):
     info = store_secret("realtime-token", Secret(TOKEN))
-    assert info.name == "tests.keyring_memory.MemoryKeyring"
+    assert info.name == "tests.helpers.keyring.MemoryKeyring"
     assert memory_keyring.items == {(SERVICE, "realtime-token"): TOKEN}
     assert read_secret("realtime-token") == Secret(TOKEN)
     assert delete_secret("realtime-token") is True
@@ -185,7 +169,7 @@ def test_a_locked_keyring_is_one_line_naming_the_backend():
     with pytest.raises(KeyringError) as caught:
         read_secret("analytics-password")
     assert str(caught.value) == (
-        "could not read analytics-password: the keyring (tests.keyring_memory.LockedKeyring) said: "
+        "could not read analytics-password: the keyring (tests.helpers.keyring.LockedKeyring) said: "
         "Failed to unlock the collection!"
     )
     assert caught.value.__cause__ is None
@@ -260,7 +244,7 @@ def test_status_says_where_each_secret_comes_from_and_never_a_value():
     store_secret("realtime-token", Secret(TOKEN))
     store_secret("analytics-api-key", Secret("key-in-keyring"))
     report = status(env={"WALLBOARD_ANALYTICS_API_KEY": "key-in-env", "WALLBOARD_REALTIME_TOKEN": ""})
-    assert report.keyring == KeyringInfo("tests.keyring_memory.MemoryKeyring", True)
+    assert report.keyring == KeyringInfo("tests.helpers.keyring.MemoryKeyring", True)
     assert [(s.name, s.source, s.in_environment, s.in_keyring) for s in report.secrets] == [
         ("realtime-token", "keyring", False, True),
         ("analytics-api-key", "environment", True, True),

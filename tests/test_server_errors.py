@@ -13,7 +13,7 @@ from wallboard.clients.http import Timeouts, fetch, make_client, read_server_say
 from wallboard.errors import ApiError, AuthError, BadRequestError, ServerBusyError
 from wallboard.sim.server import Response, SimServer
 
-FAST = Timeouts(connect=1.0, read=2.0, total=3.0)
+PATIENT = Timeouts(connect=10.0, read=20.0, total=30.0)  # no answer here is slow: long, so a busy machine is never a timeout
 
 BAD_KEY = '{"status":400,"message":"Invalid 8x8-apikey","code":"SHA001","details":[{"type":"x","location":"header","path":"8x8-apikey","hint":"h"}]}'
 NO_USER = '{"error":"invalid_grant","error_description":"USER_NOTFOUND_ERROR"}'
@@ -56,8 +56,8 @@ def serving(status: int, body: bytes, headers: dict[str, str] | None = None) -> 
 
 
 async def ask(server: SimServer):
-    async with make_client(FAST) as client:
-        return await fetch(client, "GET", f"{server.url}/x", timeouts=FAST, what="the thing", auth_message="Check the key")
+    async with make_client(PATIENT) as client:
+        return await fetch(client, "GET", f"{server.url}/x", timeouts=PATIENT, what="the thing", auth_message="Check the key")
 
 
 async def test_the_servers_words_are_shown_beside_our_advice():

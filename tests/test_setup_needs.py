@@ -3,7 +3,7 @@
 import pytest
 from keyring.backends import fail
 
-from tests.keyring_memory import LockedKeyring, MemoryKeyring, use_keyring
+from tests.helpers.keyring import LockedKeyring, MemoryKeyring, use_keyring
 from wallboard.config import AnalyticsSettings, Settings
 from wallboard.errors import KeyringError
 from wallboard.credentials.secret import Secret
@@ -45,7 +45,7 @@ def test_gather_names_only_what_is_missing():
         realtime_url="",
         username="boss",
         keyring_usable=True,
-        keyring_name="tests.keyring_memory.MemoryKeyring",
+        keyring_name="tests.helpers.keyring.MemoryKeyring",
         keyring_encryption="encryption unknown",
         keyring_advice="",
     )

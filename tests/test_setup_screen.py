@@ -13,16 +13,16 @@ import pytest
 from textual.app import App
 from textual.widgets import Checkbox, Input, Static
 
+from tests.helpers.known_secrets import TYPED
 from wallboard.errors import KeyringError
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import SERVICE, HEADLESS_ADVICE
 from wallboard.credentials.needs import SetupNeeds, SetupResult, save_to_keyring
 from wallboard.ui.screens.setup import SetupScreen
 
-TOKEN = "tok-Zx81-secret"
-API_KEY = "key-Qm42-secret"
-PASSWORD = "pw-Lk19-secret"
-KNOWN_SECRETS = (TOKEN, API_KEY, PASSWORD)
+pytestmark = pytest.mark.virtual_time
+
+TOKEN, API_KEY, PASSWORD = TYPED
 CONFIG_PATH = "/home/supervisor/.config/wallboard/config.toml"
 NO_KEYRING_ADVICE = "no usable keyring on this machine (keyring found no backend, typical over SSH); " + HEADLESS_ADVICE
 
@@ -99,7 +99,7 @@ async def test_first_run_typed_by_keyboard_saves_and_dismisses(memory_keyring):
         assert app.focused.id == "field-realtime-token"
         assert app.focused.password is True
         await type_text(pilot, TOKEN)
-        for secret in KNOWN_SECRETS:
+        for secret in TYPED:
             assert secret not in screen_text(app)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
@@ -115,6 +115,37 @@ async def test_first_run_typed_by_keyboard_saves_and_dismisses(memory_keyring):
         )
     ]
     assert memory_keyring.items == {(SERVICE, "realtime-token"): TOKEN}
+
+
+def burst(app: App, *keys: str) -> None:
+    """Queue ``keys`` all at once, as a slow link or a paste delivers them: nothing is
+    handled before the next key arrives (Pilot's press waits for each key to be handled)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        character = key if len(key) == 1 else {"tab": "\t", "shift+tab": None}.get(key)
+        name = _character_to_key(key) if len(key) == 1 else key
+        app.post_message(events.Key(name, character))
+
+
+@pytest.mark.parametrize("back", [False, True], ids=["tab", "shift+tab"])
+async def test_keys_typed_ahead_across_a_tab_land_in_the_next_field(back):
+    """Tenant, Tab, region, Tab, token typed in one burst (over SSH a line's worth of keys
+    arrives at once): each lands in its own field. Tab used to move the focus only after
+    the keys behind it had already gone to the field it was leaving."""
+    app = Host(FIRST_RUN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if back:
+            app.screen.query_one("#field-realtime-token", Input).focus()
+            await pilot.pause()
+            burst(app, *TOKEN, "shift+tab", *"na2", "shift+tab", *"acme")
+        else:
+            burst(app, *"acme", "tab", *"na2", "tab", *TOKEN)
+        await pilot.pause()
+        values = {field.id: field.value for field in app.screen.query(Input)}
+    assert values == {"field-tenant": "acme", "field-realtime_url": "na2", "field-realtime-token": TOKEN}
 
 
 async def test_tab_order_reaches_the_checkbox_and_buttons():
@@ -252,6 +283,7 @@ async def test_a_failed_save_is_shown_and_the_user_can_go_on_without_saving():
     assert [result.save_requested for result in app.results] == [False]
 
 
+@pytest.mark.real_time  # it holds the save's thread while the screen must go on: no virtual clock for that
 async def test_the_save_runs_off_the_event_loop():
     started, release = threading.Event(), threading.Event()
     threads = []
@@ -259,7 +291,7 @@ async def test_the_save_runs_off_the_event_loop():
     def slow_save(result):
         threads.append(threading.current_thread())
         started.set()
-        release.wait(10)
+        release.wait(120)  # released by the test (a hang guard only: at any pace the test releases it first)
         return result
 
     app = Host(replace(FIRST_RUN, tenant="acme", realtime_url="https://x.example"), save=slow_save)
@@ -268,12 +300,14 @@ async def test_the_save_runs_off_the_event_loop():
         await type_text(pilot, TOKEN)
         await pilot.press("enter")
         await pilot.pause()
-        assert started.wait(5)
-        assert str(app.screen.query_one("#problem", Static).render()) == "Saving to the keyring..."
-        await pilot.press("escape")  # ignored while saving
-        await pilot.pause()
-        assert app.results == []
-        release.set()
+        try:
+            assert started.wait(120)
+            assert str(app.screen.query_one("#problem", Static).render()) == "Saving to the keyring..."
+            await pilot.press("escape")  # ignored while saving
+            await pilot.pause()
+            assert app.results == []
+        finally:
+            release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert threads[0] is not threading.main_thread()
@@ -312,7 +346,7 @@ def _typing(*keys: str):
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
         text = screen_text(pilot.app)
-        for secret in KNOWN_SECRETS:
+        for secret in TYPED:
             assert secret not in text
 
     return run_before

@@ -5,7 +5,7 @@ import json
 import httpx
 import pytest
 
-from tests.conftest import EPOCH, FakeClock
+from tests.helpers.clocks import EPOCH, FakeClock
 from wallboard.core.wire.rtstats import parse_agents, parse_queues
 from wallboard.sim.faults import FaultPlan, FaultSpecError
 from wallboard.sim.rtstats_wire import agents_wire, queues_wire

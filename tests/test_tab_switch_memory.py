@@ -20,9 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.board_data import Clocks, fixed_settings, fixed_snapshot
-from wallboard.themes import bundled_themes_dir
-from wallboard.ui.app import WallboardApp
+from tests.helpers.board import make_app
+from tests.helpers.data import fixed_snapshot
 from wallboard.ui.widgets.key_hints import KeyHints
 
 SWITCHES = 500
@@ -30,7 +29,7 @@ WARM_UP = 30
 GROWTH_LIMIT = 5 * 1024 * 1024
 STATM = Path("/proc/self/statm")
 
-pytestmark = pytest.mark.skipif(not STATM.exists(), reason="reads the resident size from /proc")
+pytestmark = [pytest.mark.skipif(not STATM.exists(), reason="reads the resident size from /proc"), pytest.mark.virtual_time]
 
 
 def _trim() -> None:
@@ -50,14 +49,7 @@ def resident() -> int:
 
 
 async def test_500_tab_switches_leave_memory_flat():
-    clocks = Clocks()
-    app = WallboardApp(
-        fixed_settings(),
-        snapshot=fixed_snapshot(agents=8, queues=2),
-        wall=clocks.wall,
-        mono=clocks.mono,
-        theme_dirs=[bundled_themes_dir()],
-    )
+    app = make_app(snapshot=fixed_snapshot(agents=8, queues=2))
     app.animation_level = "none"  # the tab underline's slide is not what is measured
     tabs = ("queues", "historical", "agents")
     async with app.run_test(size=(80, 24)) as pilot:

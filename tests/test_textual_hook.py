@@ -13,7 +13,8 @@ from rich.segment import Segment
 from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
-from tests.board_data import Clocks, fixed_settings, fixed_snapshot
+from tests.helpers.clocks import Clocks
+from tests.helpers.data import fixed_settings, fixed_snapshot
 from wallboard.bench.driver import counting
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui import partial

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import shutil
 import sys
+import tempfile
 import time
 
 import pytest
@@ -66,15 +67,18 @@ def test_bad_theme_files(tmp_path, text, message):
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_a_theme_file_with_markup_in_it_is_one_warning_not_a_crash(tmp_path):
+def test_a_theme_file_with_markup_in_it_is_one_warning_not_a_crash():
     """``"[/oops]" = 1`` in a user theme: the warning quotes it as written (it is not
     markup to interpret), and the real board runs on with the default theme."""
-    from tests.test_e2e_tmux import Tmux
+    from tests.helpers.tmux import Tmux
 
-    themes = tmp_path / "config" / "wallboard" / "themes"
+    # a short path (not tmp_path, whose length varies with the test runner): the warning
+    # quotes it, and a long one would wrap the words the test looks for across lines
+    config = Path(tempfile.mkdtemp(prefix="wb-"))
+    themes = config / "wallboard" / "themes"
     themes.mkdir(parents=True)
     (themes / "mine.toml").write_text('"[/oops]" = 1\nname = "mine"\n')
-    command = f"env XDG_CONFIG_HOME={tmp_path / 'config'} {sys.executable} -m wallboard demo --theme [b]mine[/b]"
+    command = f"env XDG_CONFIG_HOME={config} {sys.executable} -m wallboard demo --theme [b]mine[/b]"
     tmux = Tmux(120, 36, command)
     try:
         tmux.wait_for("mine.toml: unknown key", "'[/oops]'", "theme '[b]mine[/b]' was not found", "Agents")
@@ -82,3 +86,4 @@ def test_a_theme_file_with_markup_in_it_is_one_warning_not_a_crash(tmp_path):
         assert tmux.alive() and "Agents" in tmux.screen()
     finally:
         tmux.close()
+        shutil.rmtree(config, ignore_errors=True)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Digits, Label
 
-from tests.board_data import Clocks, fixed_settings, fixed_snapshot
-from tests.test_board_pilot import board_ready
+from tests.helpers.board import make_app
+from tests.helpers.data import fixed_snapshot
+from tests.helpers.board import board_ready
 from wallboard.core.views.tv_layout import TileGrid, big_figures_width, tv_grid
-from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp
-from wallboard.ui.widgets.queue_tile import QueueTile
+
+pytestmark = pytest.mark.virtual_time
 
 CASES = {  # size, queues
     "80x24": ((80, 24), 6),
@@ -27,14 +28,7 @@ CASES = {  # size, queues
 
 
 def tv_board(queues: int, **settings) -> WallboardApp:
-    clocks = Clocks()
-    return WallboardApp(
-        fixed_settings(tv=True, theme="wallboard-tv", start_tab="queues", **settings),
-        snapshot=fixed_snapshot(queues=queues),
-        wall=clocks.wall,
-        mono=clocks.mono,
-        theme_dirs=[bundled_themes_dir()],
-    )
+    return make_app(snapshot=fixed_snapshot(queues=queues), tv=True, theme="wallboard-tv", start_tab="queues", **settings)
 
 
 async def tiles_placed(app, pilot) -> None:

@@ -131,7 +131,8 @@ async def fetch(
     ``what`` names the thing fetched for messages ("agents from na1.mycontactual.com");
     ``auth_message`` is the advice shown when credentials are refused.
     """
-    started = time.monotonic()
+    clock = asyncio.get_running_loop().time  # monotonic, and the one the deadlines below run on
+    started = clock()
     try:
         async with asyncio.timeout(timeouts.total):
             async with client.stream(method, url, **kwargs) as response:
@@ -161,7 +162,7 @@ async def fetch(
         ) from None
     except httpx.HTTPError as error:
         raise ConnectionFailedError(f"request for {what} failed ({_kind(error)}); retrying") from None
-    now = time.monotonic()
+    now = clock()
     return Reply(status, body, headers, now, now - started)
 
 

@@ -109,7 +109,10 @@ class Poller:
             if self._refused:
                 await self._resumed.wait()
                 self._resumed.clear()
-                continue
+                if self._stopped:
+                    break
+                # Resumed: try once even if the other feed's try was refused again first,
+                # so r always asks both endpoints (a fast refusal could otherwise win the race).
             delay = await self._poll(name, fetch)
             if delay is not None:
                 # Sleep here, not inside an except block: a failure's traceback holds the frames

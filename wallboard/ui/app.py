@@ -314,7 +314,8 @@ class WallboardApp(OutputHook, App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
-            self.last_key = time.monotonic()  # a person is driving: hold the TV rotation
+            # a person is driving: hold the TV rotation (on the clock its timer runs on)
+            self.last_key = asyncio.get_running_loop().time()
         await super().on_event(event)
 
     # --- app-wide keys ------------------------------------------------------------------

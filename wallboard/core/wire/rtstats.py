@@ -297,9 +297,8 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget) 
             # Another record under the same id: both are shown, the later one keyed by its
             # place among the repeats, so a cursor or a drill-down never lands on the other.
             place = len(earlier) + 1
-            while f"{key} ({place})" in seen:
+            while (unique := _numbered(key, place)) in seen:
                 place += 1
-            unique = f"{key} ({place})"
             problems.add(f"{shape.label} #{index} repeats {key_wire} {short(key)!r}; shown as {short(unique)!r}")
             values[key_name] = unique
             earlier.append(len(records))
@@ -384,3 +383,12 @@ def _convert(raw: Any, spec: FieldSpec, problems: Problems, label: str, index: i
     if kind is Kind.EPOCH:
         return whole if whole > 0 else None
     return whole if whole >= 0 else None
+
+
+def _numbered(key: str, place: int) -> str:
+    """``key (place)``, the key cut short (with an ellipsis) so the whole stays within
+    :data:`MAX_TEXT_LENGTH`, like every other text from the server."""
+    suffix = f" ({place})"
+    if len(key) + len(suffix) > MAX_TEXT_LENGTH:
+        key = key[: MAX_TEXT_LENGTH - len(suffix) - 1] + "…"
+    return key + suffix

@@ -154,7 +154,8 @@ class HistoricalPane(Vertical):
                 yield self._input("pbx")
                 yield Button("Fetch", compact=True, variant="primary", id="hist-fetch")
         with Horizontal(id="hist-statusbar"):
-            yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="hist-progress")
+            # Still unless a fetch of unknown length runs in plain view (see _show_status)
+            yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="hist-progress")
             yield Static("", id="hist-status", markup=False)
         yield Static("", id="hist-path", markup=False)
         yield ReportGrid(id="hist-table")
@@ -165,6 +166,7 @@ class HistoricalPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one(ReportGrid).display = False
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
         self.post_message(self.Ready())
 
     async def on_unmount(self) -> None:
@@ -177,6 +179,10 @@ class HistoricalPane(Vertical):
         if not isinstance(request, requests.Ready):
             request.stop()
         self.controller.handle(request)
+
+    def _screen_changed(self, screen: object) -> None:
+        if self.state is not None and self.is_mounted:
+            self._show_status(self.state)
 
     @property
     def grid(self) -> ReportGrid:
@@ -245,12 +251,16 @@ class HistoricalPane(Vertical):
             line.set_class(note.tone == tone, f"-{tone}")
         bar = self.query_one(ProgressBar)
         bar.set_class(state.fetch is not None, "-shown")
-        if state.fetch is not None:
-            fraction = progress_fraction(state.fetch)
-            if fraction is None:
-                bar.update(total=None)
-            else:
-                bar.update(total=100, progress=round(fraction * 100, 1))
+        fraction = progress_fraction(state.fetch) if state.fetch is not None else 0.0
+        if fraction is not None:
+            bar.update(total=100, progress=round(fraction * 100, 1))
+        elif self.app.screen is self.screen:
+            bar.update(total=None)
+        else:
+            # An indeterminate bar animates 15 times a second, hidden or not, and each frame
+            # repaints the screen, and the whole dimmed board again under a dialog (the
+            # sign-in asked for before this fetch): still, unless the fetch is in plain view.
+            bar.update(total=100, progress=0)
 
     def _show_table(self, state: HistoricalState, previous: HistoricalState | None) -> None:
         frame = state.frame

@@ -11,6 +11,7 @@ state and work (:mod:`wallboard.ui.tabs.base`).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, Iterable, TypeVar
 
@@ -237,7 +238,7 @@ class BoardScreen(Screen):
     def _rotate(self) -> None:
         if self.app.screen is not self:
             return
-        if time.monotonic() - self.context.last_key() < self.context.settings.rotate:
+        if asyncio.get_running_loop().time() - self.context.last_key() < self.context.settings.rotate:
             return  # a person pressed a key during this period: hold the rotation
         rotating = [tab.NAME for tab in TABS if tab.ROTATES]
         following = rotating.index(self.active_tab) + 1 if self.active_tab in rotating else 0

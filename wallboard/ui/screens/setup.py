@@ -218,6 +218,11 @@ class SetupScreen(ModalScreen[SetupResult | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", priority=True),
+        # Priority: Tab moves the focus before the keys behind it are handed out. Otherwise
+        # a burst (a paste, or a line's worth of keys over a slow SSH link) lands whole in
+        # the field being left, as a plain Tab only takes effect after the field has seen it.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def __init__(

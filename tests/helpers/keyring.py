@@ -4,10 +4,11 @@ They live in ``tests/`` and not in the package on purpose, so no installed wallb
 carries a backend that keeps secrets in a plain file.
 
 - :class:`MemoryKeyring` keeps secrets in a dict of one process: for in-process tests
-  (``keyring.set_keyring(MemoryKeyring())``).
+  (``keyring.set_keyring(MemoryKeyring())``); :class:`BlockingKeyring` is one whose calls
+  hang until released, :class:`LockedKeyring` one that refuses everything.
 - :class:`JsonFileKeyring` keeps them in the JSON file named by
   ``WALLBOARD_TEST_KEYRING_FILE``, so a test can share one keyring with ``wallboard``
-  subprocesses: ``PYTHON_KEYRING_BACKEND=tests.keyring_memory.JsonFileKeyring`` with
+  subprocesses: ``PYTHON_KEYRING_BACKEND=tests.helpers.keyring.JsonFileKeyring`` with
   ``PYTHONPATH`` set to the repository root (see :func:`subprocess_env`). The file is
   plain text, which is only acceptable because it lives in a test's ``tmp_path``.
 
@@ -19,15 +20,16 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FILE_ENV = "WALLBOARD_TEST_KEYRING_FILE"
-MEMORY = "tests.keyring_memory.MemoryKeyring"
-JSON_FILE = "tests.keyring_memory.JsonFileKeyring"
+MEMORY = "tests.helpers.keyring.MemoryKeyring"
+JSON_FILE = "tests.helpers.keyring.JsonFileKeyring"
 
 
 class MemoryKeyring(KeyringBackend):
@@ -84,6 +86,22 @@ class JsonFileKeyring(KeyringBackend):
         if items.pop(f"{service}/{username}", None) is None:
             raise PasswordDeleteError("no such password")
         self._save(items)
+
+
+class BlockingKeyring(MemoryKeyring):
+    """A keyring whose every call waits on an event, like a D-Bus call nobody answers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def get_password(self, service, username):
+        self.release.wait(30)
+        return super().get_password(service, username)
+
+    def set_password(self, service, username, password):
+        self.release.wait(30)
+        super().set_password(service, username, password)
 
 
 class LockedKeyring(KeyringBackend):

@@ -1,5 +1,10 @@
-"""Hostile Work Analytics servers on loopback, for tests of what the client must not trust.
+"""Hostile servers, for tests of what the clients and the board must not trust.
 
+They are :class:`~wallboard.sim.server.SimServer` instances: ``with server:`` serves them
+on loopback, and :func:`tests.helpers.sim_transport.SimTransport` serves them in-process
+on the virtual clock.
+
+:func:`realtime_server` answers agents and queues with fixed bodies. For Work Analytics,
 :func:`serve_call_records` logs anyone in and answers ``v2/call-records`` (under ``/w``)
 with whatever a test's function makes of each request; :func:`numbered_pages` turns a
 function of the page number into such an answer, ending with "No Data".
@@ -10,12 +15,20 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from tests.conftest import FIXTURES
+from tests.helpers.data import FIXTURES
 from wallboard.sim.server import Request, Response, SimServer
 
 TOKEN = json.dumps({"access_token": "t", "token_type": "bearer", "expires_in": 1800}).encode()
 VENDOR_RECORDS: list[dict] = json.loads((FIXTURES / "vendor_call_records.json").read_text())["data"]
 """The two call records of the vendor's documented example."""
+
+
+def realtime_server(agents_body: bytes, queues_body: bytes) -> SimServer:
+    """A real-time statistics service (JSON) that answers ``agents_body`` and ``queues_body``."""
+    server = SimServer()
+    server.add_route("GET", r"/api/rtstats/stats/agents\.json", "agents", lambda r: Response(200, agents_body))
+    server.add_route("GET", r"/api/rtstats/stats/queues\.json", "queues", lambda r: Response(200, queues_body))
+    return server
 
 
 def serve_call_records(answer: Callable[[Request], dict]) -> SimServer:
