@@ -7,6 +7,7 @@ import pytest
 
 from tests.helpers.board import make_app, stale_app
 from tests.helpers.data import fixed_snapshot
+from tests.helpers.waiting import until
 
 SIZES = {"ssh": (80, 24), "tv": (160, 45)}
 TV_SIZES = {**SIZES, "100x30": (100, 30)}
@@ -47,11 +48,10 @@ def test_tv_mode_queues(snap_compare, size):
 
 
 async def _tiles_placed(pilot) -> None:
+    """Until the tiles are placed, however long a busy machine takes (the snapshot would
+    catch them half-built)."""
     board = pilot.app.board.queue_board
-    for _ in range(200):
-        if not board.filling and board.tv_grid is not None:
-            break
-        await pilot.pause(0.02)
+    await until(pilot, lambda: not board.filling and board.tv_grid is not None, step=0.02, what="the TV tiles placed")
     await pilot.pause()
 
 
