@@ -193,7 +193,8 @@ async def test_every_fault_over_loopback_keeps_the_data_says_why_backs_off_and_r
                 assert len(agent_rows(app)) == AGENTS, "the last good agents stay on screen"
                 assert recorder.outcomes[("agents", error)] >= 2, (kind, recorder.outcomes)
                 if kind in ("429", "503"):
-                    assert banner(app).endswith("; retrying in 1s"), banner(app)
+                    # Retry-After's 1 s, counted down: a busy machine may look when it is due
+                    assert re.search(r"; retrying in [01]s$", banner(app)), banner(app)
 
                 sim.faults = ""
                 healed = loop_time()

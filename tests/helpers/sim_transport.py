@@ -97,8 +97,9 @@ class SimTransport(httpx.AsyncBaseTransport):
         return _answer(request, response)
 
 
-def transport_for(sim: Simulator | SimServer) -> SimTransport | None:
-    """The in-process transport to ``sim`` on the virtual-time loop; None (loopback, the
+def transport_for(sim) -> SimTransport | None:
+    """The in-process transport to ``sim`` (a :class:`SimServer`, or anything with a
+    ``server``, as a :class:`Simulator`) on the virtual-time loop; None (loopback, the
     simulator started) on a real loop or outside one (a snapshot test runs the app on a real loop)."""
     from tests.helpers.virtual_time import VirtualTimeLoop
 
@@ -108,7 +109,7 @@ def transport_for(sim: Simulator | SimServer) -> SimTransport | None:
         virtual = False
     if not virtual:
         return None
-    return SimTransport(sim.server if isinstance(sim, Simulator) else getattr(sim, "server", sim))
+    return SimTransport(sim if isinstance(sim, SimServer) else sim.server)
 
 
 def in_process(simulator: Simulator) -> SimTransport:
