@@ -245,7 +245,7 @@ class AnalyticsClient:
             if explained is not error:
                 raise explained from None
             raise AuthError(f"{LOGIN_REFUSED} (HTTP {error.status}{_said(error)})", status=error.status) from None
-        token, lifetime = _read_token(reply.body, what)
+        token, lifetime = read_token(reply.body, what)
         self._token = token
         self._renew_at = asked_at + max(0.0, lifetime - min(RENEW_MARGIN, lifetime / 10))
 
@@ -571,7 +571,9 @@ def _said(error: ApiError, prefix: str = "; ") -> str:
     return f'{prefix}the server said: "{error.server_message}"{extra}'
 
 
-def _read_token(body: bytes, what: str) -> tuple[Secret, float]:
+def read_token(body: bytes, what: str) -> tuple[Secret, float]:
+    """An OAuth token answer's access token and lifetime in seconds (``expires_in`` may be
+    text, as Apigee sends it; unreadable: a short default so we log in again soon)."""
     try:
         document = json.loads(body.decode("utf-8", errors="replace"))
     except ValueError:
