@@ -18,11 +18,12 @@ from wallboard.sim.analytics import (
     AnalyticsEndpoints,
 )
 from wallboard.sim.analytics_calls import AnalyticsData
+from wallboard.sim.ccrealtime import CcRealtimeEndpoints
 from wallboard.sim.faults import FaultPlan
 from wallboard.sim.rtstats import RealtimeEndpoints
 from wallboard.sim.scenario import RealtimeScenario
 from wallboard.sim.server import SimServer
-from wallboard.urls import REALTIME_PATH
+from wallboard.urls import CC_REALTIME_PATH, REALTIME_PATH
 
 DEMO_TENANT = "demo"
 DEMO_TOKEN = "demo"
@@ -47,6 +48,9 @@ class Simulator:
         clock: Callable[[], float] = time.time,
         hostile: bool = False,
         token_expiry: float = 1800,
+        cc_token_expiry: float = 1799,
+        tenant_info: str = "",
+        percent_scale: str = "fraction",
     ) -> None:
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
         self.scenario = RealtimeScenario(
@@ -64,6 +68,10 @@ class Simulator:
             token_expiry=token_expiry,
         )
         self.analytics.install(self.server)
+        self.cc_realtime = CcRealtimeEndpoints(
+            self.scenario, token_expiry=cc_token_expiry, tenant_info=tenant_info, percent_scale=percent_scale, clock=clock
+        )
+        self.cc_realtime.install(self.server)
 
     @property
     def faults(self) -> FaultPlan:
@@ -86,6 +94,11 @@ class Simulator:
     def analytics_url(self) -> str:
         """The Work Analytics base URL (key ``demo``, user ``demo``, password ``demo``)."""
         return self.server.url + ANALYTICS_PATH
+
+    @property
+    def cc_realtime_url(self) -> str:
+        """The Contact Center Real-time Metrics (v5) base URL (key ``demo``, secret ``demo``)."""
+        return self.server.url + CC_REALTIME_PATH
 
     def start(self) -> "Simulator":
         self.server.start()
