@@ -147,7 +147,8 @@ def test_a_full_agent_record():
     assert agent.time_in_status == 754 and agent.last_login_time == 1671208088
     assert agent.channels == ("Phone ×1",) and agent.day_accepted_count == 12
     assert agent.utilisation == pytest.approx(50.0)
-    assert agent.line1_status is None and agent.media_id is None  # v5 has no such codes
+    assert agent.line1_status is None  # v5 has no phone-line codes
+    assert agent.media.label == "Phone"  # from the active channel
 
 
 def test_iso_times():

@@ -175,3 +175,14 @@ def cc_token_url(base_url: str) -> str:
     """The OAuth token endpoint on the v5 base URL's host (``/oauth/v2/token``)."""
     parts = urlsplit(base_url)
     return urlunsplit((parts.scheme, parts.netloc, CC_TOKEN_PATH, "", ""))
+
+
+def check_ws_url(url: str, setting: str) -> str:
+    """A WebSocket URL held to the same rules as :func:`check_url`: ``wss://``, or ``ws://``
+    for this machine alone (the simulator's stream)."""
+    parts = urlsplit(url.strip())
+    web = {"wss": "https", "ws": "http"}.get(parts.scheme.lower())
+    if web is None:
+        raise InsecureUrlError(f"{setting}: {_shown(url)} is not a WebSocket URL; expected wss://host/path")
+    checked = check_url(urlunsplit((web, parts.netloc, parts.path, parts.query, "")), setting)
+    return parts.scheme.lower() + checked[len(web):]

@@ -42,8 +42,6 @@ Nothing here knows about Textual; the Historical tab and ``wallboard report`` sh
 from __future__ import annotations
 
 import asyncio
-import json
-import math
 import re
 import time
 from dataclasses import replace
@@ -52,6 +50,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from wallboard.clients.oauth import read_token
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.model.analytics import (
     CALL_LEGS,
@@ -116,7 +115,6 @@ MAX_PAGE_SIZE = 7000
 DEFAULT_MAX_PAGES = 2000
 PACE_BURST = 10  # page requests sent without waiting
 PAGE_INTERVAL = 0.2  # then at least this long between page requests (5 a second)
-DEFAULT_TOKEN_LIFETIME = 300.0  # when the server's expires_in cannot be read
 RENEW_MARGIN = 60.0  # renew this long before expiry (at most a tenth of the lifetime)
 MAX_WAIT = 30.0  # longest wait before a retry, whatever Retry-After says
 BACKOFF = (1.0, 3.0, 9.0)
@@ -570,25 +568,3 @@ def _said(error: ApiError, prefix: str = "; ") -> str:
     extra = f" ({code})" if code and code != error.server_message else ""
     return f'{prefix}the server said: "{error.server_message}"{extra}'
 
-
-def read_token(body: bytes, what: str) -> tuple[Secret, float]:
-    """An OAuth token answer's access token and lifetime in seconds (``expires_in`` may be
-    text, as Apigee sends it; unreadable: a short default so we log in again soon)."""
-    try:
-        document = json.loads(body.decode("utf-8", errors="replace"))
-    except ValueError:
-        raise BadPayloadError(f"the answer for {what} could not be read: it is not JSON") from None
-    if not isinstance(document, dict):
-        raise BadPayloadError(f"the answer for {what} could not be read: it is not a JSON object")
-    token = document.get("access_token")
-    if not isinstance(token, str) or not token.strip() or len(token) > 16384:
-        raise BadPayloadError(f"the answer for {what} holds no access_token")
-    lifetime = document.get("expires_in")
-    if isinstance(lifetime, str):
-        try:
-            lifetime = float(lifetime)
-        except ValueError:
-            lifetime = None
-    if isinstance(lifetime, bool) or not isinstance(lifetime, (int, float)) or not math.isfinite(lifetime) or lifetime < 0:
-        lifetime = DEFAULT_TOKEN_LIFETIME
-    return Secret(token.strip()), float(lifetime)

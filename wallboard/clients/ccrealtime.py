@@ -29,7 +29,7 @@ from typing import Callable
 
 import httpx
 
-from wallboard.clients.analytics import DEFAULT_TOKEN_LIFETIME, read_token
+from wallboard.clients.oauth import read_token
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.clients.rtstats import Fetched
 from wallboard.core.wire.ccrealtime import AGENT_METRIC_KEYS, DEFAULT_UNITS, QUEUE_METRIC_KEYS, Units, parse_agents, parse_queues
@@ -257,5 +257,3 @@ def _merged(pages: list[Parsed], label: str) -> Parsed:
             records.append(record)
     return Parsed(tuple(records), tuple(problems[:MAX_PROBLEMS]), skipped)
 
-
-__all__ = ["CcRealtimeClient", "DEFAULT_TOKEN_LIFETIME", "LOGIN_REFUSED", "DATA_REFUSED"]

@@ -57,8 +57,9 @@ class ClosableSource(Source, Protocol):
     async def aclose(self) -> None: ...
 
 
-Connector = Callable[[Settings, Secret], ClosableSource]
-"""Makes the client the board polls, once the settings and token are known."""
+Connector = Callable[[Settings, Secret | Mapping[str, Secret]], ClosableSource]
+"""Makes the client the board polls, once the settings and credentials are known: the
+data-request token, or (``source = "cc-realtime"``) the v5 key and secret by name."""
 COMPACT_HEIGHT = 34
 
 
@@ -257,7 +258,8 @@ class WallboardApp(App):
     async def _connect(self) -> None:
         """Find the credentials (asking on the setup screen for what is missing), then poll."""
         assert self.connector is not None
-        found, needs = await asyncio.to_thread(gather, "realtime", self.settings)
+        cc = self.settings.data_source == "cc-realtime"
+        found, needs = await asyncio.to_thread(gather, "cc-realtime" if cc else "realtime", self.settings)
         if needs.needed:
             result = await self.push_screen_wait(SetupScreen(needs, config_path=str(self.settings.source or default_config_path())))
             if result is None:
@@ -271,7 +273,7 @@ class WallboardApp(App):
             )
             self.tick()  # the header names the tenant now
         try:
-            client = self.connector(self.settings, found[REALTIME_TOKEN])
+            client = self.connector(self.settings, found if cc else found[REALTIME_TOKEN])
         except WallboardError as error:
             self.exit(return_code=2, message=Text(f"wallboard: {error}"))  # Text: the message may quote a URL
             return

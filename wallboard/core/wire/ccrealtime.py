@@ -171,6 +171,24 @@ def status_code(word: str) -> int | str:
     return STATUS_WORDS.get(_NOT_LETTERS.sub("", word.lower()), word)
 
 
+CHANNEL_MEDIA = {"phone": 1, "voice": 1, "chat": 2, "email": 3, "vmail": 4, "voicemail": 4}
+"""``activeChannels.rt`` ids (or names) as the board's agent media codes; the channel
+vocabulary is not documented, so anything else leaves the media unknown (a dash)."""
+
+
+def channel_media(raw: Any) -> int | None:
+    """The media of an agent's first active channel, or ``None`` when idle or unknown."""
+    if not isinstance(raw, list):
+        return None
+    for entry in raw:
+        if isinstance(entry, dict):
+            for key in ("id", "name"):
+                value = entry.get(key)
+                if isinstance(value, str) and value.strip().lower() in CHANNEL_MEDIA:
+                    return CHANNEL_MEDIA[value.strip().lower()]
+    return None
+
+
 def iso_epoch(text: str) -> int | None:
     """``2022-12-16T16:28:08.013Z`` as epoch seconds; ``None`` when unreadable."""
     try:
@@ -259,6 +277,8 @@ def _build(items: list[Any], shape: _Shape, units: Units, budget: Budget) -> Par
         for field, metric, kind in shape.table:
             raw = metrics.get(metric)
             values[field] = _convert(raw, kind, units, problems, f"{shape.label} #{index}: {metric}")
+        if shape.record_type is Agent:
+            values["media_id"] = channel_media(metrics.get("activeChannels.rt"))
         records.append(shape.record_type(**values))
     if skipped and not records:
         first = problems.items[0] if problems.items else ""
