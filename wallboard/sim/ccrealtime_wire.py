@@ -8,7 +8,7 @@ so, to test the other reading), ``null`` for an interval without activity, ISO t
 Intervals: ``int-15m`` and ``int-30m`` are the current clock-aligned quarter and half
 hour (they roll at :00, :15, :30, :45); ``today`` is the scenario's day; the service
 level over ``int-1h`` .. ``int-12h`` sums hourly buckets (the current hour and the
-N-1 before it).
+N before it, so a window never shrinks to nothing just after the hour).
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class Wire:
             metrics.update(self._interval(queue, period, start))
         hour = int(now // 3600)
         for hours in (1, 4, 8, 12):
-            buckets = [queue.sla_hours.get(h, (0, 0)) for h in range(hour - hours + 1, hour + 1)]
+            buckets = [queue.sla_hours.get(h, (0, 0)) for h in range(hour - hours, hour + 1)]
             met, total = sum(b[0] for b in buckets), sum(b[1] for b in buckets)
             metrics[f"slaPercentage.int-{hours}h"] = self.percent(met, total)
         return {"id": queue.queue_id, "name": queue.name, "metrics": metrics}
