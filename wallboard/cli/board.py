@@ -53,6 +53,7 @@ OPTION_KEYS = {
     "tv": ("tv", "--tv"),
     "rotate": ("rotate", "--rotate"),
     "source": ("source", "--source"),
+    "events": ("events.enabled", "--events"),
 }
 
 
@@ -67,6 +68,7 @@ def add_board_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", metavar="NAME", help="theme name (wallboard-dark, wallboard-light, wallboard-tv, or your own)")
     parser.add_argument("--tv", action="store_true", default=None, help="TV mode: big figures, no chrome, rotating tabs")
     parser.add_argument("--rotate", metavar="SECONDS", help="seconds between tab changes in TV mode (default 20; 0: never)")
+    parser.add_argument("--events", action="store_true", default=None, help="push agent changes from the event stream ([events] enabled = true)")
     parser.add_argument("--source", choices=SOURCES, help="live data from rtstats (Real Time Statistics, default) or cc-realtime (Contact Center Real-time Metrics v5)")
 
 
@@ -163,6 +165,8 @@ def demo(args: argparse.Namespace) -> int:
         if cc:
             settings = replace(settings, cc_realtime=replace(settings.cc_realtime, url=simulator.cc_realtime_url, tenant_info=""))
             credential = {CC_API_KEY: Secret(DEMO_CC_KEY), CC_API_SECRET: Secret(DEMO_CC_SECRET)}
+        if settings.events.enabled:
+            settings = replace(settings, events=replace(settings.events, url=simulator.stream_url))
         return launch(settings, credential, demo_secrets, cache_period=simulator.scenario.cycle)
     finally:
         simulator.stop()

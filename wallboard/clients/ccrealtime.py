@@ -147,6 +147,10 @@ class CcRealtimeClient:
             assert self._token is not None
             return self._token
 
+    async def stream_key(self) -> str:
+        """The event stream's key on this source: the current access token."""
+        return (await self.token()).reveal()
+
     def _forget(self, token: Secret) -> None:
         if self._token is not None and self._token == token:
             self._token = None

@@ -15,6 +15,7 @@ scenario seed and the cycle number, so the same seed and clock give the same dat
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 import threading
@@ -600,6 +601,20 @@ class RealtimeScenario:
                 agent.history.popleft()
             while agent.events and agent.events[0][0] < horizon:
                 agent.events.popleft()
+
+    def peek(self, index: int) -> "RealtimeScenario":
+        """A copy of the tenant stepped to cache cycle ``index``: what the cache will show
+        then (the event stream tells of those changes before the cache does). Stepping is
+        deterministic (each cycle's random stream is seeded by its index), so the tenant
+        itself arrives at the same state."""
+        with self.lock:
+            twin = copy.copy(self)
+            twin.agents = copy.deepcopy(self.agents)
+            twin.queues = copy.deepcopy(self.queues)
+        twin.lock = threading.Lock()
+        if index > twin.cycle_index:
+            twin._advance(index)
+        return twin
 
     # --- the cached view ----------------------------------------------------------------
 

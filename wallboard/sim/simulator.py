@@ -20,6 +20,7 @@ from wallboard.sim.analytics import (
 from wallboard.sim.analytics_calls import AnalyticsData
 from wallboard.sim.ccrealtime import CcRealtimeEndpoints
 from wallboard.sim.faults import FaultPlan
+from wallboard.sim.stream import STREAM_PATH, EventStream, demo_keys
 from wallboard.sim.rtstats import RealtimeEndpoints
 from wallboard.sim.scenario import RealtimeScenario
 from wallboard.sim.server import SimServer
@@ -72,6 +73,12 @@ class Simulator:
             self.scenario, token_expiry=cc_token_expiry, tenant_info=tenant_info, percent_scale=percent_scale, clock=clock
         )
         self.cc_realtime.install(self.server)
+        self.stream = EventStream(
+            self.scenario, tenant, demo_keys(tenant, token, DEMO_API_KEY, self.cc_realtime.valid), clock
+        )
+        self.server.add_websocket(
+            STREAM_PATH, lambda handler, headers, path, query, match: self.stream.serve(handler, headers, path, query, match["tenant"])
+        )
 
     @property
     def faults(self) -> FaultPlan:
@@ -100,11 +107,17 @@ class Simulator:
         """The Contact Center Real-time Metrics (v5) base URL (key ``demo``, secret ``demo``)."""
         return self.server.url + CC_REALTIME_PATH
 
+    @property
+    def stream_url(self) -> str:
+        """The event stream (``ws://``; keys: ``demo``, a v5 access token, or base64 ``demo:demo``)."""
+        return "ws" + self.server.url.removeprefix("http") + f"/ws/v2/reader/persistent/{self.realtime.tenant}/event-v1/all"
+
     def start(self) -> "Simulator":
         self.server.start()
         return self
 
     def stop(self) -> None:
+        self.stream.stop()
         self.server.stop()
 
     def serve_forever(self) -> None:

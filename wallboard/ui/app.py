@@ -39,6 +39,8 @@ from wallboard.credentials.store import REALTIME_TOKEN
 from wallboard.errors import WallboardError
 from wallboard.live import clock
 from wallboard.live.poller import Poller, Schedule, Source
+from wallboard.live.events import EventStream
+from wallboard.live.push import Pusher, stream_address
 from wallboard.live.schedule import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.ascii_output import plain
@@ -144,6 +146,11 @@ class WallboardApp(App):
         self.connector = connector
         self._owned_client: ClosableSource | None = None
         self.schedule: Schedule = schedule_for(settings.interval, cache_period)
+        self.cache_period = cache_period
+        self.pusher: Pusher | None = None
+        """Pushed changes over the polled data, when ``[events] enabled`` (see :mod:`wallboard.live.push`)."""
+        self.stream: EventStream | None = None
+        self._polled: Snapshot | None = None
         self.wall = wall
         self.mono = mono
         self.zone = settings.zone()
@@ -254,6 +261,26 @@ class WallboardApp(App):
             source, self.settings.interval, self._receive, wall=self.wall, mono=self.mono, schedule=self.schedule
         )
         self.run_worker(self.poller.run(), name="poller", group="poller", exclusive=True)
+        self._start_push(source)
+
+    def _start_push(self, source: Source) -> None:
+        """Connect the event stream beside the poller, when enabled and the source has a key for it."""
+        key = getattr(source, "stream_key", None)
+        if not self.settings.events.enabled or key is None:
+            return
+        self.pusher = Pusher(self.cache_period, self.mono, self._republish)
+        try:
+            url = stream_address(self.settings)
+        except WallboardError as error:
+            self.pusher.on_status(False, str(error))
+            return
+        self.stream = EventStream(url, key, self.pusher.on_frame, self.pusher.on_status)
+        self.run_worker(self.stream.run(), name="push", group="push", exclusive=True)
+
+    def _republish(self) -> None:
+        """A pushed change (or the stream's state) arrived: the last poll with it laid over."""
+        if self._polled is not None and self.pusher is not None and self.is_running:
+            self.snapshot = self.pusher.merge(self._polled)
 
     async def _connect(self) -> None:
         """Find the credentials (asking on the setup screen for what is missing), then poll."""
@@ -284,6 +311,8 @@ class WallboardApp(App):
     async def on_unmount(self) -> None:
         if self.poller is not None:
             self.poller.stop()
+        if self.stream is not None:
+            self.stream.stop()
         if self._owned_client is not None:
             await self._owned_client.aclose()
 
@@ -298,7 +327,8 @@ class WallboardApp(App):
     def _receive(self, snapshot: Snapshot) -> None:
         if not self.is_running:
             return  # shutting down: the poller may still answer while the screens are removed
-        self.snapshot = snapshot
+        self._polled = snapshot
+        self.snapshot = self.pusher.merge(snapshot) if self.pusher is not None else snapshot
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         moment = Moment(snapshot, self.mono(), self.wall())

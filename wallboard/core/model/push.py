@@ -13,7 +13,7 @@ An agent's time in state counts from the pushed change: the record's ``time_in_s
 is set so that, with the feed's age added as every view does, it reads the seconds
 since the change.
 
-Also pure: :class:`PushStatus`, what the header says about the stream.
+What the header says of the stream is :class:`~wallboard.core.model.snapshot.PushStatus`.
 """
 
 from __future__ import annotations
@@ -21,18 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from wallboard.core.model.realtime import Agent, Queue
-from wallboard.core.model.snapshot import Feed, Snapshot
-
-
-@dataclass(frozen=True, slots=True)
-class PushStatus:
-    """The stream as the header shows it: live (``⚡ push``) or down with a reason."""
-
-    live: bool = False
-    detail: str = ""
-    """Why it is down (or what it last skipped), for the detail view; never a banner."""
-    applied: int = 0
-    problems: tuple[str, ...] = ()
+from wallboard.core.model.snapshot import Feed, PushStatus, Snapshot  # noqa: F401 (PushStatus: re-exported)
 
 
 @dataclass(slots=True)

@@ -127,6 +127,17 @@ def sync_part(syncs: Mapping[str, CacheSync | None] | None, wall_offset: float) 
     return Part("syncing", "dim", 5)
 
 
+def push_part(snapshot: Snapshot) -> Part | None:
+    """``⚡ push`` while the event stream is live; when it is down, a dim note with the
+    reason that goes first on a narrow screen (polling carries on: the data is live)."""
+    push = snapshot.push
+    if push is None:
+        return None
+    if push.live:
+        return Part("⚡ push", "ok", 2)
+    return Part(f"polling only: {push.detail}" if push.detail else "polling only", "dim", 5)
+
+
 def header_parts(
     tenant: str,
     snapshot: Snapshot,
@@ -150,6 +161,9 @@ def header_parts(
     if stale:
         parts.append(Part(f"STALE {fmt.age(age)}", "stale", 1))
     parts.append(connection(snapshot, now_mono))
+    pushed = push_part(snapshot)
+    if pushed is not None:
+        parts.append(pushed)
     counts = state_counts(totals)
     if counts is not None:
         parts.append(counts)
