@@ -52,6 +52,7 @@ class Simulator:
         cc_token_expiry: float = 1799,
         tenant_info: str = "",
         percent_scale: str = "fraction",
+        stream_events: bool = True,
     ) -> None:
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
         self.scenario = RealtimeScenario(
@@ -74,7 +75,7 @@ class Simulator:
         )
         self.cc_realtime.install(self.server)
         self.stream = EventStream(
-            self.scenario, tenant, demo_keys(tenant, token, DEMO_API_KEY, self.cc_realtime.valid), clock
+            self.scenario, tenant, demo_keys(tenant, token, DEMO_API_KEY, self.cc_realtime.valid), clock, stream_events
         )
         self.server.add_websocket(
             STREAM_PATH, lambda handler, headers, path, query, match: self.stream.serve(handler, headers, path, query, match["tenant"])

@@ -65,7 +65,9 @@ def message_id(sequence: int) -> str:
 class EventStream:
     """Publishes the scenario's events and serves them to WebSocket readers."""
 
-    def __init__(self, scenario: RealtimeScenario, tenant: str, keys: Callable[[str], bool], clock: Callable[[], float]) -> None:
+    def __init__(
+        self, scenario: RealtimeScenario, tenant: str, keys: Callable[[str], bool], clock: Callable[[], float], emit: bool = True
+    ) -> None:
         self.scenario = scenario
         self.tenant = tenant
         self.keys = keys
@@ -78,6 +80,8 @@ class EventStream:
         self._stopping = threading.Event()
         self._emitter: threading.Thread | None = None
         self._generation = 0  # bumped to cut every connection
+        self.emit = emit
+        """Publish the scenario's own events (tests that publish their own turn it off)."""
         self._planned = -1
         self._due: list[tuple[float, dict]] = []
 
@@ -105,7 +109,7 @@ class EventStream:
             self.changed.notify_all()
 
     def start(self) -> None:
-        if self._emitter is None:
+        if self._emitter is None and self.emit:
             self._emitter = threading.Thread(target=self._emit_forever, name="wallboard-sim-events", daemon=True)
             self._emitter.start()
 
@@ -141,6 +145,9 @@ class EventStream:
         scenario = self.scenario
         twin = scenario.peek(index + 1)
         start, cycle = scenario.boundary(index), scenario.cycle
+        now = self.clock()
+        if now > start:  # planned mid-cycle (the first plan): spread over what is left of it
+            cycle, start = max(0.0, start + cycle - now), now
         rng = random.Random(scenario.seed * 7_000_003 + index)
         planned: list[tuple[float, dict]] = []
         with scenario.lock:
@@ -197,6 +204,7 @@ class EventStream:
             handler.send_header("Content-Length", "0")
             handler.end_headers()
             return
+        after = self._start_after(unquote((query.get("messageId") or ["latest"])[0]))  # before the 101: nothing published after it is missed
         accept = base64.b64encode(hashlib.sha1((headers.get("sec-websocket-key", "") + GUID).encode()).digest()).decode()
         handler.wfile.write(
             b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -206,7 +214,7 @@ class EventStream:
         with self.changed:
             self.connections += 1
         self.start()
-        _Connection(self, handler.connection, self._start_after(unquote((query.get("messageId") or ["latest"])[0]))).run()
+        _Connection(self, handler.connection, after).run()
 
     def _start_after(self, wanted: str) -> int:
         with self.changed:
