@@ -141,15 +141,13 @@ def interval_sections(queue: Queue) -> tuple[Section, ...]:
         ),
         ("15 min", "30 min", "Today"),
     )
-    threshold = NO_VALUE if queue.sla_threshold is None else f"answered within {fmt.hms(queue.sla_threshold)}"
     hours = Section(
         "Service level",
         (
-            ("1 h / 4 h", fmt.percent(queue.sla_1h), fmt.percent(queue.sla_4h)),
-            ("8 h / 12 h", fmt.percent(queue.sla_8h), fmt.percent(queue.sla_12h)),
-            ("Counts when", threshold, ""),
+            ("SLA", fmt.percent(queue.sla_1h), fmt.percent(queue.sla_4h), fmt.percent(queue.sla_8h), fmt.percent(queue.sla_12h)),
+            ("Answered within", fmt.hms(queue.sla_threshold), "", "", ""),
         ),
-        ("", ""),
+        ("1 h", "4 h", "8 h", "12 h"),
     )
     return intervals, hours
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Mapping
 
+from rich.cells import cell_len
+
 from wallboard.core import formatting as fmt
 from wallboard.core.model.states import state_style, state_symbol
 from wallboard.live.phase import CacheSync, data_moment
@@ -178,7 +180,7 @@ def fit_parts(parts: list[Part], width: int, separator: str = " │ ") -> list[P
     kept = list(parts)
 
     def length() -> int:
-        return sum(len(part.text) for part in kept) + len(separator) * max(0, len(kept) - 1)
+        return sum(cell_len(part.text) for part in kept) + len(separator) * max(0, len(kept) - 1)  # ⚡ is two cells
 
     while length() > width and len(kept) > 1:
         worst = max(range(len(kept)), key=lambda i: (kept[i].priority, i))

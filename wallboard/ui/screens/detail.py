@@ -135,5 +135,6 @@ class QueueDetailScreen(DetailScreen):
         queue = next((q for q in moment.snapshot.queues.records if q.queue_id == self.key), None)
         if queue is None:
             return None
-        title = f"{queue.name or queue.queue_id} — {queue.media.label} queue"
+        media = f"{queue.media.label} queue" if queue.media.known else "queue"  # v5 names no media
+        title = f"{queue.name or queue.queue_id} — {media}"
         return title, queue_sections(queue, self.context.settings.thresholds)
