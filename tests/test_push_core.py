@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -137,3 +138,20 @@ def test_versions_only_grow_so_views_redraw_when_a_change_is_dropped():
     pushed = overlay.merge(snapshot(0, 10.0))
     dropped = overlay.merge(Snapshot(pushed.agents.succeeded(snapshot(4, 20.0).agents.records, 0.0, 20.0), pushed.queues, 5.0))
     assert first.agents.version < pushed.agents.version < dropped.agents.version
+
+
+def test_the_header_says_push_live_down_and_what_it_skipped():
+    from wallboard.core.model.snapshot import PushStatus
+    from wallboard.core.views.header import header_parts
+    from wallboard.core.views.totals import totals
+
+    def texts(push):
+        shot = replace(snapshot(0, 10.0), push=push)
+        return [part.text for part in header_parts("acme", shot, totals(shot.agents.records, shot.queues.records), 0.0, 11.0, None)]
+
+    assert "⚡ push" in texts(PushStatus(live=True))
+    down = texts(PushStatus(live=False, detail="cannot reach the stream (OSError); reconnecting in 4s"))
+    assert "⚡ push" not in down and "polling only: cannot reach the stream (OSError); reconnecting in 4s" in down
+    assert "push skipped 2: an event of unknown type 'Mystery' was skipped" in texts(
+        PushStatus(live=True, problems=2, last_problem="an event of unknown type 'Mystery' was skipped"))
+    assert not any("push" in text for text in texts(None))

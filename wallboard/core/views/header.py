@@ -166,6 +166,9 @@ def header_parts(
     pushed = push_part(snapshot)
     if pushed is not None:
         parts.append(pushed)
+        if snapshot.push is not None and snapshot.push.problems:
+            # events the stream sent that could not be read: said, quietly, never fatal
+            parts.append(Part(f"push skipped {snapshot.push.problems}: {snapshot.push.last_problem}", "dim", 5))
     counts = state_counts(totals)
     if counts is not None:
         parts.append(counts)
