@@ -50,7 +50,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from wallboard.clients.oauth import read_token
+from wallboard.clients.oauth import RENEW_MARGIN, TokenKeeper, read_token  # noqa: F401 (RENEW_MARGIN: documented here before)
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.model.analytics import (
     CALL_LEGS,
@@ -115,7 +115,6 @@ MAX_PAGE_SIZE = 7000
 DEFAULT_MAX_PAGES = 2000
 PACE_BURST = 10  # page requests sent without waiting
 PAGE_INTERVAL = 0.2  # then at least this long between page requests (5 a second)
-RENEW_MARGIN = 60.0  # renew this long before expiry (at most a tenth of the lifetime)
 MAX_WAIT = 30.0  # longest wait before a retry, whatever Retry-After says
 BACKOFF = (1.0, 3.0, 9.0)
 
@@ -157,7 +156,7 @@ _USER_CODES = frozenset({"invalid_grant", "user_notfound_error"})
 _NO_PBX_ACCESS = re.compile(r"access to pbx\s*id\s*\[([^\]]*)\]", re.IGNORECASE)
 
 
-class AnalyticsClient:
+class AnalyticsClient(TokenKeeper):
     """Logs in to Work Analytics and fetches its reports as typed records."""
 
     def __init__(
@@ -197,11 +196,8 @@ class AnalyticsClient:
         self._api_key = api_key if isinstance(api_key, Secret) else Secret(api_key)
         self._password = password if isinstance(password, Secret) else Secret(password)
         self._username = username
-        self._clock = clock
+        self._start_keeping(clock)
         self._sleep = sleep
-        self._token: Secret | None = None
-        self._renew_at = 0.0
-        self._login_lock = asyncio.Lock()
         self._client = make_client(
             timeouts, url=self.base_url, ca_bundle=ca_bundle, headers={"Accept": "application/json"}, transport=transport
         )
@@ -219,10 +215,6 @@ class AnalyticsClient:
         return f"AnalyticsClient({self.base_url!r}, user={self._username!r})"
 
     # --- login ----------------------------------------------------------------------------
-
-    @property
-    def has_token(self) -> bool:
-        return self._token is not None and self._clock() < self._renew_at
 
     async def login(self) -> None:
         """Get a fresh access token; :class:`AuthError` when the credentials are refused."""
@@ -244,19 +236,7 @@ class AnalyticsClient:
                 raise explained from None
             raise AuthError(f"{LOGIN_REFUSED} (HTTP {error.status}{_said(error)})", status=error.status) from None
         token, lifetime = read_token(reply.body, what)
-        self._token = token
-        self._renew_at = asked_at + max(0.0, lifetime - min(RENEW_MARGIN, lifetime / 10))
-
-    async def _bearer(self) -> Secret:
-        async with self._login_lock:
-            if not self.has_token:
-                await self.login()
-            assert self._token is not None
-            return self._token
-
-    def _forget(self, token: Secret) -> None:
-        if self._token is not None and self._token == token:
-            self._token = None
+        self._keep(token, lifetime, asked_at)
 
     # --- reports --------------------------------------------------------------------------
 

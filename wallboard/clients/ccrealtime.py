@@ -22,14 +22,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import time
 from typing import Callable
 
 import httpx
 
-from wallboard.clients.oauth import read_token
+from wallboard.clients.oauth import TokenKeeper, read_token
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.clients.rtstats import Fetched
 from wallboard.core.wire.ccrealtime import AGENT_METRIC_KEYS, DEFAULT_UNITS, QUEUE_METRIC_KEYS, Units, parse_agents, parse_queues
@@ -42,8 +41,6 @@ PAGE_SIZE = 1000
 """Records per page: the documented maximum, so a tenant takes as few requests as it can."""
 MAX_PAGES = 50
 """Pages read for one listing at most (50,000 records: the parser's own bound)."""
-RENEW_BEFORE = 60.0
-"""Seconds before ``expires_in`` runs out that a new token is fetched (a tenth of a short one)."""
 
 LOGIN_REFUSED = (
     "the Contact Center API key or secret was refused: run `wallboard secrets set cc-api-key` "
@@ -57,7 +54,7 @@ DATA_REFUSED = (
 TENANT_INFO_ADVICE = "set tenant_info in [cc_realtime] to your contact-centre tenant id (multi-tenant customers must)"
 
 
-class CcRealtimeClient:
+class CcRealtimeClient(TokenKeeper):
     """Fetches agents and queues from the v5 API; the poller's :class:`~wallboard.live.poller.Source`."""
 
     def __init__(
@@ -86,10 +83,7 @@ class CcRealtimeClient:
         self.max_body = max_body
         self._key = api_key if isinstance(api_key, Secret) else Secret(api_key)
         self._secret = api_secret if isinstance(api_secret, Secret) else Secret(api_secret)
-        self._clock = clock
-        self._token: Secret | None = None
-        self._renew_at = 0.0
-        self._login_lock = asyncio.Lock()
+        self._start_keeping(clock)
         self.logins = 0
         headers = {"Accept": "application/json"}
         if tenant_info:
@@ -109,10 +103,6 @@ class CcRealtimeClient:
         return f"CcRealtimeClient({self.base_url!r})"
 
     # --- the token ----------------------------------------------------------------------
-
-    @property
-    def has_token(self) -> bool:
-        return self._token is not None and self._clock() < self._renew_at
 
     async def login(self) -> None:
         """A fresh access token; :class:`AuthError` when the key or secret is refused."""
@@ -135,25 +125,16 @@ class CcRealtimeClient:
             raise AuthError(f"{LOGIN_REFUSED} (HTTP 400{_said(error)})", status=400) from None
         token, lifetime = read_token(reply.body, what)
         self.logins += 1
-        self._token = token
-        self._renew_at = asked_at + max(0.0, lifetime - min(RENEW_BEFORE, lifetime / 10))
+        self._keep(token, lifetime, asked_at)
 
     async def token(self) -> Secret:
         """The current access token, logging in when there is none or it is about to expire
         (the event stream authenticates with it too)."""
-        async with self._login_lock:
-            if not self.has_token:
-                await self.login()
-            assert self._token is not None
-            return self._token
+        return await self._bearer()
 
     async def stream_key(self) -> str:
         """The event stream's key on this source: the current access token."""
         return (await self.token()).reveal()
-
-    def _forget(self, token: Secret) -> None:
-        if self._token is not None and self._token == token:
-            self._token = None
 
     # --- data ---------------------------------------------------------------------------
 

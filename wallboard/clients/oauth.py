@@ -3,13 +3,54 @@ Contact Center Real-time Metrics API's Apigee endpoint, whose numbers arrive as 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+from typing import Callable
 
 from wallboard.credentials.secret import Secret
 from wallboard.errors import BadPayloadError
 
 DEFAULT_TOKEN_LIFETIME = 300.0  # when the server's expires_in cannot be read
+RENEW_MARGIN = 60.0  # renew this long before expiry (at most a tenth of the lifetime)
+
+
+class TokenKeeper:
+    """One OAuth access token, reused until shortly before it expires (a mixin: the client
+    provides :meth:`login`, which calls :meth:`_keep` with what it got)."""
+
+    _token: Secret | None = None
+    _renew_at: float = 0.0
+
+    def _start_keeping(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._token = None
+        self._renew_at = 0.0
+        self._login_lock = asyncio.Lock()
+
+    async def login(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def has_token(self) -> bool:
+        return self._token is not None and self._clock() < self._renew_at
+
+    def _keep(self, token: Secret, lifetime: float, asked_at: float) -> None:
+        self._token = token
+        self._renew_at = asked_at + max(0.0, lifetime - min(RENEW_MARGIN, lifetime / 10))
+
+    async def _bearer(self) -> Secret:
+        """The current token, logging in (once, however many ask at once) when there is none."""
+        async with self._login_lock:
+            if not self.has_token:
+                await self.login()
+            assert self._token is not None
+            return self._token
+
+    def _forget(self, token: Secret) -> None:
+        """Drop ``token`` after a 401 (unless another login already replaced it)."""
+        if self._token is not None and self._token == token:
+            self._token = None
 
 
 def read_token(body: bytes, what: str) -> tuple[Secret, float]:
