@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"  {args.agents} agents, {args.queues} queues, seed {args.seed}, cache cycle {simulator.scenario.cycle:g}s, phase {simulator.scenario.phase:.2f}s")
     print(f"  contact center real-time metrics (v5): {simulator.cc_realtime_url}  (key 'demo', secret 'demo'; token at /oauth/v2/token)")
+    print(f"  event stream: {simulator.stream_url}  (X-API-Key 'demo', a v5 token, or base64 'demo:demo')")
     print(f"  faults: {simulator.faults.describe()}")
     print("Press Ctrl-C to stop.", flush=True)
     try:
