@@ -89,7 +89,12 @@ class EventStream:
     async def run(self) -> None:
         failures = 0
         while not self._stopped.is_set():
-            reason, refused = await self._connect_once()
+            try:
+                reason, refused = await self._connect_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # a bug must not take the board down: polling carries on
+                reason, refused = f"the stream failed ({type(error).__name__})", False
             if self._stopped.is_set():
                 return
             failures = 0 if reason is None else failures + 1

@@ -65,7 +65,7 @@ class Pusher:
 
     def __init__(self, period: float, mono: Callable[[], float], publish: Callable[[], None]) -> None:
         self.overlay = PushOverlay(period=period)
-        self.status = PushStatus(False, "connecting")
+        self.status = PushStatus(False, "")
         self.mono = mono
         self.publish = publish
 

@@ -137,7 +137,7 @@ def push_part(snapshot: Snapshot) -> Part | None:
         return None
     if push.live:
         return Part("⚡ push", "ok", 2)
-    return Part(f"polling only: {push.detail}" if push.detail else "polling only", "dim", 5)
+    return Part(f"polling only: {push.detail}" if push.detail else "… push", "dim", 5)
 
 
 def header_parts(
