@@ -162,9 +162,14 @@ QUEUE_FIELDS = field_table(Queue, (
 ))
 
 
+_READ_AGENT_FIELDS = tuple(spec for spec in AGENT_FIELDS if spec.wire_names)
+_READ_QUEUE_FIELDS = tuple(spec for spec in QUEUE_FIELDS if spec.wire_names)
+
+
 def field_specs(record_type: type) -> tuple[FieldSpec, ...]:
-    """How this API's payloads fill ``Agent`` or ``Queue``, field by field."""
-    return AGENT_FIELDS if record_type is Agent else QUEUE_FIELDS
+    """How this API's payloads fill ``Agent`` or ``Queue``, field by field (the fields it
+    has: those only the v5 API fills are left out)."""
+    return _READ_AGENT_FIELDS if record_type is Agent else _READ_QUEUE_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
