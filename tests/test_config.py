@@ -151,3 +151,31 @@ def test_bad_option_names_the_option(tmp_path):
 def test_region_forms_in_the_file_and_on_the_command_line(tmp_path, region, url):
     assert load_settings(write(tmp_path, f'region = "{region}"')).realtime_url == url
     assert apply_overrides(Settings(), {"realtime_url": (region, "--realtime-url")}).realtime_url == url
+
+
+def test_the_data_source_and_its_sections(tmp_path):
+    from wallboard.config import CC_CACHE_PERIOD
+
+    path = write(tmp_path, 'source = "cc-realtime"\n[cc_realtime]\nregion = "eu"\ntenant_info = "acme01"\npercent_scale = "percent"\n[events]\nenabled = true\n')
+    settings = load_settings(path, env={})
+    assert settings.data_source == "cc-realtime" and settings.interval == CC_CACHE_PERIOD  # the v5 cache's 5 s
+    assert settings.cc_realtime.base_url == "https://api.8x8.com/eu/analytics/cc/v5/realtime-metrics"
+    assert (settings.cc_realtime.tenant_info, settings.cc_realtime.percent_scale, settings.events.enabled) == ("acme01", "percent", True)
+    assert load_settings(path, {"interval": ("10", "--interval")}, env={}).interval == 10  # an explicit interval wins
+    assert load_settings(path, {"source": ("rtstats", "--source")}, env={}).data_source == "rtstats"
+    assert load_settings(None, env={"WALLBOARD_CONFIG": str(write(tmp_path, ""))}).data_source == "rtstats"
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ('source = "v5"', "source must be one of rtstats, cc-realtime"),
+        ('[cc_realtime]\nregion = "mars"', "us, eu, au, ca"),
+        ('[cc_realtime]\nurl = "http://api.8x8.com"', "plain http:// is refused"),
+        ('[events]\nurl = "https://pulsar-ws-euw2.8x8.com"', "not a WebSocket URL"),
+        ('[events]\nurl = "ws://pulsar-ws-euw2.8x8.com/ws"', "plain http:// is refused"),
+    ],
+)
+def test_bad_source_settings_are_refused_naming_the_key(tmp_path, text, words):
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_settings(write(tmp_path, text), env={})

@@ -117,3 +117,20 @@ def test_hostile_names_cannot_retitle_the_terminal(demo, tmp_path):
         assert payload not in output, payload
     # the only OSC sequences the board writes are Textual's own (pointer shape, links)
     assert set(re.findall(rb"\x1b\](\d*)", output)) <= {b"22", b"8"}, set(re.findall(rb"\x1b\](\d*)", output))
+
+
+def test_demo_on_the_v5_source_with_push(demo):
+    tmux = demo(160, 45, "--source", "cc-realtime", "--events")
+    screen = tmux.wait_for("● live", "⚡ push", "In state")
+    assert any(word in screen for word in ("Available", "Busy", "On break"))
+    tmux.keys("2")
+    screen = tmux.wait_for("acc ·")
+    assert "SLA 15m" in screen  # the tile's v5 interval line
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Queue id", "Intervals", "Service level")
+    assert "15 min" in screen and "12 h" in screen
+    tmux.keys("q")
+    deadline = time.monotonic() + 10
+    while tmux.alive() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not tmux.alive()

@@ -258,3 +258,12 @@ def test_a_lock_holds_when_answers_get_faster():
     run.until(40)
     assert run.tracker.locked and run.tracker.relearns == 0
     assert {plan for *_, plan in run.between(25, 40)} == {Plan.REGULAR, Plan.EARLY}
+
+
+def test_the_v5_five_second_cache_is_learnt_as_the_ten_second_one_is():
+    """source = cc-realtime: the same tracker, given the v5 period, locks onto a 5 s cache."""
+    run = Run(PhaseTracker(5.0), Cache(phase=1.85, period=5.0)).until(40)
+    assert run.tracker.locked and run.tracker.relearns == 0
+    steady = run.between(40, 100) if run.until(100) else []
+    assert len([poll for poll in steady if poll[3] is Plan.REGULAR]) >= 10  # about one request per 5 s cycle
+    assert max(lags(steady)) < 0.2

@@ -24,7 +24,7 @@ from wallboard.credentials.store import (
 )
 
 TOKEN = "tok-Zx81-secret"
-ENV_VAR_NAMES = ("WALLBOARD_REALTIME_TOKEN", "WALLBOARD_ANALYTICS_API_KEY", "WALLBOARD_ANALYTICS_PASSWORD")
+ENV_VAR_NAMES = ("WALLBOARD_REALTIME_TOKEN", "WALLBOARD_ANALYTICS_API_KEY", "WALLBOARD_ANALYTICS_PASSWORD", "WALLBOARD_CC_API_KEY", "WALLBOARD_CC_API_SECRET")
 
 
 class EmptyChainer(chainer.ChainerBackend):
@@ -138,7 +138,7 @@ def test_store_read_delete_round_trip(memory_keyring):
 def test_unknown_names_are_refused_without_repeating_them():
     with pytest.raises(ConfigError) as caught:
         store_secret("my-token-abc123", Secret(TOKEN))
-    assert str(caught.value) == "unknown secret name; use one of realtime-token, analytics-api-key, analytics-password"
+    assert str(caught.value) == "unknown secret name; use one of realtime-token, analytics-api-key, analytics-password, cc-api-key, cc-api-secret"
 
 
 def test_only_secret_objects_and_non_empty_values_are_stored():
@@ -249,6 +249,8 @@ def test_status_says_where_each_secret_comes_from_and_never_a_value():
         ("realtime-token", "keyring", False, True),
         ("analytics-api-key", "environment", True, True),
         ("analytics-password", "missing", False, False),
+        ("cc-api-key", "missing", False, False),
+        ("cc-api-secret", "missing", False, False),
     ]
     assert TOKEN not in repr(report) and "key-in" not in repr(report)
 
@@ -257,5 +259,5 @@ def test_status_without_a_keyring():
     use_keyring(fail.Keyring())
     report = status(env={"WALLBOARD_ANALYTICS_PASSWORD": "pw"})
     assert report.keyring.usable is False
-    assert [(s.source, s.in_keyring) for s in report.secrets] == [("missing", None), ("missing", None), ("environment", None)]
+    assert [(s.source, s.in_keyring) for s in report.secrets] == [("missing", None), ("missing", None), ("environment", None), ("missing", None), ("missing", None)]
     assert [s.name for s in report.secrets] == list(NAMES)

@@ -163,3 +163,14 @@ def test_a_locked_keyring_fails_the_save():
     use_keyring(LockedKeyring())
     with pytest.raises(KeyringError, match="^could not store realtime-token"):
         save_to_keyring(SetupResult(secrets={"realtime-token": Secret(TOKEN)}, save_requested=True))
+
+
+def test_the_v5_source_asks_for_its_key_and_secret_and_nothing_else():
+    found, needs = gather("cc-realtime", Settings(data_source="cc-realtime"), env={"WALLBOARD_CC_API_KEY": "k"})
+    assert found == {"cc-api-key": Secret("k")}
+    assert needs.missing == ("cc-api-secret",) and needs.fields() == ("cc-api-secret",)  # no tenant, no region: us by default
+    assert needs.needed and needs.masked("cc-api-secret")
+    found, needs = gather("cc-realtime", Settings(), env={"WALLBOARD_CC_API_KEY": "k", "WALLBOARD_CC_API_SECRET": "s"})
+    assert not needs.needed and set(found) == {"cc-api-key", "cc-api-secret"}
+    result = check_answers(SetupNeeds(purpose="cc-realtime", missing=("cc-api-key", "cc-api-secret")), {"cc-api-key": "k", "cc-api-secret": Secret("s")}, save=False)
+    assert result.secrets == {"cc-api-key": Secret("k"), "cc-api-secret": Secret("s")}

@@ -26,13 +26,19 @@ import platformdirs
 
 from wallboard.core.model.thresholds import Thresholds
 from wallboard.errors import ConfigError
-from wallboard.urls import ANALYTICS_URL, check_url, realtime_base_url, region_host, unknown_region
+from wallboard.urls import ANALYTICS_URL, CC_REGIONS, cc_realtime_url, check_url, check_ws_url, realtime_base_url, region_host, unknown_region
 
 APP_NAME = "wallboard"
 CONFIG_ENV = "WALLBOARD_CONFIG"
 USERNAME_ENV = "WALLBOARD_ANALYTICS_USERNAME"
 TABS = ("agents", "queues", "historical")
 FORMATS = ("json", "xml")
+SOURCES = ("rtstats", "cc-realtime")
+"""Where live data comes from: the legacy Real Time Statistics API, or Contact Center
+Real-time Metrics (v5, OAuth key and secret, a 5 s cache)."""
+CC_CACHE_PERIOD = 5.0
+"""The v5 API's cache refresh: with ``source = "cc-realtime"`` and no ``interval`` set,
+the board polls this often (the legacy default, 10 s, would skip every other refresh)."""
 DEFAULT_THEME = "wallboard-dark"
 SECRET_LOOKING = ("token", "password", "api_key", "apikey", "secret", "realtime_token", "analytics_password", "analytics_api_key")
 
@@ -64,6 +70,33 @@ class AnalyticsSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CcRealtimeSettings:
+    """``[cc_realtime]``: where the v5 API is, and how its undocumented scales read."""
+
+    region: str = "us"
+    url: str = ""
+    tenant_info: str = ""
+    """The ``X-Tenant-Info`` header: mandatory for multi-tenant customers, else unset."""
+    percent_scale: str = "fraction"
+    """``fraction`` (0.85 is 85 %, the documented example's reading) or ``percent``."""
+
+    @property
+    def base_url(self) -> str:
+        return cc_realtime_url(self.region, self.url)
+
+
+@dataclass(frozen=True, slots=True)
+class EventsSettings:
+    """``[events]``: the push stream of agent changes (off unless enabled)."""
+
+    enabled: bool = False
+    url: str = ""
+    """The stream's wss:// URL, when the region's default host is not yours."""
+    tenant: str = ""
+    """The tenant in the stream's topic path (default: the top-level ``tenant``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the board, ``report`` and ``secrets`` need to know, validated."""
 
@@ -82,6 +115,11 @@ class Settings:
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
     source: Path | None = None
+    """The config file these settings were read from (not the data source: that is ``data_source``)."""
+    data_source: str = "rtstats"
+    """The config's ``source`` key: ``rtstats`` or ``cc-realtime``."""
+    cc_realtime: CcRealtimeSettings = field(default_factory=CcRealtimeSettings)
+    events: EventsSettings = field(default_factory=EventsSettings)
 
     def zone(self) -> tzinfo:
         """The configured zone, or this machine's local zone when none is set."""
@@ -170,6 +208,10 @@ def _url(label: str, value: Any) -> str:
     return check_url(_text(label, value), label)
 
 
+def _ws_url(label: str, value: Any) -> str:
+    return check_ws_url(_text(label, value), label)
+
+
 def _pbx(label: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         items = [part.strip() for part in value.split(",")]
@@ -213,6 +255,7 @@ TOP_LEVEL: dict[str, tuple[Validator, str]] = {
     "bell": (_boolean, "ring the terminal bell on new alerts"),
     "export_dir": (_path, "directory for CSV exports"),
     "ca_bundle": (_ca_bundle, "extra CA certificates to trust (a private CA, TLS inspection)"),
+    "source": (_choice(SOURCES), "where live data comes from: rtstats or cc-realtime"),
 }
 SECTIONS: dict[str, dict[str, tuple[Validator, str]]] = {
     "analytics": {
@@ -220,6 +263,17 @@ SECTIONS: dict[str, dict[str, tuple[Validator, str]]] = {
         "username": (_text, "the Work Analytics user name"),
         "pbx": (_pbx, "PBX names, or allpbxes"),
         "page_size": (_number(1, 7000, "records", True), "call records and legs per page"),
+    },
+    "cc_realtime": {
+        "region": (_choice(CC_REGIONS), "us, eu, au or ca"),
+        "url": (_url, "the v5 API's base URL instead of region"),
+        "tenant_info": (_text, "the X-Tenant-Info header (multi-tenant customers)"),
+        "percent_scale": (_choice(("fraction", "percent")), "how the API's percentages read"),
+    },
+    "events": {
+        "enabled": (_boolean, "push agent changes from the event stream"),
+        "url": (_ws_url, "the event stream's URL (wss://)"),
+        "tenant": (_text, "the tenant in the stream's topic"),
     },
     "thresholds": {
         "longest_wait_warning": (_number(0, 86400, "seconds", True), ""),
@@ -285,6 +339,8 @@ def load_settings(
         if value is not None:
             changes[key] = (value, option)
     settings = apply_overrides(settings, changes)
+    if settings.data_source == "cc-realtime" and "interval" not in raw and "interval" not in changes:
+        settings = replace(settings, interval=CC_CACHE_PERIOD)
     return replace(settings, source=path if raw or required else None)
 
 
@@ -311,8 +367,12 @@ def settings_from_mapping(raw: Mapping[str, Any], origin: str = "config") -> Set
     region = top.pop("region", "")
     if region:
         top["realtime_url"] = realtime_base_url(region)
+    if "source" in top:
+        top["data_source"] = top.pop("source")
     settings = Settings(
         **top,
+        cc_realtime=CcRealtimeSettings(**sections["cc_realtime"]),
+        events=EventsSettings(**sections["events"]),
         analytics=AnalyticsSettings(**sections["analytics"]),
         thresholds=Thresholds(**sections["thresholds"]),
     )
@@ -330,6 +390,8 @@ def apply_overrides(settings: Settings, changes: Mapping[str, tuple[Any, str]]) 
             settings = replace(settings, **{section: replace(inner, **{name: validator(option, value)})})
         elif key == "region":
             settings = replace(settings, realtime_url=realtime_base_url(_region(option, value)))
+        elif key == "source":
+            settings = replace(settings, data_source=TOP_LEVEL[key][0](option, value))
         else:
             settings = replace(settings, **{key: TOP_LEVEL[key][0](option, value)})
     check_consistency(settings.thresholds, "thresholds")

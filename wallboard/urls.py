@@ -145,3 +145,44 @@ def realtime_base_url(value: str, setting: str = "realtime_url") -> str:
     if parts.path in ("", "/"):
         url = urlunsplit((parts.scheme, parts.netloc, REALTIME_PATH, parts.query, ""))
     return url
+
+
+# --- the Contact Center Real-time Metrics API (v5) ------------------------------------------
+
+CC_REALTIME_PATH = "/analytics/cc/v5/realtime-metrics"
+CC_TOKEN_PATH = "/oauth/v2/token"
+CC_REGIONS = ("us", "eu", "au", "ca")
+"""The v5 API's regions: a path prefix on api.8x8.com (none for us)."""
+
+
+def cc_realtime_url(region: str = "", url: str = "", setting: str = "cc_realtime.url") -> str:
+    """The v5 base URL from ``[cc_realtime]``: ``url`` as given (a bare host gains the
+    standard path), else ``region`` (``us``, the default, ``eu``, ``au``, ``ca``)."""
+    if url:
+        checked = check_url(url, setting)
+        parts = urlsplit(checked)
+        if parts.path in ("", "/"):
+            checked = urlunsplit((parts.scheme, parts.netloc, CC_REALTIME_PATH, parts.query, ""))
+        return checked
+    name = (region or "us").strip().lower()
+    if name not in CC_REGIONS:
+        raise ConfigError(f"cc_realtime.region: unknown region {clean_text(region, 40)!r}; use one of {', '.join(CC_REGIONS)}, or give url")
+    prefix = "" if name == "us" else f"/{name}"
+    return f"https://api.8x8.com{prefix}{CC_REALTIME_PATH}"
+
+
+def cc_token_url(base_url: str) -> str:
+    """The OAuth token endpoint on the v5 base URL's host (``/oauth/v2/token``)."""
+    parts = urlsplit(base_url)
+    return urlunsplit((parts.scheme, parts.netloc, CC_TOKEN_PATH, "", ""))
+
+
+def check_ws_url(url: str, setting: str) -> str:
+    """A WebSocket URL held to the same rules as :func:`check_url`: ``wss://``, or ``ws://``
+    for this machine alone (the simulator's stream)."""
+    parts = urlsplit(url.strip())
+    web = {"wss": "https", "ws": "http"}.get(parts.scheme.lower())
+    if web is None:
+        raise InsecureUrlError(f"{setting}: {_shown(url)} is not a WebSocket URL; expected wss://host/path")
+    checked = check_url(urlunsplit((web, parts.netloc, parts.path, parts.query, "")), setting)
+    return parts.scheme.lower() + checked[len(web):]

@@ -2,6 +2,10 @@
 
 ``demo`` starts the simulator on a free loopback port and points the board at it over
 real HTTP, so it needs no account, no config file and no secrets.
+
+``--source cc-realtime`` (or ``source = "cc-realtime"``) reads the Contact Center
+Real-time Metrics API (v5) instead of the Real Time Statistics API: the same board, fed
+by another client and parser; the simulator serves both from one scenario.
 """
 
 from __future__ import annotations
@@ -16,13 +20,24 @@ from typing import TYPE_CHECKING, Mapping, TextIO
 from wallboard.cli.simulate import add_scenario_options, build_simulator
 from wallboard.cli.unlock import ask_keyring_password
 from wallboard.clients.network import set_default_ca_bundle
+from wallboard.clients.ccrealtime import CcRealtimeClient
 from wallboard.clients.rtstats import RealtimeClient
-from wallboard.config import FORMATS, Settings, default_config_path, load_settings
+from wallboard.core.wire.ccrealtime import Units
+from wallboard.config import CC_CACHE_PERIOD, FORMATS, SOURCES, Settings, default_config_path, load_settings
 from wallboard.errors import ConfigError
 from wallboard.live.schedule import CACHE_PERIOD
 from wallboard.plain import PlainReport
 from wallboard.credentials.secret import Secret
-from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, REALTIME_TOKEN, Resolved, keyring_info, resolve
+from wallboard.credentials.store import (
+    ANALYTICS_API_KEY,
+    ANALYTICS_PASSWORD,
+    CC_API_KEY,
+    CC_API_SECRET,
+    REALTIME_TOKEN,
+    Resolved,
+    keyring_info,
+    resolve,
+)
 from wallboard.urls import REGION_FORMS
 
 if TYPE_CHECKING:
@@ -37,6 +52,8 @@ OPTION_KEYS = {
     "theme": ("theme", "--theme"),
     "tv": ("tv", "--tv"),
     "rotate": ("rotate", "--rotate"),
+    "source": ("source", "--source"),
+    "events": ("events.enabled", "--events"),
 }
 
 
@@ -51,6 +68,8 @@ def add_board_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", metavar="NAME", help="theme name (wallboard-dark, wallboard-light, wallboard-tv, or your own)")
     parser.add_argument("--tv", action="store_true", default=None, help="TV mode: big figures, no chrome, rotating tabs")
     parser.add_argument("--rotate", metavar="SECONDS", help="seconds between tab changes in TV mode (default 20; 0: never)")
+    parser.add_argument("--events", action="store_true", default=None, help="push agent changes from the event stream ([events] enabled = true)")
+    parser.add_argument("--source", choices=SOURCES, help="live data from rtstats (Real Time Statistics, default) or cc-realtime (Contact Center Real-time Metrics v5)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -81,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
     ask_keyring_password()  # before the board owns the terminal (an encrypted file keyring)
     if sys.stdout.isatty():
         return _run_board(settings)  # the board asks for whatever is missing on its setup screen
+    if settings.data_source == "cc-realtime":
+        return launch(settings, _cc_secrets(), cache_period=CC_CACHE_PERIOD)
     missing = []
     if not settings.tenant:
         missing.append("`tenant` (the 8x8 tenant name) in the config file or --tenant")
@@ -95,6 +116,23 @@ def run(args: argparse.Namespace) -> int:
             "To look around without an account: `wallboard demo`."
         )
     return launch(settings, token.value)
+
+
+def _cc_secrets() -> dict[str, Secret]:
+    """The v5 key and secret from the environment or keyring, or a one-line error saying how to set them."""
+    found, missing = {}, []
+    for name in (CC_API_KEY, CC_API_SECRET):
+        resolved = resolve(name)
+        if resolved.value is None:
+            missing.append(f"`wallboard secrets set {name}` or WALLBOARD_{name.upper().replace('-', '_')}")
+        else:
+            found[name] = resolved.value
+    if missing:
+        raise ConfigError(
+            "source = cc-realtime needs the Contact Center API key and secret: " + "; ".join(missing)
+            + ". To look around without an account: `wallboard demo --source cc-realtime`."
+        )
+    return found
 
 
 def token_advice(token: Resolved) -> str:
@@ -112,22 +150,31 @@ def demo(args: argparse.Namespace) -> int:
     from wallboard.sim.analytics import DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERNAME
     from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN
 
+    from wallboard.sim.ccrealtime import DEMO_CC_KEY, DEMO_CC_SECRET
+
     settings = settings_from_args(args)
-    simulator = build_simulator(args)
+    cc = settings.data_source == "cc-realtime"
+    simulator = build_simulator(args, default_cycle=CC_CACHE_PERIOD if cc else CACHE_PERIOD)
     simulator.start()
     try:
         # The Historical tab reads the simulator's Work Analytics too, without asking for anything.
         analytics = replace(settings.analytics, url=simulator.analytics_url, username=DEMO_USERNAME, pbx=("allpbxes",))
         settings = replace(settings, tenant=DEMO_TENANT, realtime_url=simulator.realtime_url, analytics=analytics)
         demo_secrets = {ANALYTICS_API_KEY: Secret(DEMO_API_KEY), ANALYTICS_PASSWORD: Secret(DEMO_PASSWORD)}
-        return launch(settings, Secret(DEMO_TOKEN), demo_secrets, cache_period=simulator.scenario.cycle)
+        credential: Secret | dict[str, Secret] = Secret(DEMO_TOKEN)
+        if cc:
+            settings = replace(settings, cc_realtime=replace(settings.cc_realtime, url=simulator.cc_realtime_url, tenant_info=""))
+            credential = {CC_API_KEY: Secret(DEMO_CC_KEY), CC_API_SECRET: Secret(DEMO_CC_SECRET)}
+        if settings.events.enabled:
+            settings = replace(settings, events=replace(settings.events, url=simulator.stream_url))
+        return launch(settings, credential, demo_secrets, cache_period=simulator.scenario.cycle)
     finally:
         simulator.stop()
 
 
 def launch(
     settings: Settings,
-    token: Secret,
+    token: Secret | Mapping[str, Secret],
     analytics_secrets: Mapping[str, Secret] | None = None,
     cache_period: float = CACHE_PERIOD,
 ) -> int:
@@ -145,14 +192,28 @@ def launch(
     return 0
 
 
-def _client(settings: Settings, token: Secret) -> RealtimeClient:
+def _client(settings: Settings, token: Secret | Mapping[str, Secret]) -> RealtimeClient | CcRealtimeClient:
+    """The client of the configured source: the rtstats token, or the v5 key and secret."""
+    if settings.data_source == "cc-realtime":
+        assert isinstance(token, Mapping)
+        cc = settings.cc_realtime
+        return CcRealtimeClient(
+            cc.base_url,
+            token[CC_API_KEY],
+            token[CC_API_SECRET],
+            tenant_info=cc.tenant_info,
+            timezone=settings.timezone,
+            units=Units(percent_scale=cc.percent_scale),  # type: ignore[arg-type]
+        )
+    assert isinstance(token, Secret)
     return RealtimeClient(settings.realtime_url, settings.tenant, token, fmt=settings.format)  # type: ignore[arg-type]
 
 
 def _run_board(settings: Settings) -> int:
     from wallboard.ui.app import WallboardApp
 
-    app = WallboardApp(settings, connector=_client)
+    period = CC_CACHE_PERIOD if settings.data_source == "cc-realtime" else CACHE_PERIOD
+    app = WallboardApp(settings, connector=_client, cache_period=period)
     try:
         app.run()
     except KeyboardInterrupt:
@@ -162,7 +223,7 @@ def _run_board(settings: Settings) -> int:
 
 async def _board(
     settings: Settings,
-    token: Secret,
+    token: Secret | Mapping[str, Secret],
     analytics_secrets: Mapping[str, Secret] | None = None,
     cache_period: float = CACHE_PERIOD,
 ) -> int:
@@ -174,7 +235,7 @@ async def _board(
         return app.return_code or 0  # 1 after a crash, so a script or systemd sees it
 
 
-async def _plain_loop(settings: Settings, token: Secret) -> int:
+async def _plain_loop(settings: Settings, token: Secret | Mapping[str, Secret]) -> int:
     async with _client(settings, token) as client:
         return await run_plain(client, settings)
 

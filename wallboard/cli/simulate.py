@@ -25,7 +25,7 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
         metavar="SPEC",
         help="inject faults, e.g. '503=0.1,429=0.05,slow=0.02@agents,retry-after=5'; kinds: " + ", ".join(KINDS),
     )
-    parser.add_argument("--cycle", type=_positive_float, default=10.0, metavar="SECONDS", help="cache refresh period of the simulated service (default 10)")
+    parser.add_argument("--cycle", type=_positive_float, default=None, metavar="SECONDS", help="cache refresh period of the simulated service (default 10; 5 for demo --source cc-realtime)")
     parser.add_argument("--hostile-names", action="store_true", help="give some agents and a queue hostile names (markup, escape sequences, bidi, emoji)")
     parser.add_argument("--token-expiry", type=_non_negative_float, default=1800.0, metavar="SECONDS", help="lifetime of Work Analytics access tokens (default 1800; short values exercise renewal)")
 
@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def build_simulator(args: argparse.Namespace, host: str = "127.0.0.1", port: int = 0) -> Simulator:
+def build_simulator(args: argparse.Namespace, host: str = "127.0.0.1", port: int = 0, default_cycle: float = 10.0) -> Simulator:
     from wallboard.sim.simulator import Simulator
 
     try:
@@ -56,7 +56,7 @@ def build_simulator(args: argparse.Namespace, host: str = "127.0.0.1", port: int
             host=host,
             port=port,
             faults=plan,
-            cycle=args.cycle,
+            cycle=args.cycle if args.cycle is not None else default_cycle,
             phase=getattr(args, "phase", None),
             hostile=args.hostile_names,
             token_expiry=args.token_expiry,
@@ -82,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
         f"  work analytics: {simulator.analytics_url}  (API key {DEMO_API_KEY!r}, user {DEMO_USERNAME!r}, "
         f"password {DEMO_PASSWORD!r}; tokens live {args.token_expiry:g}s)"
     )
-    print(f"  {args.agents} agents, {args.queues} queues, seed {args.seed}, cache cycle {args.cycle:g}s, phase {simulator.scenario.phase:.2f}s")
+    print(f"  {args.agents} agents, {args.queues} queues, seed {args.seed}, cache cycle {simulator.scenario.cycle:g}s, phase {simulator.scenario.phase:.2f}s")
+    print(f"  contact center real-time metrics (v5): {simulator.cc_realtime_url}  (key 'demo', secret 'demo'; token at /oauth/v2/token)")
+    print(f"  event stream: {simulator.stream_url}  (X-API-Key 'demo', a v5 token, or base64 'demo:demo')")
     print(f"  faults: {simulator.faults.describe()}")
     print("Press Ctrl-C to stop.", flush=True)
     try:

@@ -42,8 +42,6 @@ Nothing here knows about Textual; the Historical tab and ``wallboard report`` sh
 from __future__ import annotations
 
 import asyncio
-import json
-import math
 import re
 import time
 from dataclasses import replace
@@ -52,6 +50,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from wallboard.clients.oauth import RENEW_MARGIN, TokenKeeper, read_token  # noqa: F401 (RENEW_MARGIN: documented here before)
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.model.analytics import (
     CALL_LEGS,
@@ -116,8 +115,6 @@ MAX_PAGE_SIZE = 7000
 DEFAULT_MAX_PAGES = 2000
 PACE_BURST = 10  # page requests sent without waiting
 PAGE_INTERVAL = 0.2  # then at least this long between page requests (5 a second)
-DEFAULT_TOKEN_LIFETIME = 300.0  # when the server's expires_in cannot be read
-RENEW_MARGIN = 60.0  # renew this long before expiry (at most a tenth of the lifetime)
 MAX_WAIT = 30.0  # longest wait before a retry, whatever Retry-After says
 BACKOFF = (1.0, 3.0, 9.0)
 
@@ -159,7 +156,7 @@ _USER_CODES = frozenset({"invalid_grant", "user_notfound_error"})
 _NO_PBX_ACCESS = re.compile(r"access to pbx\s*id\s*\[([^\]]*)\]", re.IGNORECASE)
 
 
-class AnalyticsClient:
+class AnalyticsClient(TokenKeeper):
     """Logs in to Work Analytics and fetches its reports as typed records."""
 
     def __init__(
@@ -199,11 +196,8 @@ class AnalyticsClient:
         self._api_key = api_key if isinstance(api_key, Secret) else Secret(api_key)
         self._password = password if isinstance(password, Secret) else Secret(password)
         self._username = username
-        self._clock = clock
+        self._start_keeping(clock)
         self._sleep = sleep
-        self._token: Secret | None = None
-        self._renew_at = 0.0
-        self._login_lock = asyncio.Lock()
         self._client = make_client(
             timeouts, url=self.base_url, ca_bundle=ca_bundle, headers={"Accept": "application/json"}, transport=transport
         )
@@ -221,10 +215,6 @@ class AnalyticsClient:
         return f"AnalyticsClient({self.base_url!r}, user={self._username!r})"
 
     # --- login ----------------------------------------------------------------------------
-
-    @property
-    def has_token(self) -> bool:
-        return self._token is not None and self._clock() < self._renew_at
 
     async def login(self) -> None:
         """Get a fresh access token; :class:`AuthError` when the credentials are refused."""
@@ -245,20 +235,8 @@ class AnalyticsClient:
             if explained is not error:
                 raise explained from None
             raise AuthError(f"{LOGIN_REFUSED} (HTTP {error.status}{_said(error)})", status=error.status) from None
-        token, lifetime = _read_token(reply.body, what)
-        self._token = token
-        self._renew_at = asked_at + max(0.0, lifetime - min(RENEW_MARGIN, lifetime / 10))
-
-    async def _bearer(self) -> Secret:
-        async with self._login_lock:
-            if not self.has_token:
-                await self.login()
-            assert self._token is not None
-            return self._token
-
-    def _forget(self, token: Secret) -> None:
-        if self._token is not None and self._token == token:
-            self._token = None
+        token, lifetime = read_token(reply.body, what)
+        self._keep(token, lifetime, asked_at)
 
     # --- reports --------------------------------------------------------------------------
 
@@ -570,23 +548,3 @@ def _said(error: ApiError, prefix: str = "; ") -> str:
     extra = f" ({code})" if code and code != error.server_message else ""
     return f'{prefix}the server said: "{error.server_message}"{extra}'
 
-
-def _read_token(body: bytes, what: str) -> tuple[Secret, float]:
-    try:
-        document = json.loads(body.decode("utf-8", errors="replace"))
-    except ValueError:
-        raise BadPayloadError(f"the answer for {what} could not be read: it is not JSON") from None
-    if not isinstance(document, dict):
-        raise BadPayloadError(f"the answer for {what} could not be read: it is not a JSON object")
-    token = document.get("access_token")
-    if not isinstance(token, str) or not token.strip() or len(token) > 16384:
-        raise BadPayloadError(f"the answer for {what} holds no access_token")
-    lifetime = document.get("expires_in")
-    if isinstance(lifetime, str):
-        try:
-            lifetime = float(lifetime)
-        except ValueError:
-            lifetime = None
-    if isinstance(lifetime, bool) or not isinstance(lifetime, (int, float)) or not math.isfinite(lifetime) or lifetime < 0:
-        lifetime = DEFAULT_TOKEN_LIFETIME
-    return Secret(token.strip()), float(lifetime)

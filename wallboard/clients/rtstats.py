@@ -7,6 +7,7 @@ Methods return parsed, typed records; every failure is a typed
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import quote, urlsplit
@@ -62,6 +63,7 @@ class RealtimeClient:
         self.timeouts = timeouts
         self.max_body = max_body
         secret = token if isinstance(token, Secret) else Secret(token)
+        self._tenant, self._token = tenant, secret
         self._client = make_client(
             timeouts,
             url=self.base_url,
@@ -79,6 +81,10 @@ class RealtimeClient:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    async def stream_key(self) -> str:
+        """The event stream's key on this source: the Data Request Token, base64(tenant:token)."""
+        return base64.b64encode(f"{self._tenant}:{self._token.reveal()}".encode()).decode()
 
     async def agents(self) -> Fetched[Agent]:
         """Every agent of the tenant."""

@@ -28,7 +28,7 @@ ASCII_FOR = {
     # them apart without colour
     **{state.symbol: state.ascii for state in AGENT_STATES},
     # status and connection marks
-    "▲": "!", "△": "!", "✓": "v", "✖": "x", "↻": "@", "⚠": "!", "…": "~",
+    "⚡": "*", "▲": "!", "△": "!", "✓": "v", "✖": "x", "↻": "@", "⚠": "!", "…": "~",
     "—": "-", "–": "-", "≥": ">", "≤": "<", "×": "x", "•": "*", "⏎": "<",
     "▼": "v", "▶": ">", "►": ">", "◀": "<", "→": ">", "←": "<", "↑": "^", "↓": "v", "›": ">",
     # bars and blocks: the scrollbar's and progress bar's ends, the tab underline

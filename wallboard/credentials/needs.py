@@ -28,6 +28,8 @@ from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import (
     ANALYTICS_API_KEY,
     ANALYTICS_PASSWORD,
+    CC_API_KEY,
+    CC_API_SECRET,
     LABELS,
     REALTIME_TOKEN,
     keyring_file_exists,
@@ -39,10 +41,11 @@ from wallboard.credentials.store import (
 )
 from wallboard.urls import REGION_EXAMPLES, UnknownRegionError, realtime_base_url
 
-Purpose = Literal["realtime", "analytics"]
+Purpose = Literal["realtime", "analytics", "cc-realtime"]
 SECRETS_FOR: dict[str, tuple[str, ...]] = {
     "realtime": (REALTIME_TOKEN,),
     "analytics": (ANALYTICS_API_KEY, ANALYTICS_PASSWORD),
+    "cc-realtime": (CC_API_KEY, CC_API_SECRET),  # source = "cc-realtime": the region has a default
 }
 TENANT, REALTIME_URL, USERNAME = "tenant", "realtime_url", "username"
 KEYRING_PASSWORD, KEYRING_PASSWORD_AGAIN = "keyring-password", "keyring-password-again"
@@ -97,6 +100,8 @@ class SetupNeeds:
             return True
         if self.purpose == "realtime":
             return not self.tenant or not self.realtime_url
+        if self.purpose == "cc-realtime":
+            return False
         return not self.username
 
     def fields(self) -> tuple[str, ...]:

@@ -51,16 +51,22 @@ SERVICE = "wallboard"
 REALTIME_TOKEN = "realtime-token"
 ANALYTICS_API_KEY = "analytics-api-key"
 ANALYTICS_PASSWORD = "analytics-password"
-NAMES = (REALTIME_TOKEN, ANALYTICS_API_KEY, ANALYTICS_PASSWORD)
+CC_API_KEY = "cc-api-key"
+CC_API_SECRET = "cc-api-secret"
+NAMES = (REALTIME_TOKEN, ANALYTICS_API_KEY, ANALYTICS_PASSWORD, CC_API_KEY, CC_API_SECRET)
 ENV_VARS = {
     REALTIME_TOKEN: "WALLBOARD_REALTIME_TOKEN",
     ANALYTICS_API_KEY: "WALLBOARD_ANALYTICS_API_KEY",
     ANALYTICS_PASSWORD: "WALLBOARD_ANALYTICS_PASSWORD",
+    CC_API_KEY: "WALLBOARD_CC_API_KEY",
+    CC_API_SECRET: "WALLBOARD_CC_API_SECRET",
 }
 LABELS = {
     REALTIME_TOKEN: "Data-request token",
     ANALYTICS_API_KEY: "Analytics API key",
     ANALYTICS_PASSWORD: "Analytics password",
+    CC_API_KEY: "Contact Center API key",
+    CC_API_SECRET: "Contact Center API secret",
 }
 """How a person calls each secret (prompts, the setup screen)."""
 
@@ -71,7 +77,8 @@ OPERATION_TIMEOUT = 20.0
 password at a prompt, short enough that a keyring nobody can unlock does not hang us)."""
 
 HEADLESS_ADVICE = (
-    "set WALLBOARD_REALTIME_TOKEN, WALLBOARD_ANALYTICS_API_KEY, WALLBOARD_ANALYTICS_PASSWORD instead, "
+    "set WALLBOARD_REALTIME_TOKEN, WALLBOARD_ANALYTICS_API_KEY, WALLBOARD_ANALYTICS_PASSWORD "
+    "(or, for source = cc-realtime, WALLBOARD_CC_API_KEY and WALLBOARD_CC_API_SECRET) instead, "
     "or install a file keyring into wallboard's Python: `pip install keyrings.cryptfile` with "
     "PYTHON_KEYRING_BACKEND=keyrings.cryptfile.cryptfile.CryptFileKeyring (encrypted; asks for its own password) "
     "or `pip install keyrings.alt` with PYTHON_KEYRING_BACKEND=keyrings.alt.file.PlaintextKeyring (NOT encrypted)"

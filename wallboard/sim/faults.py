@@ -7,7 +7,8 @@ first fault whose cumulative rate covers the draw is applied. Rates are probabil
 
 Targets: ``agents``, ``queues`` (rtstats list and single endpoints), ``rtstats`` (both),
 ``analytics`` (report endpoints), ``token`` (the analytics login), ``pbxes`` (its PBX list),
-or ``all`` (default).
+``cc-realtime`` (the v5 data endpoints: ``cc-queues``, ``cc-agents``, ``cc-groups``),
+``cc-token`` (the v5 login), or ``all`` (default).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ KINDS: dict[str, str] = {
     "huge": "answer 200 with a body of 40 MiB, streamed without a length",
     "reset": "close the connection without answering",
 }
-TARGETS = ("all", "rtstats", "agents", "queues", "analytics", "token", "pbxes")
+TARGETS = ("all", "rtstats", "agents", "queues", "analytics", "token", "pbxes", "cc-realtime", "cc-queues", "cc-agents", "cc-groups", "cc-token")
 
 
 class FaultSpecError(ValueError):
@@ -51,6 +52,8 @@ class FaultRule:
             return True
         if self.target == "rtstats":
             return endpoint in ("agents", "queues")
+        if self.target == "cc-realtime":
+            return endpoint in ("cc-queues", "cc-agents", "cc-groups")
         return self.target == endpoint
 
 
@@ -91,7 +94,7 @@ class FaultPlan:
             if target not in TARGETS:
                 raise FaultSpecError(f"fault {item!r}: unknown target {target!r}; known: {', '.join(TARGETS)}")
             rules.append(FaultRule(name, _number(item, rate_text, 0, 1), target))
-        for endpoint in ("agents", "queues", "analytics", "token"):
+        for endpoint in ("agents", "queues", "analytics", "token", "cc-queues", "cc-agents", "cc-token"):
             total = sum(rule.rate for rule in rules if rule.applies_to(endpoint))
             if total > 1.0 + 1e-9:
                 raise FaultSpecError(f"fault rates for {endpoint} add up to {total:g}; at most 1")

@@ -15,6 +15,7 @@ scenario seed and the cycle number, so the same seed and clock give the same dat
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 import threading
@@ -112,6 +113,7 @@ class SimQueue:
     day_handled: int = 0
     day_handle_total: float = 0.0
     events: deque = field(default_factory=deque)  # (time, kind, wait, duration, sla_met)
+    sla_hours: dict = field(default_factory=dict)  # hour number -> [met, counted], the last 12 h (v5's SLA over hours)
 
 
 class RealtimeScenario:
@@ -325,6 +327,24 @@ class RealtimeScenario:
                 queue.events.append((t + wait, "handled", 0.0, rng.expovariate(1 / HANDLE_MEAN[queue.media]), False))
             queue.events.append((t - wait, "queued", 0.0, 0.0, False))
         queue.events = deque(sorted(queue.events))
+        self._backfill_sla_hours(queue, shift_elapsed)
+
+    def _backfill_sla_hours(self, queue: SimQueue, shift_elapsed: float) -> None:
+        """Hourly service-level buckets for the shift so far (v5's SLA over 1..12 h), drawn
+        from a stream of their own so the rest of the scenario is unchanged by them."""
+        rng = random.Random(self.seed * 7919 + queue.index)
+        hour_rate = queue.rate * 3600
+        start, end = self.now - min(shift_elapsed, 12 * 3600), self.now - WINDOW
+        moment = start
+        while moment < end:
+            counted = max(0, int(hour_rate * min(3600.0, end - moment) / 3600 * rng.uniform(0.7, 1.2)))
+            bucket = queue.sla_hours.setdefault(int(moment // 3600), [0, 0])
+            bucket[0] += int(counted * rng.uniform(0.65, 0.97))
+            bucket[1] += counted
+            moment += 3600.0
+        for when, kind, _wait, _duration, met in queue.events:
+            if kind in ("accepted", "abandoned"):
+                _count_hour(queue, when, met)
 
     def _enter_initial(self, agent: SimAgent, status: int, rng: random.Random) -> None:
         now = self.now
@@ -443,6 +463,7 @@ class RealtimeScenario:
                 if work.deadline <= now:
                     queue.day_abandoned += 1
                     queue.day_sla_counted += 1
+                    _count_hour(queue, work.deadline, False)
                     queue.events.append((work.deadline, "abandoned", work.deadline - work.arrived, 0.0, False))
                 else:
                     kept.append(work)
@@ -459,6 +480,7 @@ class RealtimeScenario:
                 met = wait <= queue.sla_seconds
                 queue.day_sla_counted += 1
                 queue.day_sla_met += met
+                _count_hour(queue, now, met)
                 queue.events.append((now, "accepted", wait, 0.0, met))
                 agent.day_accepted += 1
                 agent.events.append((now, "accepted", 0.0))
@@ -580,6 +602,20 @@ class RealtimeScenario:
             while agent.events and agent.events[0][0] < horizon:
                 agent.events.popleft()
 
+    def peek(self, index: int) -> "RealtimeScenario":
+        """A copy of the tenant stepped to cache cycle ``index``: what the cache will show
+        then (the event stream tells of those changes before the cache does). Stepping is
+        deterministic (each cycle's random stream is seeded by its index), so the tenant
+        itself arrives at the same state."""
+        with self.lock:
+            twin = copy.copy(self)
+            twin.agents = copy.deepcopy(self.agents)
+            twin.queues = copy.deepcopy(self.queues)
+        twin.lock = threading.Lock()
+        if index > twin.cycle_index:
+            twin._advance(index)
+        return twin
+
     # --- the cached view ----------------------------------------------------------------
 
     def view(self) -> tuple[int, float]:
@@ -588,6 +624,19 @@ class RealtimeScenario:
         What the service would answer for it is :mod:`wallboard.sim.rtstats_wire`'s."""
         index = self.sync()
         return index, self.boundary(index)
+
+
+SLA_HOURS_KEPT = 13
+
+
+def _count_hour(queue: SimQueue, moment: float, met: bool) -> None:
+    """One service-level outcome in its hour's bucket; buckets older than 12 h are dropped."""
+    hour = int(moment // 3600)
+    bucket = queue.sla_hours.setdefault(hour, [0, 0])
+    bucket[0] += met
+    bucket[1] += 1
+    for old in [h for h in queue.sla_hours if h <= hour - SLA_HOURS_KEPT]:
+        del queue.sla_hours[old]
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

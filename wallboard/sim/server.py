@@ -74,8 +74,14 @@ class SimServer:
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.websockets: list[tuple[re.Pattern[str], Callable]] = []
         self.add_route("GET", r"/_sim/stats", "control", self._stats)
         self.add_route("POST", r"/_sim/faults", "control", self._set_faults)
+
+    def add_websocket(self, pattern: str, serve: Callable) -> None:
+        """A path whose GET with ``Upgrade: websocket`` hands the connection to ``serve(handler,
+        headers, path, query, match)``, which owns it until it returns (the event stream)."""
+        self.websockets.append((re.compile(pattern + r"\Z"), serve))
 
     def add_route(self, method: str, pattern: str, endpoint: str, handler: Handler) -> None:
         self.routes.append(Route(method, re.compile(pattern + r"\Z"), endpoint, handler))
@@ -200,6 +206,8 @@ def _make_handler(server: SimServer) -> type[BaseHTTPRequestHandler]:
 
         def _dispatch(self, method: str) -> None:
             parts = urlsplit(self.path)
+            if method == "GET" and self.headers.get("Upgrade", "").lower() == "websocket" and self._upgrade(parts):
+                return
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(min(length, 1 << 20)) if length else b""
             route, match = server.route(method, parts.path)
@@ -224,6 +232,17 @@ def _make_handler(server: SimServer) -> type[BaseHTTPRequestHandler]:
                 self._fault_after(fault, response)
             else:
                 self._send(response)
+
+        def _upgrade(self, parts) -> bool:
+            for pattern, serve in server.websockets:
+                match = pattern.match(parts.path)
+                if match:
+                    headers = {k.lower(): v for k, v in self.headers.items()}
+                    server.count("stream", headers)
+                    self.close_connection = True
+                    serve(self, headers, parts.path, parse_qs(parts.query, keep_blank_values=True), match)
+                    return True
+            return False
 
         def _fault_before(self, fault: str) -> bool:
             """Faults that replace the answer entirely; True when handled."""

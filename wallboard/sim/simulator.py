@@ -18,11 +18,13 @@ from wallboard.sim.analytics import (
     AnalyticsEndpoints,
 )
 from wallboard.sim.analytics_calls import AnalyticsData
+from wallboard.sim.ccrealtime import CcRealtimeEndpoints
 from wallboard.sim.faults import FaultPlan
+from wallboard.sim.stream import STREAM_PATH, EventStream, demo_keys
 from wallboard.sim.rtstats import RealtimeEndpoints
 from wallboard.sim.scenario import RealtimeScenario
 from wallboard.sim.server import SimServer
-from wallboard.urls import REALTIME_PATH
+from wallboard.urls import CC_REALTIME_PATH, REALTIME_PATH
 
 DEMO_TENANT = "demo"
 DEMO_TOKEN = "demo"
@@ -47,6 +49,10 @@ class Simulator:
         clock: Callable[[], float] = time.time,
         hostile: bool = False,
         token_expiry: float = 1800,
+        cc_token_expiry: float = 1799,
+        tenant_info: str = "",
+        percent_scale: str = "fraction",
+        stream_events: bool = True,
     ) -> None:
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
         self.scenario = RealtimeScenario(
@@ -64,6 +70,16 @@ class Simulator:
             token_expiry=token_expiry,
         )
         self.analytics.install(self.server)
+        self.cc_realtime = CcRealtimeEndpoints(
+            self.scenario, token_expiry=cc_token_expiry, tenant_info=tenant_info, percent_scale=percent_scale, clock=clock
+        )
+        self.cc_realtime.install(self.server)
+        self.stream = EventStream(
+            self.scenario, tenant, demo_keys(tenant, token, DEMO_API_KEY, self.cc_realtime.valid), clock, stream_events
+        )
+        self.server.add_websocket(
+            STREAM_PATH, lambda handler, headers, path, query, match: self.stream.serve(handler, headers, path, query, match["tenant"])
+        )
 
     @property
     def faults(self) -> FaultPlan:
@@ -87,11 +103,22 @@ class Simulator:
         """The Work Analytics base URL (key ``demo``, user ``demo``, password ``demo``)."""
         return self.server.url + ANALYTICS_PATH
 
+    @property
+    def cc_realtime_url(self) -> str:
+        """The Contact Center Real-time Metrics (v5) base URL (key ``demo``, secret ``demo``)."""
+        return self.server.url + CC_REALTIME_PATH
+
+    @property
+    def stream_url(self) -> str:
+        """The event stream (``ws://``; keys: ``demo``, a v5 access token, or base64 ``demo:demo``)."""
+        return "ws" + self.server.url.removeprefix("http") + f"/ws/v2/reader/persistent/{self.realtime.tenant}/event-v1/all"
+
     def start(self) -> "Simulator":
         self.server.start()
         return self
 
     def stop(self) -> None:
+        self.stream.stop()
         self.server.stop()
 
     def serve_forever(self) -> None:

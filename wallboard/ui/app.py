@@ -39,6 +39,8 @@ from wallboard.credentials.store import REALTIME_TOKEN
 from wallboard.errors import WallboardError
 from wallboard.live import clock
 from wallboard.live.poller import Poller, Schedule, Source
+from wallboard.live.events import EventStream
+from wallboard.live.push import Pusher, stream_address
 from wallboard.live.schedule import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.ascii_output import plain
@@ -57,8 +59,9 @@ class ClosableSource(Source, Protocol):
     async def aclose(self) -> None: ...
 
 
-Connector = Callable[[Settings, Secret], ClosableSource]
-"""Makes the client the board polls, once the settings and token are known."""
+Connector = Callable[[Settings, Secret | Mapping[str, Secret]], ClosableSource]
+"""Makes the client the board polls, once the settings and credentials are known: the
+data-request token, or (``source = "cc-realtime"``) the v5 key and secret by name."""
 COMPACT_HEIGHT = 34
 
 
@@ -143,6 +146,11 @@ class WallboardApp(OutputHook, App):
         self.connector = connector
         self._owned_client: ClosableSource | None = None
         self.schedule: Schedule = schedule_for(settings.interval, cache_period)
+        self.cache_period = cache_period
+        self.pusher: Pusher | None = None
+        """Pushed changes over the polled data, when ``[events] enabled`` (see :mod:`wallboard.live.push`)."""
+        self.stream: EventStream | None = None
+        self._polled: Snapshot | None = None
         self.wall = wall
         self.mono = mono
         self.zone = settings.zone()
@@ -251,11 +259,32 @@ class WallboardApp(OutputHook, App):
             source, self.settings.interval, self._receive, wall=self.wall, mono=self.mono, schedule=self.schedule
         )
         self.run_worker(self.poller.run(), name="poller", group="poller", exclusive=True)
+        self._start_push(source)
+
+    def _start_push(self, source: Source) -> None:
+        """Connect the event stream beside the poller, when enabled and the source has a key for it."""
+        key = getattr(source, "stream_key", None)
+        if not self.settings.events.enabled or key is None:
+            return
+        self.pusher = Pusher(self.cache_period, self.mono, self._republish)
+        try:
+            url = stream_address(self.settings)
+        except WallboardError as error:
+            self.pusher.on_status(False, str(error))
+            return
+        self.stream = EventStream(url, key, self.pusher.on_frame, self.pusher.on_status)
+        self.run_worker(self.stream.run(), name="push", group="push", exclusive=True)
+
+    def _republish(self) -> None:
+        """A pushed change (or the stream's state) arrived: the last poll with it laid over."""
+        if self._polled is not None and self.pusher is not None and self.is_running:
+            self.snapshot = self.pusher.merge(self._polled)
 
     async def _connect(self) -> None:
         """Find the credentials (asking on the setup screen for what is missing), then poll."""
         assert self.connector is not None
-        found, needs = await asyncio.to_thread(gather, "realtime", self.settings)
+        cc = self.settings.data_source == "cc-realtime"
+        found, needs = await asyncio.to_thread(gather, "cc-realtime" if cc else "realtime", self.settings)
         if needs.needed:
             result = await self.push_screen_wait(SetupScreen(needs, config_path=str(self.settings.source or default_config_path())))
             if result is None:
@@ -269,7 +298,7 @@ class WallboardApp(OutputHook, App):
             )
             self.tick()  # the header names the tenant now
         try:
-            client = self.connector(self.settings, found[REALTIME_TOKEN])
+            client = self.connector(self.settings, found if cc else found[REALTIME_TOKEN])
         except WallboardError as error:
             self.exit(return_code=2, message=Text(f"wallboard: {error}"))  # Text: the message may quote a URL
             return
@@ -280,6 +309,8 @@ class WallboardApp(OutputHook, App):
     async def on_unmount(self) -> None:
         if self.poller is not None:
             self.poller.stop()
+        if self.stream is not None:
+            self.stream.stop()
         if self._owned_client is not None:
             await self._owned_client.aclose()
 
@@ -294,7 +325,8 @@ class WallboardApp(OutputHook, App):
     def _receive(self, snapshot: Snapshot) -> None:
         if not self.is_running:
             return  # shutting down: the poller may still answer while the screens are removed
-        self.snapshot = snapshot
+        self._polled = snapshot
+        self.snapshot = self.pusher.merge(snapshot) if self.pusher is not None else snapshot
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         moment = Moment(snapshot, self.mono(), self.wall())

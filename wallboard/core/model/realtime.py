@@ -5,6 +5,11 @@ Real Time Statistics API; another source would map its own fields and units onto
 same ones). Counts are counts, durations are seconds, percentages are 0 to 100, times are
 epoch seconds, and ``None`` always means "the source gave no value" (shown as "—",
 never as 0): a field the source does not have stays ``None``.
+
+The Contact Center Real-time Metrics API (v5, :mod:`wallboard.core.wire.ccrealtime`) has
+figures the legacy API lacks: the last 15 minutes, service level over 1, 4, 8 and 12
+hours, the service-level threshold, agents' active channels and time on status code.
+Those fields come last in each record and stay ``None`` (or empty) on the legacy source.
 """
 
 from __future__ import annotations
@@ -53,6 +58,11 @@ class Agent:
     thirty_min_wrap_up_time: int | None = None
     thirty_min_break_time: int | None = None
     thirty_min_offline_time: int | None = None
+    # --- only the Contact Center Real-time Metrics API (v5) has these -----------------
+    time_on_status_code: int | None = None
+    channels: tuple[str, ...] = ()
+    """Active channels as ``"Phone ×1"``: what the agent is handling right now."""
+    active_interactions: int | None = None
 
     @property
     def state(self) -> AgentState:
@@ -115,6 +125,30 @@ class Queue:
     thirty_min_avg_wait_time: int | None = None
     thirty_min_longest_wait_time: int | None = None
     thirty_min_sla_activity: float | None = None
+    # --- only the Contact Center Real-time Metrics API (v5) has these -----------------
+    fifteen_min_queued: int | None = None
+    fifteen_min_accepted: int | None = None
+    fifteen_min_abandoned: int | None = None
+    fifteen_min_avg_wait_time: int | None = None
+    fifteen_min_sla_activity: float | None = None
+    sla_1h: float | None = None
+    sla_4h: float | None = None
+    sla_8h: float | None = None
+    sla_12h: float | None = None
+    sla_threshold: int | None = None
+    """Seconds within which an answer counts toward the service level."""
+
+    @property
+    def has_intervals(self) -> bool:
+        """The source gave interval figures (15 minutes, hours): the v5 API does."""
+        return any(
+            value is not None
+            for value in (self.fifteen_min_accepted, self.fifteen_min_sla_activity, self.sla_1h, self.sla_4h)
+        )
+
+    @property
+    def fifteen_min_abandon_percent(self) -> float | None:
+        return abandon_percent(self.fifteen_min_accepted, self.fifteen_min_abandoned)
 
     @property
     def media(self) -> Decoded:

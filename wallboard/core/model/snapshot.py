@@ -92,6 +92,20 @@ def _since(moment: float | None, now_mono: float) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
+class PushStatus:
+    """The event stream as the header shows it: live (``⚡ push``), or down with the reason
+    (dim, beside the polled data, which is still live: never a banner)."""
+
+    live: bool = False
+    detail: str = ""
+    applied: int = 0
+    """Changes applied from the stream so far."""
+    problems: int = 0
+    """Frames or events skipped as unreadable so far."""
+    last_problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """Agents and queues as last seen, with the refresh interval that defines staleness."""
 
@@ -99,6 +113,8 @@ class Snapshot:
     queues: Feed[Queue] = field(default_factory=Feed)
     interval: float = 10.0
     sequence: int = 0
+    push: PushStatus | None = None
+    """The event stream's state; ``None`` when push is not enabled."""
 
     @property
     def stale_after(self) -> float:

@@ -51,6 +51,7 @@ def agent_sections(agent: Agent, seconds_in_state: int | None, thresholds: Thres
             ("Phone line 2", _line(agent.line2.label, agent.line2_status_time)),
             ("Last login", fmt.local_time(agent.last_login_time, zone)),
             ("Skills enabled", f"{fmt.count(agent.enabled_skill_count)} of {fmt.count(agent.assigned_skill_count)}"),
+            *_v5_agent_rows(agent),
         ),
     )
     activity = Section(
@@ -121,7 +122,45 @@ def queue_sections(queue: Queue, thresholds: Thresholds) -> tuple[Section, ...]:
         ),
         ("Today", "Last 30 min"),
     )
-    return now, agents, activity
+    if not queue.has_intervals:
+        return now, agents, activity
+    return now, agents, activity, *interval_sections(queue)
+
+
+def interval_sections(queue: Queue) -> tuple[Section, ...]:
+    """What the v5 API adds: the last 15 and 30 minutes beside today, and the service level
+    over 1, 4, 8 and 12 hours (the legacy API has none of these: no section there)."""
+    intervals = Section(
+        "Intervals",
+        (
+            ("Queued", fmt.count(queue.fifteen_min_queued), fmt.count(queue.thirty_min_queued), fmt.count(queue.day_queued)),
+            ("Accepted", fmt.count(queue.fifteen_min_accepted), fmt.count(queue.thirty_min_accepted), fmt.count(queue.day_accepted)),
+            ("Abandoned", fmt.count(queue.fifteen_min_abandoned), fmt.count(queue.thirty_min_abandoned), fmt.count(queue.day_abandoned)),
+            ("Avg wait", fmt.hms(queue.fifteen_min_avg_wait_time), fmt.hms(queue.thirty_min_avg_wait_time), fmt.hms(queue.day_avg_wait_time)),
+            ("SLA", fmt.percent(queue.fifteen_min_sla_activity), fmt.percent(queue.thirty_min_sla_activity), fmt.percent(queue.day_sla_activity)),
+        ),
+        ("15 min", "30 min", "Today"),
+    )
+    hours = Section(
+        "Service level",
+        (
+            ("SLA", fmt.percent(queue.sla_1h), fmt.percent(queue.sla_4h), fmt.percent(queue.sla_8h), fmt.percent(queue.sla_12h)),
+            ("Answered within", fmt.hms(queue.sla_threshold), "", "", ""),
+        ),
+        ("1 h", "4 h", "8 h", "12 h"),
+    )
+    return intervals, hours
+
+
+def _v5_agent_rows(agent: Agent) -> tuple[tuple[str, str], ...]:
+    """Rows only the v5 API fills (none on the legacy source, so its screens stay as they were)."""
+    if agent.time_on_status_code is None and not agent.channels and agent.active_interactions is None:
+        return ()
+    return (
+        ("On status code", fmt.hms(agent.time_on_status_code)),
+        ("Channels", ", ".join(agent.channels) or "idle"),
+        ("Interactions", fmt.count(agent.active_interactions)),
+    )
 
 
 def _line(label: str, seconds: int | None) -> str:

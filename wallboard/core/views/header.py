@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Mapping
 
+from rich.cells import cell_len
+
 from wallboard.core import formatting as fmt
 from wallboard.core.model.states import state_style, state_symbol
 from wallboard.live.phase import CacheSync, data_moment
@@ -127,6 +129,17 @@ def sync_part(syncs: Mapping[str, CacheSync | None] | None, wall_offset: float) 
     return Part("syncing", "dim", 5)
 
 
+def push_part(snapshot: Snapshot) -> Part | None:
+    """``⚡ push`` while the event stream is live; when it is down, a dim note with the
+    reason that goes first on a narrow screen (polling carries on: the data is live)."""
+    push = snapshot.push
+    if push is None:
+        return None
+    if push.live:
+        return Part("⚡ push", "ok", 2)
+    return Part(f"polling only: {push.detail}" if push.detail else "… push", "dim", 5)
+
+
 def header_parts(
     tenant: str,
     snapshot: Snapshot,
@@ -150,6 +163,12 @@ def header_parts(
     if stale:
         parts.append(Part(f"STALE {fmt.age(age)}", "stale", 1))
     parts.append(connection(snapshot, now_mono))
+    pushed = push_part(snapshot)
+    if pushed is not None:
+        parts.append(pushed)
+        if snapshot.push is not None and snapshot.push.problems:
+            # events the stream sent that could not be read: said, quietly, never fatal
+            parts.append(Part(f"push skipped {snapshot.push.problems}: {snapshot.push.last_problem}", "dim", 5))
     counts = state_counts(totals)
     if counts is not None:
         parts.append(counts)
@@ -164,7 +183,7 @@ def fit_parts(parts: list[Part], width: int, separator: str = " │ ") -> list[P
     kept = list(parts)
 
     def length() -> int:
-        return sum(len(part.text) for part in kept) + len(separator) * max(0, len(kept) - 1)
+        return sum(cell_len(part.text) for part in kept) + len(separator) * max(0, len(kept) - 1)  # ⚡ is two cells
 
     while length() > width and len(kept) > 1:
         worst = max(range(len(kept)), key=lambda i: (kept[i].priority, i))

@@ -20,6 +20,17 @@ def _agent_counts(queue: Queue, line: tuple[tuple[str, str, str], ...]) -> str:
     return "  ".join(f"{state_symbol(state)} {fmt.count(getattr(queue, field))} {word}" for state, word, field in line)
 
 
+def _intervals_line(queue: Queue) -> str:
+    """The tile's interval line: v5's 15 min / 1 h / 4 h service level where the source has
+    them, else the legacy 30-minute service level and wait."""
+    if queue.has_intervals:
+        return (
+            f"SLA 15m {fmt.percent(queue.fifteen_min_sla_activity)} · 1h {fmt.percent(queue.sla_1h)}"
+            f" · 4h {fmt.percent(queue.sla_4h)}"
+        )
+    return f"30m SLA {fmt.percent(queue.thirty_min_sla_activity)} · wait {fmt.mss(queue.thirty_min_avg_wait_time)}"
+
+
 @dataclass(frozen=True, slots=True)
 class QueueText:
     title: str
@@ -60,7 +71,7 @@ def queue_text(queue: Queue, thresholds: Thresholds) -> QueueText:
         sla=f"SLA {fmt.percent(queue.sla_activity)} / {fmt.percent(target)}",
         sla_value=fmt.count(None if queue.sla_activity is None else round(queue.sla_activity)),
         sla_caption=f"SLA % · target {fmt.percent(target)}",
-        sla_30=f"30m SLA {fmt.percent(queue.thirty_min_sla_activity)} · wait {fmt.mss(queue.thirty_min_avg_wait_time)}",
+        sla_30=_intervals_line(queue),
         agents_working=_agent_counts(queue, WORKING),
         agents_away=_agent_counts(queue, AWAY),
         today=(

@@ -76,6 +76,20 @@ def field_table(record_type: type, rows: tuple[tuple, ...]) -> tuple[FieldSpec, 
 # seen in the vendor's own examples) and its kind. The parser is driven entirely by these
 # tables, so JSON and XML share one set of rules.
 
+# Fields only the Contact Center Real-time Metrics API has: no wire name here, so they
+# keep their "no value" (shown as a dash) on this source.
+_NOT_HERE_AGENT = (
+    ("time_on_status_code", Kind.SECONDS),
+    ("channels", Kind.TEXTS),
+    ("active_interactions", Kind.COUNT),
+)
+_NOT_HERE_QUEUE = (
+    *((name, Kind.COUNT) for name in ("fifteen_min_queued", "fifteen_min_accepted", "fifteen_min_abandoned")),
+    ("fifteen_min_avg_wait_time", Kind.SECONDS),
+    *((name, Kind.PERCENT) for name in ("fifteen_min_sla_activity", "sla_1h", "sla_4h", "sla_8h", "sla_12h")),
+    ("sla_threshold", Kind.SECONDS),
+)
+
 AGENT_FIELDS = field_table(Agent, (
     ("agent_id", Kind.KEY, "agent-id"),
     ("name", Kind.TEXT, "agent-name"),
@@ -110,6 +124,7 @@ AGENT_FIELDS = field_table(Agent, (
     ("thirty_min_wrap_up_time", Kind.SECONDS, "thirty-min-wrap-up-time"),
     ("thirty_min_break_time", Kind.SECONDS, "thirty-min-break-time"),
     ("thirty_min_offline_time", Kind.SECONDS, "thirty-min-offline-time"),
+    *_NOT_HERE_AGENT,
 ))
 QUEUE_FIELDS = field_table(Queue, (
     ("queue_id", Kind.KEY, "queue-id"),
@@ -143,12 +158,18 @@ QUEUE_FIELDS = field_table(Queue, (
     ("thirty_min_avg_wait_time", Kind.SECONDS, "thirty-min-avg-wait-time"),
     ("thirty_min_longest_wait_time", Kind.SECONDS, "thirty-min-longest-wait-time"),
     ("thirty_min_sla_activity", Kind.PERCENT, "thirty-min-sla-activity"),
+    *_NOT_HERE_QUEUE,
 ))
 
 
+_READ_AGENT_FIELDS = tuple(spec for spec in AGENT_FIELDS if spec.wire_names)
+_READ_QUEUE_FIELDS = tuple(spec for spec in QUEUE_FIELDS if spec.wire_names)
+
+
 def field_specs(record_type: type) -> tuple[FieldSpec, ...]:
-    """How this API's payloads fill ``Agent`` or ``Queue``, field by field."""
-    return AGENT_FIELDS if record_type is Agent else QUEUE_FIELDS
+    """How this API's payloads fill ``Agent`` or ``Queue``, field by field (the fields it
+    has: those only the v5 API fills are left out)."""
+    return _READ_AGENT_FIELDS if record_type is Agent else _READ_QUEUE_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +347,7 @@ def _plan(record_type: type) -> tuple[tuple[str, str, FieldSpec, int | None, boo
     return tuple(
         (spec.name, spec.wire_names[0], spec, _LOWEST_KEPT.get(spec.kind), spec.kind is Kind.TEXT)
         for spec in field_specs(record_type)
+        if spec.wire_names  # a field this API does not have keeps its "no value"
     )
 
 

@@ -105,9 +105,10 @@ def _table(section: Section) -> Table:
     table = Table(box=None, show_header=any(section.columns), padding=(0, 1), expand=True, show_edge=False)
     width = len(section.rows[0]) if section.rows else 2
     table.add_column(Text(""), style="bold", no_wrap=True, ratio=2)
-    headers = section.columns if width == 3 else ("",)
+    figures = width >= 3  # label plus two or more figure columns (today, 30 min, ...)
+    headers = section.columns if figures else ("",)
     for header in headers:
-        table.add_column(Text(header), justify="right" if width == 3 else "left", ratio=2 if width == 3 else 4)
+        table.add_column(Text(header), justify="right" if figures else "left", ratio=2 if figures else 4)
     for row in section.rows:
         table.add_row(*(Text(cell) for cell in row))
     return table
@@ -134,5 +135,6 @@ class QueueDetailScreen(DetailScreen):
         queue = next((q for q in moment.snapshot.queues.records if q.queue_id == self.key), None)
         if queue is None:
             return None
-        title = f"{queue.name or queue.queue_id} — {queue.media.label} queue"
+        media = f"{queue.media.label} queue" if queue.media.known else "queue"  # v5 names no media
+        title = f"{queue.name or queue.queue_id} — {media}"
         return title, queue_sections(queue, self.context.settings.thresholds)

@@ -71,10 +71,12 @@ from wallboard.credentials.needs import (
 
 TITLES = {
     "realtime": "Connect to 8x8 real-time statistics",
+    "cc-realtime": "Connect to 8x8 Contact Center real-time metrics",
     "analytics": "Sign in to 8x8 Work Analytics",
 }
 INTROS = {
     "realtime": "Needed before the board can start. Secrets you type are never shown.",
+    "cc-realtime": "The API key and secret of an Admin Console app with \"Analytics for Contact Center\". Secrets you type are never shown.",
     "analytics": "Needed for historical reports. Secrets you type are never shown.",
 }
 PLACEHOLDERS = {
