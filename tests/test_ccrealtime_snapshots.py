@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.board_data import Clocks, fixed_settings, fixed_snapshot
+from tests.helpers.clocks import Clocks
+from tests.helpers.data import fixed_settings, fixed_snapshot
 from wallboard.core.model.snapshot import PushStatus
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.app import WallboardApp

@@ -130,7 +130,4 @@ def test_demo_on_the_v5_source_with_push(demo):
     screen = tmux.wait_for("Queue id", "Intervals", "Service level")
     assert "15 min" in screen and "12 h" in screen
     tmux.keys("q")
-    deadline = time.monotonic() + 10
-    while tmux.alive() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not tmux.alive()
+    assert tmux.wait_closed()

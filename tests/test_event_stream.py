@@ -149,8 +149,9 @@ def test_the_resume_position_is_url_encoded():
 async def test_the_board_shows_a_pushed_change_before_the_next_poll_and_says_push():
     from dataclasses import replace
 
-    from tests.board_data import fixed_settings
-    from tests.reliability import header, until
+    from tests.helpers.data import fixed_settings
+    from tests.helpers.board import header
+    from tests.helpers.waiting import until
     from wallboard.clients.ccrealtime import CcRealtimeClient
     from wallboard.ui.app import WallboardApp
 
