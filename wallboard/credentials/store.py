@@ -1,9 +1,10 @@
 """Where secrets come from, and the OS keyring behind ``wallboard secrets``.
 
 Names and variables are promises to users (see CONTRACT.md): keyring service
-``wallboard``; names ``realtime-token``, ``analytics-api-key``, ``analytics-password``;
-environment variables ``WALLBOARD_REALTIME_TOKEN``, ``WALLBOARD_ANALYTICS_API_KEY``,
-``WALLBOARD_ANALYTICS_PASSWORD``. Values are only ever handled as
+``wallboard``; names ``realtime-token``, ``analytics-api-key``, ``analytics-password``,
+``relay-token`` (what viewers of ``wallboard relay`` send); environment variables
+``WALLBOARD_REALTIME_TOKEN``, ``WALLBOARD_ANALYTICS_API_KEY``,
+``WALLBOARD_ANALYTICS_PASSWORD``, ``WALLBOARD_RELAY_TOKEN``. Values are only ever handled as
 :class:`~wallboard.credentials.secret.Secret`.
 
 Resolution order: the environment, then the keyring (then, in the board only, the setup
@@ -51,16 +52,21 @@ SERVICE = "wallboard"
 REALTIME_TOKEN = "realtime-token"
 ANALYTICS_API_KEY = "analytics-api-key"
 ANALYTICS_PASSWORD = "analytics-password"
-NAMES = (REALTIME_TOKEN, ANALYTICS_API_KEY, ANALYTICS_PASSWORD)
+RELAY_TOKEN = "relay-token"
+BOARD_NAMES = (REALTIME_TOKEN, ANALYTICS_API_KEY, ANALYTICS_PASSWORD)
+"""The secrets a board reads (the relay's own token is read by ``wallboard relay`` alone)."""
+NAMES = (*BOARD_NAMES, RELAY_TOKEN)
 ENV_VARS = {
     REALTIME_TOKEN: "WALLBOARD_REALTIME_TOKEN",
     ANALYTICS_API_KEY: "WALLBOARD_ANALYTICS_API_KEY",
     ANALYTICS_PASSWORD: "WALLBOARD_ANALYTICS_PASSWORD",
+    RELAY_TOKEN: "WALLBOARD_RELAY_TOKEN",
 }
 LABELS = {
     REALTIME_TOKEN: "Data-request token",
     ANALYTICS_API_KEY: "Analytics API key",
     ANALYTICS_PASSWORD: "Analytics password",
+    RELAY_TOKEN: "Relay token",
 }
 """How a person calls each secret (prompts, the setup screen)."""
 
@@ -383,7 +389,7 @@ def keyring_file_exists(info: KeyringInfo | None = None) -> bool:
     return _file_exists(info.backend)
 
 
-def needs_keyring_password(env: Mapping[str, str] = os.environ, names: tuple[str, ...] = NAMES) -> bool:
+def needs_keyring_password(env: Mapping[str, str] = os.environ, names: tuple[str, ...] = BOARD_NAMES) -> bool:
     """Must wallboard ask for the keyring's password before it reads ``names``?
 
     Only when one of them is not in the environment, the keyring is a locked encrypted
