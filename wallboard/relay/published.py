@@ -40,12 +40,7 @@ from wallboard.core.model.snapshot import Feed, Health, Snapshot
 from wallboard.core.text import clean_text
 from wallboard.core.wire.rtstats import Format
 from wallboard.core.wire.rtstats_render import CONTENT_TYPES, ENVELOPES, record_wire, records_body, single_body
-
-STATUS_HEADER = "X-Wallboard-Status"
-AGE_HEADER = "X-Wallboard-Age"
-ERROR_HEADER = "X-Wallboard-Error"
-
-LIVE, STALE, REFUSED, WAITING = "live", "stale", "refused", "waiting"
+from wallboard.core.wire.relayed import AGE_HEADER, ERROR_HEADER, LIVE, REFUSED, STALE, STATUS_HEADER, WAITING
 
 FEED_TYPES: dict[str, type] = {"agents": Agent, "queues": Queue}
 ID_FIELDS = {"agents": "agent_id", "queues": "queue_id"}

@@ -71,6 +71,12 @@ class Feed(Generic[T]):
         version = self.version + changed
         return Feed(records, wall, mono, Health.LIVE, None, 0, None, problems, skipped, version, mono if changed else self.records_since)
 
+    def relay_failing(self, message: str, next_try_mono: float) -> "Feed[T]":
+        """This feed after a good answer from a relay whose own source is failing: the
+        records it sent, marked as retrying with the relay's reason (never refused: our
+        credentials were accepted; the failure count is the relay's business)."""
+        return replace(self, health=Health.RETRYING, error=clean_text(message, MAX_ERROR_LENGTH), retry_at_mono=next_try_mono)
+
     def failed(self, message: str, refused: bool, retry_at_mono: float | None) -> "Feed[T]":
         """This feed after a failed attempt: same records, the failure's message, one more failure.
 
