@@ -76,10 +76,16 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def interactive() -> bool:
+    """Show the board (not plain tables): on a terminal, or in a browser through
+    ``wallboard serve`` (textual-serve runs each session with Textual's web driver)."""
+    return sys.stdout.isatty() or os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     ask_keyring_password()  # before the board owns the terminal (an encrypted file keyring)
-    if sys.stdout.isatty():
+    if interactive():
         return _run_board(settings)  # the board asks for whatever is missing on its setup screen
     missing = []
     if not settings.tenant:
@@ -136,7 +142,7 @@ def launch(
     ``analytics_secrets`` (the demo's) spare the Historical tab from looking them up.
     """
     try:
-        if sys.stdout.isatty():
+        if interactive():
             return asyncio.run(_board(settings, token, analytics_secrets, cache_period))
         else:
             return asyncio.run(_plain_loop(settings, token))

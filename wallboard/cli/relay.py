@@ -41,12 +41,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "relay token (`wallboard secrets set relay-token` or WALLBOARD_RELAY_TOKEN). GET /healthz needs no auth.",
     )
     add_listen_options(parser, DEFAULT_PORT, "relay")
+    add_source_options(parser)
+    parser.set_defaults(func=run)
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """What to poll: the source options of ``run`` (CONTRACT.md)."""
     parser.add_argument("--config", metavar="PATH", help=f"config file (default {default_config_path()})")
     parser.add_argument("--realtime-url", metavar="URL", help=f"Real Time Statistics URL or region name: {REGION_FORMS}")
     parser.add_argument("--tenant", metavar="NAME", help="8x8 tenant name")
     parser.add_argument("--format", choices=FORMATS, help="ask 8x8 for json (default) or xml (the relay serves both)")
     parser.add_argument("--interval", metavar="SECONDS", help="seconds between polls of 8x8 (default 10)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

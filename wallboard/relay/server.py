@@ -66,6 +66,19 @@ def tls_context(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | N
     return context
 
 
+async def start_site(app: web.Application, host: str, port: int, ssl_context: ssl.SSLContext | None) -> tuple[web.AppRunner, int]:
+    """Serve ``app`` on ``host:port``; return the runner (to clean up) and the port bound."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, ssl_context=ssl_context, reuse_address=True)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror or error}): pick another --port") from None
+    return runner, runner.addresses[0][1]
+
+
 class RelayServer:
     """Polls ``source`` and serves its answers; ``await start()``, then ``await stop()``."""
 
@@ -110,15 +123,7 @@ class RelayServer:
         app = web.Application()
         app.router.add_get("/healthz", self._health)
         app.router.add_get(REALTIME_PATH + "/{tail:.*}", self._stats)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self.ssl_context, reuse_address=True)
-        try:
-            await site.start()
-        except OSError as error:
-            await self._runner.cleanup()
-            raise ConfigError(f"cannot listen on {self.host}:{self.port} ({error.strerror or error}): pick another --port") from None
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await start_site(app, self.host, self.port, self.ssl_context)
         self._task = asyncio.create_task(self.poller.run(), name="wallboard-relay-poller")
         return self.url
 
@@ -223,4 +228,4 @@ async def serve_until_stopped(relay: RelayServer, out: TextIO = sys.stdout, stop
         await relay.stop()
 
 
-__all__ = ["ERROR_HEADER", "RelayServer", "serve_until_stopped", "tls_context"]
+__all__ = ["ERROR_HEADER", "RelayServer", "serve_until_stopped", "start_site", "tls_context"]
