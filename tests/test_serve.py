@@ -85,8 +85,9 @@ async def test_the_page_and_its_websocket_show_the_board_fed_by_the_relay(live_s
             assert any(name in screen for name in names)  # the simulator's agents, through the relay
         assert floor.server.commands[0].endswith("--tenant demo --tv" + (" --view sales" if floor.views else ""))
         assert RELAY_TOKEN not in " ".join(floor.server.commands) and "demo" not in floor.server.commands[0].split("--tenant")[0]
-        # two boards, one relay: the simulator saw the relay's polls, not one per board
-        assert live_sim.requests["agents"] == floor.relay.poller.requests["agents"] <= 3
+        # two boards, one relay: every request the simulator saw is the relay's own poll
+        assert live_sim.requests["agents"] == floor.relay.poller.requests["agents"]
+        assert sum(floor.relay.served.values()) >= 2  # both boards asked the relay
     finally:
         await floor.stop()
         await upstream.aclose()

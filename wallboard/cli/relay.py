@@ -17,7 +17,7 @@ from wallboard.cli.board import settings_from_args, token_advice
 from wallboard.cli.unlock import ask_keyring_password
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, default_config_path
-from wallboard.credentials.store import REALTIME_TOKEN, RELAY_TOKEN, resolve
+from wallboard.credentials.store import REALTIME_TOKEN, RELAY_TOKEN, Resolved, resolve
 from wallboard.errors import ConfigError
 from wallboard.urls import REGION_FORMS
 
@@ -54,12 +54,8 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--interval", metavar="SECONDS", help="seconds between polls of 8x8 (default 10)")
 
 
-def run(args: argparse.Namespace) -> int:
-    from wallboard.relay.access import check_listen
-
-    check_listen(args.host, args.certfile, args.keyfile)  # before asking for anything
-    settings = settings_from_args(args)
-    ask_keyring_password((REALTIME_TOKEN, RELAY_TOKEN))
+def source_needs(settings) -> tuple[list[str], Resolved]:
+    """What is missing to poll 8x8 (tenant, URL, token), and the token as resolved."""
     missing = []
     if not settings.tenant:
         missing.append("`tenant` in the config file or --tenant")
@@ -68,6 +64,16 @@ def run(args: argparse.Namespace) -> int:
     token = resolve(REALTIME_TOKEN)
     if token.value is None:
         missing.append(token_advice(token))
+    return missing, token
+
+
+def run(args: argparse.Namespace) -> int:
+    from wallboard.relay.access import check_listen
+
+    check_listen(args.host, args.certfile, args.keyfile)  # before asking for anything
+    settings = settings_from_args(args)
+    ask_keyring_password((REALTIME_TOKEN, RELAY_TOKEN))
+    missing, token = source_needs(settings)
     relay_token = resolve(RELAY_TOKEN)
     if relay_token.value is None:
         problem = f" ({relay_token.problem})" if relay_token.problem else ""

@@ -13,8 +13,8 @@ import argparse
 import asyncio
 import sys
 
-from wallboard.cli.board import settings_from_args, token_advice
-from wallboard.cli.relay import add_listen_options, add_source_options
+from wallboard.cli.board import settings_from_args
+from wallboard.cli.relay import add_listen_options, add_source_options, source_needs
 from wallboard.cli.unlock import ask_keyring_password
 from wallboard.config import default_config_path
 from wallboard.credentials.secret import Secret
@@ -47,14 +47,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     remote = not is_loopback(args.host)
     ask_keyring_password((REALTIME_TOKEN, RELAY_TOKEN) if remote else (REALTIME_TOKEN,))
-    missing = []
-    if not settings.tenant:
-        missing.append("`tenant` in the config file or --tenant")
-    if not settings.realtime_url:
-        missing.append("`region` or `realtime_url` in the config file, or --realtime-url")
-    token = resolve(REALTIME_TOKEN)
-    if token.value is None:
-        missing.append(token_advice(token))
+    missing, token = source_needs(settings)
     viewer_token = resolve(RELAY_TOKEN) if remote else None
     if viewer_token is not None and viewer_token.value is None:
         missing.append(f"the relay token browsers sign in with off loopback: `wallboard secrets set relay-token` or {ENV_VARS[RELAY_TOKEN]}")

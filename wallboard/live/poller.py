@@ -184,6 +184,8 @@ def _relay_reason(relayed) -> str:
     if relayed.status == "waiting":
         return "the relay is waiting for its first answer from 8x8"
     said = relayed.error or "no reason given"
+    if said.startswith("the relay"):
+        return said  # a relay behind a relay: the first one's words already say it
     if relayed.status == "refused":
         return f"the relay's 8x8 credentials were refused ({said})"
     return f"the relay cannot refresh from 8x8: {said}"
