@@ -127,7 +127,7 @@ def run_historical(rounds: int) -> historical_bench.ListingFigures:
 
 
 def run_relay(quick: bool) -> list[relay_bench.RelayFigures]:
-    cycle, warmup, cycles = (2.0, 4, 8) if quick else (10.0, 4, 6)
+    cycle, warmup, cycles = (2.0, 4, 8) if quick else (10.0, 8, 6)  # the relay learns the phase in about a minute
     _print(f"## Boards behind one relay (simulator cache cycle {cycle:g} s; {cycles} cycles counted after {warmup} of warm-up)\n")
     _print("The relay is the real `wallboard relay` process; the boards are real pollers (phase-locked, If-None-Match).\n")
     runs = [(1, 200), (10, 200), (50, 200), (50, 500 if quick else 2000)]
