@@ -87,6 +87,18 @@ def run(args: argparse.Namespace) -> int:
     ask_keyring_password()  # before the board owns the terminal (an encrypted file keyring)
     if interactive():
         return _run_board(settings)  # the board asks for whatever is missing on its setup screen
+    missing, token = source_needs(settings)
+    if missing:
+        raise ConfigError(
+            "not configured yet. Set " + "; ".join(missing) + f". Config file: {default_config_path()}. "
+            "To look around without an account: `wallboard demo`."
+        )
+    return launch(settings, token.value)
+
+
+def source_needs(settings: Settings) -> tuple[list[str], Resolved]:
+    """What is missing to poll the tenant (name, URL, token; ``run``, ``relay`` and
+    ``serve`` alike), and the token as resolved."""
     missing = []
     if not settings.tenant:
         missing.append("`tenant` (the 8x8 tenant name) in the config file or --tenant")
@@ -95,12 +107,7 @@ def run(args: argparse.Namespace) -> int:
     token = resolve(REALTIME_TOKEN)
     if token.value is None:
         missing.append(token_advice(token))
-    if missing:
-        raise ConfigError(
-            "not configured yet. Set " + "; ".join(missing) + f". Config file: {default_config_path()}. "
-            "To look around without an account: `wallboard demo`."
-        )
-    return launch(settings, token.value)
+    return missing, token
 
 
 def token_advice(token: Resolved) -> str:

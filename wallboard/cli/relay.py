@@ -13,11 +13,11 @@ import argparse
 import asyncio
 import sys
 
-from wallboard.cli.board import settings_from_args, token_advice
+from wallboard.cli.board import settings_from_args, source_needs
 from wallboard.cli.unlock import ask_keyring_password
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.config import FORMATS, default_config_path
-from wallboard.credentials.store import REALTIME_TOKEN, RELAY_TOKEN, Resolved, resolve
+from wallboard.credentials.store import REALTIME_TOKEN, RELAY_TOKEN, resolve
 from wallboard.errors import ConfigError
 from wallboard.urls import REGION_FORMS
 
@@ -52,19 +52,6 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tenant", metavar="NAME", help="8x8 tenant name")
     parser.add_argument("--format", choices=FORMATS, help="ask 8x8 for json (default) or xml (the relay serves both)")
     parser.add_argument("--interval", metavar="SECONDS", help="seconds between polls of 8x8 (default 10)")
-
-
-def source_needs(settings) -> tuple[list[str], Resolved]:
-    """What is missing to poll 8x8 (tenant, URL, token), and the token as resolved."""
-    missing = []
-    if not settings.tenant:
-        missing.append("`tenant` in the config file or --tenant")
-    if not settings.realtime_url:
-        missing.append("`region` or `realtime_url` in the config file, or --realtime-url")
-    token = resolve(REALTIME_TOKEN)
-    if token.value is None:
-        missing.append(token_advice(token))
-    return missing, token
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,8 +13,8 @@ import argparse
 import asyncio
 import sys
 
-from wallboard.cli.board import settings_from_args
-from wallboard.cli.relay import add_listen_options, add_source_options, source_needs
+from wallboard.cli.board import settings_from_args, source_needs
+from wallboard.cli.relay import add_listen_options, add_source_options
 from wallboard.cli.unlock import ask_keyring_password
 from wallboard.config import default_config_path
 from wallboard.credentials.secret import Secret
