@@ -63,6 +63,7 @@ def test_set_from_piped_stdin_status_and_delete(keyring_file):
         "analytics-password  no   missing  WALLBOARD_ANALYTICS_PASSWORD",
         "cc-api-key          no   missing  WALLBOARD_CC_API_KEY",
         "cc-api-secret       no   missing  WALLBOARD_CC_API_SECRET",
+        "relay-token         no   missing  WALLBOARD_RELAY_TOKEN",
         "Set a missing one with `wallboard secrets set NAME`, or with its environment variable.",
     ]
     assert TOKEN not in result.stdout + result.stderr
@@ -114,7 +115,8 @@ def test_status_without_a_keyring_names_the_backend_and_the_advice():
     lines = result.stdout.splitlines()
     assert lines[0] == "Keyring backend: keyring.backends.fail.Keyring (not usable)"
     assert lines[2] == "realtime-token      yes  environment  WALLBOARD_REALTIME_TOKEN"
-    assert lines[7].startswith("no usable keyring on this machine")
+    assert lines[7] == "relay-token         no   missing      WALLBOARD_RELAY_TOKEN"
+    assert lines[8].startswith("no usable keyring on this machine")
     assert TOKEN not in result.stdout
 
 
@@ -166,7 +168,7 @@ def test_unknown_name_is_one_line_listing_the_names(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO(TOKEN))
     assert main(["secrets", "set", "tok-typed-by-mistake"]) == 2
     err = capsys.readouterr().err
-    assert err == "wallboard: unknown secret name; use one of realtime-token, analytics-api-key, analytics-password, cc-api-key, cc-api-secret\n"
+    assert err == "wallboard: unknown secret name; use one of realtime-token, analytics-api-key, analytics-password, cc-api-key, cc-api-secret, relay-token\n"
     assert main(["secrets", "delete", "token"]) == 2
     assert capsys.readouterr().err == err
 

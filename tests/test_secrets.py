@@ -138,7 +138,7 @@ def test_store_read_delete_round_trip(memory_keyring):
 def test_unknown_names_are_refused_without_repeating_them():
     with pytest.raises(ConfigError) as caught:
         store_secret("my-token-abc123", Secret(TOKEN))
-    assert str(caught.value) == "unknown secret name; use one of realtime-token, analytics-api-key, analytics-password, cc-api-key, cc-api-secret"
+    assert str(caught.value) == "unknown secret name; use one of realtime-token, analytics-api-key, analytics-password, cc-api-key, cc-api-secret, relay-token"
 
 
 def test_only_secret_objects_and_non_empty_values_are_stored():
@@ -251,6 +251,7 @@ def test_status_says_where_each_secret_comes_from_and_never_a_value():
         ("analytics-password", "missing", False, False),
         ("cc-api-key", "missing", False, False),
         ("cc-api-secret", "missing", False, False),
+        ("relay-token", "missing", False, False),
     ]
     assert TOKEN not in repr(report) and "key-in" not in repr(report)
 
@@ -259,5 +260,5 @@ def test_status_without_a_keyring():
     use_keyring(fail.Keyring())
     report = status(env={"WALLBOARD_ANALYTICS_PASSWORD": "pw"})
     assert report.keyring.usable is False
-    assert [(s.source, s.in_keyring) for s in report.secrets] == [("missing", None), ("missing", None), ("environment", None), ("missing", None), ("missing", None)]
+    assert [(s.source, s.in_keyring) for s in report.secrets] == [("missing", None), ("missing", None), ("environment", None), ("missing", None), ("missing", None), ("missing", None)]
     assert [s.name for s in report.secrets] == list(NAMES)

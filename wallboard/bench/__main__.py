@@ -1,7 +1,8 @@
 """``python -m wallboard.bench``: print the performance and freshness figures.
 
 Sections (all by default): ``parse``, ``apply``, ``board``, ``freshness``, ``historical``,
-``push`` (an agent's change to the screen: the event stream against polling). The board
+``push`` (an agent's change to the screen: the event stream against polling), ``relay``
+(1, 10 and 50 boards behind one ``wallboard relay``; about six minutes). The board
 section starts the simulator and the board in separate processes and runs about two
 minutes per tenant size (learning the cache phase, then six 10 s windows); freshness
 runs four minutes. ``--quick`` shortens both (fewer windows, a 2 s cache cycle for
@@ -21,9 +22,10 @@ from wallboard.bench import freshness as freshness_bench
 from wallboard.bench import historical as historical_bench
 from wallboard.bench import parse as parse_bench
 from wallboard.bench import push as push_bench
+from wallboard.bench import relay as relay_bench
 from wallboard.bench.data import SIZES, machine, queues_for
 
-SECTIONS = ("parse", "apply", "board", "freshness", "historical", "push")
+SECTIONS = ("parse", "apply", "board", "freshness", "historical", "push", "relay")
 
 
 def _ms(seconds: float) -> str:
@@ -141,6 +143,38 @@ def run_push(seconds: float, warmup: float) -> list[push_bench.PushFigures]:
     return results
 
 
+def run_relay(quick: bool) -> list[relay_bench.RelayFigures]:
+    cycle, warmup, cycles = (2.0, 4, 8) if quick else (10.0, 8, 6)  # the relay learns the phase in about a minute
+    _print(f"## Boards behind one relay (simulator cache cycle {cycle:g} s; {cycles} cycles counted after {warmup} of warm-up)\n")
+    _print("The relay is the real `wallboard relay` process; the boards are real pollers (phase-locked, If-None-Match).\n")
+    runs = [(1, 200), (10, 200), (50, 200), (50, 500 if quick else 2000)]
+    figures = []
+    for boards, agents in runs:
+        figures.append(relay_bench.measure(boards, agents, cycle, warmup, cycles))
+        _print(f"- {boards} boards at {agents:,} agents: done")
+    _print()
+    rows = [
+        [
+            f"{f.boards}", f"{f.agents:,}",
+            f"{f.upstream_per_cycle['agents']:.2f} / {f.upstream_per_cycle['queues']:.2f}",
+            f"{f.relay_cpu_per_minute:.2f} s", f"{f.relay_rss_mb:.0f} / {f.relay_peak_mb:.0f} MB",
+            f"{f.viewer_age_median:.2f} / {f.viewer_age_p95:.2f} s",
+            f"{f.polls_per_board_cycle:.2f}", f"{f.not_modified_share * 100:.0f} %",
+            f"{_kb(f.bytes_per_poll)}", f"{_kb(f.bytes_per_poll_without_inm)}",
+            f"{_kb(f.full_body_bytes)} / {_kb(f.gzip_body_bytes)}",
+        ]
+        for f in figures
+    ]
+    headers = [
+        "boards", "agents", "8x8 requests/cycle (agents / queues)", "relay CPU/min", "relay RSS / peak",
+        "data age at viewer (median / p95)", "polls/board/cycle (both endpoints)", "304s", "wire body bytes/poll", "without If-None-Match",
+        "/agents body (plain / gzip)",
+    ]
+    _print(_table(headers, rows))
+    _print()
+    return figures
+
+
 def _check(label: str, ok: bool, detail: str) -> None:
     _print(f"- [{'x' if ok else ' '}] {label}: {detail}")
 
@@ -177,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     pushed = None
     if "push" in sections:
         pushed = run_push(30.0, 12.0) if args.quick else run_push(120.0, 25.0)
+    relayed = run_relay(args.quick) if "relay" in sections else None
     _print("## Targets\n")
     if apply_figures and 2000 in apply_figures:
         ratio = apply_figures[2000].ratio
@@ -201,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     if pushed:
         p95 = pushed[0].p95
         _check("95th percentile change-to-screen under 1 s with push", p95 < 1.0, f"{p95:.2f} s (polling: {', '.join(f'{r.p95:.2f} s' for r in pushed[1:])})")
+    if relayed:
+        worst = max(max(f.upstream_per_cycle.values()) for f in relayed)
+        _check("about one 8x8 request per cache cycle per endpoint with 1, 10, 50 boards behind one relay", worst <= 1.25, f"at most {worst:.2f}")
     _print(f"\n(ran for {time.monotonic() - started:.0f} s)")
     return 0
 

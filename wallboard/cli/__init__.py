@@ -14,12 +14,12 @@ import sys
 from typing import Sequence
 
 from wallboard import __version__, crash
-from wallboard.cli import board, report, secrets, simulate
+from wallboard.cli import board, relay, report, secrets, serve, simulate
 from wallboard.cli import config as config_command
 from wallboard.config import default_config_path
 from wallboard.errors import WallboardError
 
-COMMAND_MODULES = (board, simulate, secrets, report, config_command)
+COMMAND_MODULES = (board, simulate, relay, serve, secrets, report, config_command)
 EXIT_ERROR = 2
 
 

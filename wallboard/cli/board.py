@@ -95,13 +95,31 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def interactive() -> bool:
+    """Show the board (not plain tables): on a terminal, or in a browser through
+    ``wallboard serve`` (textual-serve runs each session with Textual's web driver)."""
+    return sys.stdout.isatty() or os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     ask_keyring_password()  # before the board owns the terminal (an encrypted file keyring)
-    if sys.stdout.isatty():
+    if interactive():
         return _run_board(settings)  # the board asks for whatever is missing on its setup screen
     if settings.data_source == "cc-realtime":
         return launch(settings, _cc_secrets(), cache_period=CC_CACHE_PERIOD)
+    missing, token = source_needs(settings)
+    if missing:
+        raise ConfigError(
+            "not configured yet. Set " + "; ".join(missing) + f". Config file: {default_config_path()}. "
+            "To look around without an account: `wallboard demo`."
+        )
+    return launch(settings, token.value)
+
+
+def source_needs(settings: Settings) -> tuple[list[str], Resolved]:
+    """What is missing to poll the tenant (name, URL, token; ``run``, ``relay`` and
+    ``serve`` alike), and the token as resolved."""
     missing = []
     if not settings.tenant:
         missing.append("`tenant` (the 8x8 tenant name) in the config file or --tenant")
@@ -110,12 +128,7 @@ def run(args: argparse.Namespace) -> int:
     token = resolve(REALTIME_TOKEN)
     if token.value is None:
         missing.append(token_advice(token))
-    if missing:
-        raise ConfigError(
-            "not configured yet. Set " + "; ".join(missing) + f". Config file: {default_config_path()}. "
-            "To look around without an account: `wallboard demo`."
-        )
-    return launch(settings, token.value)
+    return missing, token
 
 
 def _cc_secrets() -> dict[str, Secret]:
@@ -183,7 +196,7 @@ def launch(
     ``analytics_secrets`` (the demo's) spare the Historical tab from looking them up.
     """
     try:
-        if sys.stdout.isatty():
+        if interactive():
             return asyncio.run(_board(settings, token, analytics_secrets, cache_period))
         else:
             return asyncio.run(_plain_loop(settings, token))

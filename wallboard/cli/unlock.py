@@ -17,7 +17,7 @@ import sys
 from wallboard.errors import KeyringError
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import (
-    NAMES,
+    BOARD_NAMES,
     keyring_file,
     keyring_file_exists,
     keyring_info,
@@ -29,7 +29,7 @@ from wallboard.credentials.store import (
 TRIES = 3
 
 
-def ask_keyring_password(names: tuple[str, ...] = NAMES, *, create: bool = False) -> None:
+def ask_keyring_password(names: tuple[str, ...] = BOARD_NAMES, *, create: bool = False) -> None:
     """Unlock the keyring if reading ``names`` needs its password; ``create``: also when
     the file does not exist yet (about to store a secret: the password chooses it)."""
     info = keyring_info()

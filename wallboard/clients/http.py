@@ -201,7 +201,7 @@ async def parse_off_loop(parse: Callable[..., T], body: bytes, *args: Any, **kwa
 
 async def _raise_for_status(response: httpx.Response, what: str, auth_message: str) -> None:
     status = response.status_code
-    if 200 <= status < 300:
+    if 200 <= status < 300 or status == 304:  # 304: only ever the answer to our own If-None-Match
         return
     said = await server_says(response)
     error = _status_error(status, response, what, auth_message)

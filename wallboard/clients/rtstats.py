@@ -3,6 +3,12 @@
 One instance holds one keep-alive connection pool; the poller owns it and closes it.
 Methods return parsed, typed records; every failure is a typed
 :class:`~wallboard.errors.ApiError`.
+
+Behind a ``wallboard relay`` (or any server or cache that sends ``ETag``), the list
+requests carry ``If-None-Match`` with the last tag, and ``304 Not Modified`` means
+"unchanged": the records parsed from the last full answer are returned again, without
+a body on the wire. The relay's headers (:mod:`wallboard.core.wire.relayed`) come back
+on :attr:`Fetched.relayed`, so the poller can show the relay's own staleness.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import httpx
 
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.model.realtime import Agent, Queue
+from wallboard.core.wire import relayed as relay_headers
+from wallboard.core.wire.relayed import Relayed
 from wallboard.core.wire.payload import ParseError, Parsed
 from wallboard.core.wire.rtstats import Format, parse_agents, parse_queues
 from wallboard.errors import BadPayloadError, NotFoundError
@@ -38,6 +46,10 @@ class Fetched(Generic[R]):
     received_at: float
     elapsed: float
     size: int
+    relayed: Relayed | None = None
+    """What a relay said about this data (``None`` from 8x8 itself)."""
+    not_modified: bool = False
+    """The server answered 304 to our ``If-None-Match``: ``result`` is the last one again."""
 
 
 class RealtimeClient:
@@ -64,6 +76,7 @@ class RealtimeClient:
         self.max_body = max_body
         secret = token if isinstance(token, Secret) else Secret(token)
         self._tenant, self._token = tenant, secret
+        self._validated: dict[str, tuple[str, Parsed]] = {}  # path -> (ETag, what its body said)
         self._client = make_client(
             timeouts,
             url=self.base_url,
@@ -88,11 +101,11 @@ class RealtimeClient:
 
     async def agents(self) -> Fetched[Agent]:
         """Every agent of the tenant."""
-        return await self._get("agents", "agents", parse_agents)
+        return await self._get("agents", "agents", parse_agents, conditional=True)
 
     async def queues(self) -> Fetched[Queue]:
         """Every queue of the tenant."""
-        return await self._get("queues", "queues", parse_queues)
+        return await self._get("queues", "queues", parse_queues, conditional=True)
 
     async def agent(self, agent_id: str) -> Agent:
         """One agent by login id; :class:`NotFoundError` when the server has none."""
@@ -104,8 +117,9 @@ class RealtimeClient:
         fetched = await self._get(f"queue/{quote(str(queue_id), safe='')}", f"queue {queue_id!r}", parse_queues)
         return _single(fetched, f"queue {queue_id!r}")
 
-    async def _get(self, path: str, what: str, parser) -> Fetched:
+    async def _get(self, path: str, what: str, parser, conditional: bool = False) -> Fetched:
         described = f"{what} from {self.host}"
+        known = self._validated.get(path) if conditional else None
         reply: Reply = await fetch(
             self._client,
             "GET",
@@ -114,12 +128,23 @@ class RealtimeClient:
             what=described,
             auth_message=AUTH_REFUSED,
             max_body=self.max_body,
+            headers={"If-None-Match": known[0]} if known else None,
         )
+        relayed = relay_headers.read(reply.headers)
+        if reply.status == 304:
+            if known is None:
+                raise BadPayloadError(f"the answer for {described} was 304 Not Modified to a request that asked for none")
+            return Fetched(known[1], reply.received_at, reply.elapsed, 0, relayed, not_modified=True)
         try:
             result = await parse_off_loop(parser, reply.body, self.fmt)  # keep the event loop free for the UI
         except ParseError as error:
             raise BadPayloadError(f"the answer for {described} could not be read: {error}") from None
-        return Fetched(result, reply.received_at, reply.elapsed, len(reply.body))
+        etag = reply.headers.get("etag")
+        if conditional and etag:  # weak tags too: If-None-Match compares weakly (nginx weakens them when it gzips)
+            self._validated[path] = (etag, result)
+        elif conditional:
+            self._validated.pop(path, None)
+        return Fetched(result, reply.received_at, reply.elapsed, len(reply.body), relayed)
 
 
 def _single(fetched: Fetched, what: str):

@@ -1,9 +1,10 @@
 """Where secrets come from, and the OS keyring behind ``wallboard secrets``.
 
 Names and variables are promises to users (see CONTRACT.md): keyring service
-``wallboard``; names ``realtime-token``, ``analytics-api-key``, ``analytics-password``;
-environment variables ``WALLBOARD_REALTIME_TOKEN``, ``WALLBOARD_ANALYTICS_API_KEY``,
-``WALLBOARD_ANALYTICS_PASSWORD``. Values are only ever handled as
+``wallboard``; names ``realtime-token``, ``analytics-api-key``, ``analytics-password``,
+``relay-token`` (what viewers of ``wallboard relay`` send); environment variables
+``WALLBOARD_REALTIME_TOKEN``, ``WALLBOARD_ANALYTICS_API_KEY``,
+``WALLBOARD_ANALYTICS_PASSWORD``, ``WALLBOARD_RELAY_TOKEN``. Values are only ever handled as
 :class:`~wallboard.credentials.secret.Secret`.
 
 Resolution order: the environment, then the keyring (then, in the board only, the setup
@@ -53,13 +54,17 @@ ANALYTICS_API_KEY = "analytics-api-key"
 ANALYTICS_PASSWORD = "analytics-password"
 CC_API_KEY = "cc-api-key"
 CC_API_SECRET = "cc-api-secret"
-NAMES = (REALTIME_TOKEN, ANALYTICS_API_KEY, ANALYTICS_PASSWORD, CC_API_KEY, CC_API_SECRET)
+RELAY_TOKEN = "relay-token"
+BOARD_NAMES = (REALTIME_TOKEN, ANALYTICS_API_KEY, ANALYTICS_PASSWORD, CC_API_KEY, CC_API_SECRET)
+"""The secrets a board reads (the relay's own token is read by ``wallboard relay`` alone)."""
+NAMES = (*BOARD_NAMES, RELAY_TOKEN)
 ENV_VARS = {
     REALTIME_TOKEN: "WALLBOARD_REALTIME_TOKEN",
     ANALYTICS_API_KEY: "WALLBOARD_ANALYTICS_API_KEY",
     ANALYTICS_PASSWORD: "WALLBOARD_ANALYTICS_PASSWORD",
     CC_API_KEY: "WALLBOARD_CC_API_KEY",
     CC_API_SECRET: "WALLBOARD_CC_API_SECRET",
+    RELAY_TOKEN: "WALLBOARD_RELAY_TOKEN",
 }
 LABELS = {
     REALTIME_TOKEN: "Data-request token",
@@ -67,6 +72,7 @@ LABELS = {
     ANALYTICS_PASSWORD: "Analytics password",
     CC_API_KEY: "Contact Center API key",
     CC_API_SECRET: "Contact Center API secret",
+    RELAY_TOKEN: "Relay token",
 }
 """How a person calls each secret (prompts, the setup screen)."""
 
@@ -390,7 +396,7 @@ def keyring_file_exists(info: KeyringInfo | None = None) -> bool:
     return _file_exists(info.backend)
 
 
-def needs_keyring_password(env: Mapping[str, str] = os.environ, names: tuple[str, ...] = NAMES) -> bool:
+def needs_keyring_password(env: Mapping[str, str] = os.environ, names: tuple[str, ...] = BOARD_NAMES) -> bool:
     """Must wallboard ask for the keyring's password before it reads ``names``?
 
     Only when one of them is not in the environment, the keyring is a locked encrypted

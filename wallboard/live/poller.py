@@ -7,6 +7,11 @@ off (:class:`~wallboard.live.backoff.Backoff`), keeping its last good records. R
 credentials stop both loops until :meth:`Poller.resume` (the user pressed ``r`` or changed
 the settings): retrying a refused token only earns a lockout.
 
+Behind a ``wallboard relay`` whose own polling fails, an answer is good but its data is
+not: the records are dated by the relay's age (so the board's age and STALE are the
+truth, not the age of the relay's answer) and the feed says the relay's reason while
+the poller keeps its normal rhythm (the relay is fine; 8x8 is not).
+
 The poller runs in the board's event loop; parsing of large payloads happens in a
 thread inside the client, so nothing here blocks the UI.
 """
@@ -143,13 +148,18 @@ class Poller:
             self._publish(name, self._feed(name).failed(message, False, self.mono() + delay))
             return delay
         previous = self._feed(name)
+        relayed = getattr(fetched, "relayed", None)
+        behind = relayed.age if relayed is not None and not relayed.live else 0.0
         feed = previous.succeeded(
-            fetched.result.records, self.wall(), self.mono(), fetched.result.problems, fetched.result.skipped
+            fetched.result.records, self.wall() - behind, self.mono() - behind, fetched.result.problems, fetched.result.skipped
         )
-        self._publish(name, feed)
         changed = feed.version != previous.version
         answered = started + fetched.elapsed
-        return self.schedule.next_delay(name, started, self.mono(), changed, answered)
+        delay = self.schedule.next_delay(name, started, self.mono(), changed, answered)
+        if relayed is not None and not relayed.live:
+            feed = feed.relay_failing(_relay_reason(relayed), self.mono() + delay)
+        self._publish(name, feed)
+        return delay
 
     def _failure_delay(self, name: str, retry_after: float | None) -> float:
         return self.backoff.delay(self._feed(name).failures + 1, retry_after)
@@ -170,3 +180,15 @@ class Poller:
             await asyncio.wait_for(wake.wait(), timeout=delay)
         except asyncio.TimeoutError:
             pass
+
+
+def _relay_reason(relayed) -> str:
+    """Why a relay's data is not live, in the relay's words."""
+    if relayed.status == "waiting":
+        return "the relay is waiting for its first answer from 8x8"
+    said = relayed.error or "no reason given"
+    if said.startswith("the relay"):
+        return said  # a relay behind a relay: the first one's words already say it
+    if relayed.status == "refused":
+        return f"the relay's 8x8 credentials were refused ({said})"
+    return f"the relay cannot refresh from 8x8: {said}"

@@ -47,6 +47,9 @@ class Feed(Generic[T]):
     changed_mono: float | None = None
     """Monotonic seconds of the answer that brought these records (``received_mono`` of
     the answer that changed them; ``None``: the same as ``received_mono``)."""
+    dated: bool = False
+    """``received_mono`` is when the data itself was last good at its source, as a relay
+    said (not when an answer arrived here): the cache phase must not date it again."""
 
     def age(self, now_mono: float) -> float | None:
         """Seconds since the last good answer, never negative; ``None`` before the first."""
@@ -70,6 +73,14 @@ class Feed(Generic[T]):
         changed = records != self.records or self.received_mono is None
         version = self.version + changed
         return Feed(records, wall, mono, Health.LIVE, None, 0, None, problems, skipped, version, mono if changed else self.records_since)
+
+    def relay_failing(self, message: str, next_try_mono: float) -> "Feed[T]":
+        """This feed after a good answer from a relay whose own source is failing: the
+        records it sent, marked as retrying with the relay's reason (never refused: our
+        credentials were accepted; the failure count is the relay's business)."""
+        return replace(
+            self, health=Health.RETRYING, error=clean_text(message, MAX_ERROR_LENGTH), retry_at_mono=next_try_mono, dated=True
+        )
 
     def failed(self, message: str, refused: bool, retry_at_mono: float | None) -> "Feed[T]":
         """This feed after a failed attempt: same records, the failure's message, one more failure.

@@ -102,10 +102,11 @@ def failure_text(feed: Feed, now_mono: float) -> str:
 
 def data_age(snapshot: Snapshot, now_mono: float, syncs: Mapping[str, CacheSync | None] | None = None) -> float | None:
     """How old the oldest data on screen is: since its cache refresh when the phase is
-    known (``syncs``, per feed), else since it arrived."""
+    known (``syncs``, per feed), else since it arrived (or, behind a failing relay, since
+    the relay last had it: already a data moment)."""
     syncs = syncs or {}
     moments = [
-        data_moment(feed.received_mono, syncs.get(name))
+        data_moment(feed.received_mono, None if feed.dated else syncs.get(name))
         for name, feed in (("agents", snapshot.agents), ("queues", snapshot.queues))
     ]
     known = [moment for moment in moments if moment is not None]
