@@ -19,7 +19,6 @@ from wallboard.core.model.analytics import (
     parties,
     select_extension,
 )
-from wallboard.core.reports.query import make_query, preset_range
 from wallboard.errors import (
     ApiTimeoutError,
     AuthError,

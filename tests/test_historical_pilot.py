@@ -35,22 +35,16 @@ from tests.helpers.history import (
 )
 from tests.helpers.sim_transport import SimTransport
 from tests.helpers.waiting import until
-from wallboard.clients.analytics import USER_REFUSED, AnalyticsClient
-from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
-from wallboard.config import AnalyticsSettings
 from wallboard.core.views import historical as core
 from wallboard.cli.report import render
 from wallboard.core.model.analytics import CALL_RECORDS, EXTENSIONS, RING_GROUP_MEMBERS, RING_GROUPS
-from wallboard.core.reports.table import build_table, full_columns
+from wallboard.core.reports.table import full_columns
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD, SERVICE
 from wallboard.sim.simulator import Simulator
-from wallboard.themes import bundled_themes_dir
-from wallboard.ui.app import WallboardApp
 from wallboard.ui.screens.help import HelpScreen
 from wallboard.ui.screens.setup import SetupScreen
-from wallboard.ui.historical.pane import HistoricalPane
 from wallboard.ui.historical.report_grid import ReportGrid
 
 pytestmark = pytest.mark.virtual_time

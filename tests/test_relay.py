@@ -4,7 +4,6 @@ over real loopback HTTP."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import email.utils
 import gzip
 import json
@@ -12,6 +11,7 @@ import json
 import httpx
 import pytest
 
+from tests.helpers.relay import RELAY_TOKEN, WALL, basic as _basic, relay_for as _relay_for, started as _started, stop as _stop, until_true as _until
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.model.snapshot import Feed, Snapshot
@@ -27,11 +27,8 @@ from wallboard.relay.published import (
     etag_matches,
     gzip_etag,
 )
-from wallboard.relay.server import RelayServer
 from wallboard.sim.simulator import Simulator
 
-RELAY_TOKEN = "relay-secret-1"
-WALL = 1_763_900_000.0
 
 
 def _published(agents=(Agent(agent_id="a1", name="Ann"), Agent(agent_id="a2", name="Bob")), at=100.0) -> Published:
@@ -150,10 +147,6 @@ def test_health_says_live_stale_or_refused_without_any_data():
 # --- access -----------------------------------------------------------------------------------
 
 
-def _basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-
 def test_basic_auth_as_the_real_service():
     token = Secret(RELAY_TOKEN)
     assert check_basic(_basic("acme", RELAY_TOKEN), "acme", token) is None
@@ -178,31 +171,6 @@ def test_only_loopback_without_tls():
 
 
 # --- simulator -> relay -> client, over loopback ----------------------------------------------
-
-
-async def _until(condition, timeout: float = 20.0) -> None:
-    """Wait (on the event loop, not a fixed sleep) until ``condition()`` holds."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
-
-
-def _relay_for(sim: Simulator, interval: float = 10.0, **options) -> RelayServer:
-    upstream = RealtimeClient(sim.realtime_url, "demo", "demo")
-    relay = RelayServer(upstream, "demo", Secret(RELAY_TOKEN), interval=interval, **options)
-    relay.upstream = upstream  # type: ignore[attr-defined]
-    return relay
-
-
-async def _started(relay: RelayServer) -> str:
-    url = await relay.start()
-    await _until(lambda: relay.published.snapshot.agents.received_mono is not None and relay.published.snapshot.queues.received_mono is not None)
-    return url
-
-
-async def _stop(relay: RelayServer) -> None:
-    await relay.stop()
-    await relay.upstream.aclose()  # type: ignore[attr-defined]
 
 
 async def test_a_board_client_reads_the_same_records_through_the_relay(simulator):

@@ -3,11 +3,11 @@ staleness shown as the board's own, over real loopback HTTP (simulator -> relay 
 
 from __future__ import annotations
 
-import time
 
-from tests.board_data import fixed_settings
-from tests.reliability import banner, header, until
-from tests.test_relay import RELAY_TOKEN, _relay_for, _started, _stop, _until
+from tests.helpers.data import fixed_settings
+from tests.helpers.board import banner, header
+from tests.helpers.waiting import until
+from tests.helpers.relay import RELAY_TOKEN, relay_for as _relay_for, started as _started, stop as _stop, until_true as _until
 from wallboard.clients.http import Timeouts
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core.model.snapshot import Health
@@ -98,7 +98,7 @@ async def test_a_board_behind_a_stale_relay_says_stale_with_the_true_age_and_the
 def test_data_dated_by_a_relay_is_not_dated_again_by_the_cache_phase():
     """Seen by hand: behind a dead relay the header said 'as of 06:20:11 (1m 02s)' beside
     'STALE 52s': the relay's age, then the board's phase sync took another period off."""
-    from tests.test_relay import WALL
+    from tests.helpers.relay import WALL
     from wallboard.core.model.realtime import Agent
     from wallboard.core.model.snapshot import Feed, Snapshot
     from wallboard.core.views.header import data_age

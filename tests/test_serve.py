@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from tests.browser import Browser
-from tests.test_relay import RELAY_TOKEN, _basic
+from tests.helpers.relay import RELAY_TOKEN, basic as _basic
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.credentials.secret import Secret
 from wallboard.sim.simulator import Simulator

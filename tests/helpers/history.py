@@ -20,7 +20,6 @@ from wallboard.core.views import historical as core
 from wallboard.core.reports.table import build_table
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import ANALYTICS_API_KEY, ANALYTICS_PASSWORD
-from wallboard.sim.simulator import Simulator
 from wallboard.ui.historical.pane import HistoricalPane
 from wallboard.ui.historical.report_grid import ReportGrid
 
