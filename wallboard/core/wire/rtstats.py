@@ -50,7 +50,7 @@ from wallboard.core.wire.payload import (
     ParseError,
     Parsed,
     Problems,
-    load_json,
+    json_document,
     payload_text,
     short,
 )
@@ -175,14 +175,14 @@ def parse_queues(body: bytes | str, fmt: Format, limits: Limits = Limits()) -> P
 
 def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limits()) -> Parsed:
     budget = Budget(limits, shape.label)
-    text = payload_text(body)
     repaired = False
     if fmt == "json":
-        items = _json_items(text, shape, budget)
-    elif fmt == "xml":
-        items, repaired = _xml_items(text, shape, budget)
+        items = _json_items(body, shape, budget)  # bytes straight to the decoder
     else:
-        raise ParseError(f"unknown format {fmt!r}: expected json or xml")
+        text = payload_text(body)  # an empty body is an error whatever the format
+        if fmt != "xml":
+            raise ParseError(f"unknown format {fmt!r}: expected json or xml")
+        items, repaired = _xml_items(text, shape, budget)
     if len(items) > limits.max_records:
         raise budget.too_many()
     return _build(items, shape, repaired, budget)
@@ -199,8 +199,8 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def _json_items(text: str, shape: _Shape, budget: Budget) -> list[Any]:
-    document = load_json(text, budget)
+def _json_items(body: bytes | str, shape: _Shape, budget: Budget) -> list[Any]:
+    document = json_document(body, budget)
     if document is None or document == "" or document == {}:
         return []
     if isinstance(document, list):

@@ -1,0 +1,147 @@
+"""The fast parse reads every answer exactly as the plain one does.
+
+The plain parse is the parser with every speed-up off: the standard library's JSON
+decoder, xmltodict for XML, no records reused from the previous answer. The fast parse
+(msgspec, the ElementTree reader, :class:`~wallboard.core.wire.rtstats.Reuse`) must give
+equal results over the benchmark's payloads, the seed examples and the fuzz corpus of
+``tests/test_parse_properties.py``: the same records, problems, skipped count and repair
+flag, or the same refusal (its type and its words).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import pytest
+from hypothesis import given, strategies as st
+
+from tests.conftest import FIXTURES
+from tests.test_parse_limits import many
+from tests.test_parse_properties import FORMATS, HOSTILE_TEXT, PARSERS, VALID, json_documents, mutated, xml_documents
+from wallboard.bench.data import payloads, scenario
+from wallboard.core.wire import payload
+from wallboard.core.wire.payload import MAX_RECORDS, ParseError
+from wallboard.core.wire import rtstats_render as render
+from wallboard.sim.rtstats_wire import agents_wire, queues_wire
+
+
+@contextlib.contextmanager
+def plain():
+    """Every speed-up off: the parser as it was before them."""
+    saved = payload.FAST_DECODE
+    payload.FAST_DECODE = None
+    try:
+        yield
+    finally:
+        payload.FAST_DECODE = saved
+
+
+def outcome(parser, body, fmt, **options):
+    try:
+        return parser(body, fmt, **options)
+    except ParseError as error:
+        return (type(error), str(error))
+
+
+def assert_same(kind: str, body, fmt: str) -> None:
+    parser, _ = PARSERS[kind]
+    fast = outcome(parser, body, fmt)
+    with plain():
+        expected = outcome(parser, body, fmt)
+    assert fast == expected, (kind, fmt, body[:200])
+
+
+def test_the_fast_decoder_is_there():
+    """Installed with the board (pyproject): without it these tests would compare the plain parse with itself."""
+    assert payload.FAST_DECODE is not None
+
+
+@pytest.mark.parametrize("agents", [50, 500, 2000])
+def test_the_bench_payloads(agents):
+    bodies = payloads(agents)
+    for fmt in FORMATS:
+        assert_same("agents", bodies[fmt], fmt)
+    assert_same("queues", bodies["queues"], "json")
+
+
+def test_the_seed_examples_and_the_simulators_payloads():
+    assert_same("agents", (FIXTURES / "seed_agents.xml").read_bytes(), "xml")
+    assert_same("queues", (FIXTURES / "seed_queues.xml").read_bytes(), "xml")
+    for (kind, fmt), bodies in VALID.items():
+        for body in bodies:
+            assert_same(kind, body, fmt)
+
+
+EDGES = [
+    b'{"agent":[{"agent-id":"a","day-accepted-count":123456789012345678901234567890}]}',  # beyond 64 bits
+    b'{"agent":[{"agent-id":123456789012345678901234567890}],"queue":[{"queue-id":18446744073709551616}]}',
+    b'{"agent":[{"agent-id":"a","agent-name":"\\ud800"}]}',  # a lone surrogate
+    b'{"agent":[{"agent-id":"a","day-accepted-count":NaN,"time-in-status":Infinity}]}',
+    b'{"agent":[{"agent-id":"a","time-in-status":1e400}]}',
+    b'\xef\xbb\xbf{"agent":[{"agent-id":"a"}]}',  # a byte order mark
+    b'{"agent":[{"agent-id":"a\xff\xfe"}]}',  # invalid UTF-8
+    b'{"agent":[{"agent-id":"a","agent-id":"b"}]}',  # a repeated key
+    b'{"agent":[{"agent-id":"a","agent-name":-0.0,"group-id":1.0,"agent-status":true}]}',
+    b'{"AGENT":[{"Agent-Id":"a"}],"agent":{"agent-id":"b"}}',  # keys in another case are not ours
+    b'{"agent":[{"agent-id":"","agent-name":"x"},{"agent-id":"a","agent-status":-1,"phone-line1-status":-1}]}',
+    b'{"agent":[{"agent-id":"a","unknown-field":[1,{"x":2}],"agent-name":""}]}',
+    b"[" * 1200 + b"]" * 1200,  # nested too deeply
+    b"  \t\n ",
+    b"\x1c\x1d",
+    "\u2028".encode(),
+    b'{"agent":[{"agent-id":"a"}]} trailing',
+    many(b"{}", MAX_RECORDS + 1),
+    many(b"[]", 2 * MAX_RECORDS + 100),
+    many(b"1", 100 * MAX_RECORDS + 100),
+    json.dumps({"agent": [{"agent-id": f"a{i}", "agent-name": "[,]" * 300} for i in range(200)]}).encode(),
+]
+
+
+@pytest.mark.parametrize("body", EDGES, ids=range(len(EDGES)))
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_edges_of_the_json_grammar_and_the_limits(body, fmt):
+    for kind in PARSERS:
+        assert_same(kind, body, fmt)
+        assert_same(kind, body.decode("utf-8", "replace"), fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", PARSERS)
+@given(data=st.data())
+def test_mutated_payloads(kind, fmt, data):
+    assert_same(kind, data.draw(mutated(kind, fmt)), fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@given(body=st.binary(max_size=400) | st.text(max_size=200))
+def test_random_bytes_and_text(fmt, body):
+    for kind in PARSERS:
+        assert_same(kind, body, fmt)
+
+
+@pytest.mark.parametrize("kind", PARSERS)
+@given(data=st.data())
+def test_random_json_documents(kind, data):
+    document = data.draw(json_documents(kind))
+    text = json.dumps(document)
+    assert_same(kind, text, "json")
+    assert_same(kind, text.encode("utf-8", "surrogatepass"), "json")
+
+
+@pytest.mark.parametrize("kind", PARSERS)
+@given(data=st.data())
+def test_random_xml_trees(kind, data):
+    assert_same(kind, data.draw(xml_documents(kind)), "xml")
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT, ids=range(len(HOSTILE_TEXT)))
+@pytest.mark.parametrize("kind", PARSERS)
+def test_hostile_text_in_a_real_payload(kind, text):
+    sim = scenario(12)
+    items = agents_wire(sim) if kind == "agents" else queues_wire(sim)
+    name = "agent-name" if kind == "agents" else "queue-name"
+    items = [{**item, name: text} for item in items]
+    tag = "agent" if kind == "agents" else "queue"
+    assert_same(kind, json.dumps({tag: items}).encode(), "json")  # escaped: a lone surrogate travels as \ud800
+    assert_same(kind, render.xml_list(f"{tag}s", tag, items).decode() if text.isprintable() else "", "xml")
