@@ -23,6 +23,7 @@ from wallboard.bench.data import payloads, scenario
 from wallboard.core.wire import payload
 from wallboard.core.wire.payload import MAX_RECORDS, ParseError
 from wallboard.core.wire import rtstats_render as render
+from wallboard.core.wire.rtstats import Reuse
 from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 
 
@@ -44,9 +45,9 @@ def outcome(parser, body, fmt, **options):
         return (type(error), str(error))
 
 
-def assert_same(kind: str, body, fmt: str) -> None:
+def assert_same(kind: str, body, fmt: str, reuse: Reuse | None = None) -> None:
     parser, _ = PARSERS[kind]
-    fast = outcome(parser, body, fmt)
+    fast = outcome(parser, body, fmt, reuse=reuse)
     with plain():
         expected = outcome(parser, body, fmt)
     assert fast == expected, (kind, fmt, body[:200])
@@ -145,3 +146,45 @@ def test_hostile_text_in_a_real_payload(kind, text):
     tag = "agent" if kind == "agents" else "queue"
     assert_same(kind, json.dumps({tag: items}).encode(), "json")  # escaped: a lone surrogate travels as \ud800
     assert_same(kind, render.xml_list(f"{tag}s", tag, items).decode() if text.isprintable() else "", "xml")
+
+
+# --- records reused from the last answer ----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_successive_answers_reusing_the_last_ones_records(fmt):
+    sim = scenario(500)
+    reuse = {"agents": Reuse(), "queues": Reuse()}
+    reused = 0
+    for _ in range(4):
+        agents, queues = agents_wire(sim), queues_wire(sim)
+        bodies = {"agents": render.json_list("agent", agents), "queues": render.json_list("queue", queues)}
+        if fmt == "xml":
+            bodies = {"agents": render.xml_list("agents", "agent", agents), "queues": render.xml_list("queues", "queue", queues)}
+        for kind, body in bodies.items():
+            assert_same(kind, body, fmt, reuse[kind])
+        reused += reuse["agents"].reused
+        sim.clock.now += 10
+        sim.sync()
+    assert reused > 500, "most agents change only their durations from one answer to the next"
+
+
+SAME_BUT = [1, "1", 1.0, -0.0, 0.0, 0, True, None, "", " 1 ", [1], {"#text": "1"}, -1, 10**20]
+
+
+@pytest.mark.parametrize("field", ["agent-name", "group-id", "agent-status", "time-in-status", "day-offered-count"])
+def test_a_value_that_equals_another_of_another_type_is_never_taken_for_it(field):
+    reuse = Reuse()
+    for value in SAME_BUT + SAME_BUT[::-1]:
+        body = json.dumps({"agent": [{"agent-id": "a", field: value, "time-in-status": 5}]}).encode()
+        assert_same("agents", body, "json", reuse)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", PARSERS)
+@given(data=st.data())
+def test_sequences_of_mutated_payloads_with_one_reuse(kind, fmt, data):
+    reuse = Reuse()
+    for _ in range(data.draw(st.integers(2, 4))):
+        body = data.draw(st.sampled_from(VALID[(kind, fmt)]) | mutated(kind, fmt))
+        assert_same(kind, body, fmt, reuse)

@@ -16,7 +16,7 @@ import httpx
 from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.wire.payload import ParseError, Parsed
-from wallboard.core.wire.rtstats import Format, parse_agents, parse_queues
+from wallboard.core.wire.rtstats import Format, Reuse, parse_agents, parse_queues
 from wallboard.errors import BadPayloadError, NotFoundError
 from wallboard.credentials.secret import Secret
 from wallboard.urls import check_url
@@ -61,6 +61,9 @@ class RealtimeClient:
         self.fmt: Format = fmt
         self.timeouts = timeouts
         self.max_body = max_body
+        # what each list's last answer was made of: the next answer's unchanged records are
+        # not converted again (the poller has one request per endpoint in flight)
+        self._reuse = {"agents": Reuse(), "queues": Reuse()}
         secret = token if isinstance(token, Secret) else Secret(token)
         self._client = make_client(
             timeouts,
@@ -82,11 +85,11 @@ class RealtimeClient:
 
     async def agents(self) -> Fetched[Agent]:
         """Every agent of the tenant."""
-        return await self._get("agents", "agents", parse_agents)
+        return await self._get("agents", "agents", parse_agents, self._reuse["agents"])
 
     async def queues(self) -> Fetched[Queue]:
         """Every queue of the tenant."""
-        return await self._get("queues", "queues", parse_queues)
+        return await self._get("queues", "queues", parse_queues, self._reuse["queues"])
 
     async def agent(self, agent_id: str) -> Agent:
         """One agent by login id; :class:`NotFoundError` when the server has none."""
@@ -98,7 +101,7 @@ class RealtimeClient:
         fetched = await self._get(f"queue/{quote(str(queue_id), safe='')}", f"queue {queue_id!r}", parse_queues)
         return _single(fetched, f"queue {queue_id!r}")
 
-    async def _get(self, path: str, what: str, parser) -> Fetched:
+    async def _get(self, path: str, what: str, parser, reuse: Reuse | None = None) -> Fetched:
         described = f"{what} from {self.host}"
         reply: Reply = await fetch(
             self._client,
@@ -110,7 +113,7 @@ class RealtimeClient:
             max_body=self.max_body,
         )
         try:
-            result = await parse_off_loop(parser, reply.body, self.fmt)  # keep the event loop free for the UI
+            result = await parse_off_loop(parser, reply.body, self.fmt, reuse=reuse)  # keep the event loop free for the UI
         except ParseError as error:
             raise BadPayloadError(f"the answer for {described} could not be read: {error}") from None
         return Fetched(result, reply.received_at, reply.elapsed, len(reply.body))

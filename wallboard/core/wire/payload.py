@@ -104,8 +104,11 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[str] = []
+        self.found = 0
+        """Every problem found, kept or not."""
 
     def add(self, message: str) -> None:
+        self.found += 1
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(message)
 
