@@ -1,8 +1,9 @@
 """The fast parse reads every answer exactly as the plain one does.
 
 The plain parse is the parser with every speed-up off: the standard library's JSON
-decoder, xmltodict for XML, no records reused from the previous answer. The fast parse
-(msgspec, the ElementTree reader, :class:`~wallboard.core.wire.rtstats.Reuse`) must give
+decoder, xmltodict for XML, every value through the general conversion rules, no
+records reused from the previous answer. The fast parse (msgspec, the fast paths of the
+record loop, the ElementTree reader, :class:`~wallboard.core.wire.rtstats.Reuse`) must give
 equal results over the benchmark's payloads, the seed examples and the fuzz corpus of
 ``tests/test_parse_properties.py``: the same records, problems, skipped count and repair
 flag, or the same refusal (its type and its words).
@@ -20,7 +21,7 @@ from tests.conftest import FIXTURES
 from tests.test_parse_limits import many
 from tests.test_parse_properties import FORMATS, HOSTILE_TEXT, PARSERS, VALID, json_documents, mutated, xml_documents
 from wallboard.bench.data import payloads, scenario
-from wallboard.core.wire import payload
+from wallboard.core.wire import payload, rtstats
 from wallboard.core.wire.payload import MAX_RECORDS, ParseError
 from wallboard.core.wire import rtstats_render as render
 from wallboard.core.wire.rtstats import Reuse
@@ -30,12 +31,12 @@ from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 @contextlib.contextmanager
 def plain():
     """Every speed-up off: the parser as it was before them."""
-    saved = payload.FAST_DECODE
-    payload.FAST_DECODE = None
+    saved = payload.FAST_DECODE, rtstats.FAST_PATHS
+    payload.FAST_DECODE, rtstats.FAST_PATHS = None, False
     try:
         yield
     finally:
-        payload.FAST_DECODE = saved
+        payload.FAST_DECODE, rtstats.FAST_PATHS = saved
 
 
 def outcome(parser, body, fmt, **options):
@@ -188,3 +189,20 @@ def test_sequences_of_mutated_payloads_with_one_reuse(kind, fmt, data):
     for _ in range(data.draw(st.integers(2, 4))):
         body = data.draw(st.sampled_from(VALID[(kind, fmt)]) | mutated(kind, fmt))
         assert_same(kind, body, fmt, reuse)
+
+
+TRICKY = [None, "", " ", "0", "12", " 12", "12 ", "-1", "+3", "1.5", "1e3", "٣", "²", "0" * 15, "9" * 16, "x", "Ünï",
+          "a\x1bb", 0, 5, -1, -5, 2**53, 2**53 + 1, -(2**53), -(2**53) - 1, 1.5, -0.0, True, False, [], {}, [3], {"#text": "4"}]
+
+
+@pytest.mark.parametrize("value", TRICKY, ids=range(len(TRICKY)))
+def test_every_kind_of_field_with_tricky_values(value):
+    from tests.test_parse_properties import AGENT_KEYS, QUEUE_KEYS
+
+    for kind, keys, tag in (("agents", AGENT_KEYS, "agent"), ("queues", QUEUE_KEYS, "queue")):
+        record = {key: value for key in keys}
+        record[keys[0]] = "id-1"
+        assert_same(kind, json.dumps({tag: [record]}).encode(), "json")
+        if isinstance(value, str) and value.isprintable():
+            leaves = "".join(f"<{key}>{value}</{key}>" for key in keys[1:])
+            assert_same(kind, f"<{tag}s><{tag}><{keys[0]}>id-1</{keys[0]}>{leaves}</{tag}></{tag}s>", "xml")

@@ -158,7 +158,7 @@ def _fast_json(body: bytes | str, budget: Budget) -> Any:
     containers = 2 * budget.limits.max_records + 16
     values = FIELDS_PER_RECORD * budget.limits.max_records
     brace, bracket, comma = (b"{", b"[", b",") if isinstance(body, bytes) else ("{", "[", ",")
-    if body.count(brace) > containers or body.count(bracket) > containers or body.count(comma) > values:
+    if body.count(brace) > containers or body.count(bracket) > containers or (len(body) > values and body.count(comma) > values):
         return _REFUSED  # perhaps too many: counted as the standard library path counts
     try:
         document = FAST_DECODE(body)

@@ -270,6 +270,12 @@ def _xml_items(text: str, shape: _Shape, budget: Budget) -> tuple[list[Any], boo
 # --- records ---------------------------------------------------------------------------
 
 
+FAST_PATHS = True
+"""Whether the record loop takes its fast paths; off, every value goes through the
+general rules of :func:`_convert`, which the fast paths must agree with exactly
+(``tests/test_parse_equivalence.py`` compares the two)."""
+
+
 def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, reuse: Reuse | None = None) -> Parsed:
     record_type = shape.record_type
     specs = field_specs(record_type)
@@ -290,6 +296,7 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
     places: tuple[int, ...] = ()
     reusable = _REUSABLE_TYPES
     blank = [None] * len(plan)
+    fast = FAST_PATHS
     for index, item in enumerate(items, start=1):
         if index % CHECK_EVERY == 0:
             budget.check_time()
@@ -317,18 +324,27 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
             values = blank.copy()
             plan_now = plan
         found = problems.found
-        for at, first, spec, lowest, plain_text, ticks in plan_now:
+        for at, first, spec, lowest, plain_text, ticks, nothing in plan_now:
             raw = item.get(first, _MISSING)
             raw_type = type(raw)
             if raw is _MISSING or raw_type is dict or raw_type is list:
                 raw = _lookup(item, spec)
                 raw_type = type(raw)
-            # Fast paths for what servers send almost always: a JSON integer in range, plain
-            # printable text. Anything else takes the general rules of _convert.
-            if raw_type is int and lowest is not None and lowest <= raw <= MAX_NUMBER:
+            # Fast paths for what servers send almost always, each giving what _convert
+            # would: a JSON integer in range, null, plain printable text, an XML string of
+            # digits, a -1 sentinel. Anything else takes the general rules of _convert.
+            if not fast:
+                values[at] = _convert(raw, spec, problems, shape.label, index)
+            elif raw_type is int and lowest is not None and lowest <= raw <= MAX_NUMBER:
                 values[at] = raw
+            elif raw is None:
+                values[at] = nothing
             elif raw_type is str and plain_text and raw.isascii() and raw.isprintable() and len(raw) <= MAX_TEXT_LENGTH:
                 values[at] = raw.strip()
+            elif raw_type is str and lowest is not None and raw.isascii() and raw.isdigit() and len(raw) <= 15:
+                values[at] = int(raw)
+            elif raw_type is int and lowest == 0 and -MAX_NUMBER <= raw < 0:
+                values[at] = None  # a count, duration or id below zero is "no value" (-1: none)
             else:
                 values[at] = _convert(raw, spec, problems, shape.label, index)
                 if not ticks and problems.found != found:
@@ -395,18 +411,22 @@ _LOWEST_KEPT = {Kind.ID: 0, Kind.COUNT: 0, Kind.SECONDS: 0, Kind.CODE: -MAX_NUMB
 
 
 @cache
-def _plan(record_type: type) -> tuple[tuple[int, str, FieldSpec, int | None, bool, bool], ...]:
-    """Per field, what the hot loop needs, worked out once: (place in field order, first wire name, spec,
-    lowest integer kept as it came or None, whether plain text is kept as it came, whether
-    it is a duration that ticks between answers)."""
+def _plan(record_type: type) -> tuple[tuple[int, str, FieldSpec, int | None, bool, bool, Any], ...]:
+    """Per field, what the hot loop needs, worked out once: (place in field order, first
+    wire name, spec, lowest integer kept as it came or None, whether plain text is kept as
+    it came (stripped), whether it is a duration that ticks between answers, its "no
+    value" for a null)."""
     return tuple(
-        (at, spec.wire_names[0], spec, _LOWEST_KEPT.get(spec.kind), spec.kind is Kind.TEXT, spec.kind is Kind.SECONDS)
+        (
+            at, spec.wire_names[0], spec, _LOWEST_KEPT.get(spec.kind), spec.kind in (Kind.TEXT, Kind.KEY),
+            spec.kind is Kind.SECONDS, "" if spec.kind in (Kind.KEY, Kind.TEXT, Kind.WORD) else None,
+        )
         for at, spec in enumerate(field_specs(record_type))
     )
 
 
 @cache
-def _ticking_plan(record_type: type) -> tuple[tuple[int, str, FieldSpec, int | None, bool, bool], ...]:
+def _ticking_plan(record_type: type) -> tuple[tuple[int, str, FieldSpec, int | None, bool, bool, Any], ...]:
     return tuple(step for step in _plan(record_type) if step[5])
 
 
