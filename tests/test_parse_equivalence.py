@@ -21,7 +21,7 @@ from tests.conftest import FIXTURES
 from tests.test_parse_limits import many
 from tests.test_parse_properties import FORMATS, HOSTILE_TEXT, PARSERS, VALID, json_documents, mutated, xml_documents
 from wallboard.bench.data import payloads, scenario
-from wallboard.core.wire import payload, rtstats
+from wallboard.core.wire import flat_xml, payload, rtstats
 from wallboard.core.wire.payload import MAX_RECORDS, ParseError
 from wallboard.core.wire import rtstats_render as render
 from wallboard.core.wire.rtstats import Reuse
@@ -31,12 +31,12 @@ from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 @contextlib.contextmanager
 def plain():
     """Every speed-up off: the parser as it was before them."""
-    saved = payload.FAST_DECODE, rtstats.FAST_PATHS
-    payload.FAST_DECODE, rtstats.FAST_PATHS = None, False
+    saved = payload.FAST_DECODE, rtstats.FAST_PATHS, flat_xml.FAST_XML
+    payload.FAST_DECODE, rtstats.FAST_PATHS, flat_xml.FAST_XML = None, False, False
     try:
         yield
     finally:
-        payload.FAST_DECODE, rtstats.FAST_PATHS = saved
+        payload.FAST_DECODE, rtstats.FAST_PATHS, flat_xml.FAST_XML = saved
 
 
 def outcome(parser, body, fmt, **options):
@@ -206,3 +206,44 @@ def test_every_kind_of_field_with_tricky_values(value):
         if isinstance(value, str) and value.isprintable():
             leaves = "".join(f"<{key}>{value}</{key}>" for key in keys[1:])
             assert_same(kind, f"<{tag}s><{tag}><{keys[0]}>id-1</{keys[0]}>{leaves}</{tag}></{tag}s>", "xml")
+
+
+XML_EDGES = [
+    "<agents><agent><agent-id>a</agent-id><agent-name> Ann </agent-name></agent></agents>",
+    "<agents>\n  <agent>\n    <agent-id>a</agent-id>\n  </agent>\n</agents>\n",
+    "<agents><agent/></agents>",
+    "<agents><agent></agent><agent></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><agent-id>b</agent-id><agent-id/></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><agent-name><![CDATA[<b>x</b>]]></agent-name></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><!-- note --><agent-name>x<!--c-->y</agent-name></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><?pi x?></agent></agents>",
+    '<agents xmlns="urn:x"><agent><agent-id>a</agent-id></agent></agents>',
+    '<agents xmlns:n="urn:x"><agent><n:agent-id>a</n:agent-id><agent-id>b</agent-id></agent></agents>',
+    "<agents><agent><n:agent-id>a</n:agent-id></agent></agents>",
+    '<agents><agent id="1"><agent-id>a</agent-id></agent></agents>',
+    '<agents><agent><agent-id kind="x">a</agent-id></agent></agents>',
+    '<agents version="2"><agent><agent-id>a</agent-id></agent></agents>',
+    "<agents>text<agent><agent-id>a</agent-id></agent></agents>",
+    "<agents><agent>text<agent-id>a</agent-id></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id>tail</agent></agents>",
+    "<agents><agent><agent-id>a</agent-id></agent>tail</agents>",
+    "<agents><agent><agent-id><b>a</b></agent-id></agent></agents>",
+    "<agents><queue><queue-id>q</queue-id></queue><agent><agent-id>a</agent-id></agent></agents>",
+    "<agent><agent-id>a</agent-id></agent>",
+    "<agents><agent><agent-id>a&amp;b&#65;&#x42;</agent-id><agent-name>&lt;x&gt;</agent-name></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><agent-name>&unknown;</agent-name></agent></agents>",
+    '<?xml version="1.0" encoding="ISO-8859-1"?><agents><agent><agent-id>é</agent-id></agent></agents>',
+    '<?xml version="1.0" encoding="utf-8"?><agents><agent><agent-id>é</agent-id></agent></agents>',
+    '<?xml version="1.0"?><agents><agent><agent-id>é\u00a0\u0085</agent-id></agent></agents>',
+    ' <?xml version="1.0"?><agents><agent><agent-id>a</agent-id></agent></agents>',
+    "<agents><agent><agent-id>a</agent-id></agent></agents><agents/>",
+    "<agents><agent><day-accepted-count>10</all-day-accepted></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><agent-status>-1</agent-status><time-in-status> 12 </time-in-status></agent></agents>",
+    "<agents>" + "<agent><agent-id>a</agent-id>" + "<x>" * 300 + "</x>" * 300 + "</agent>" + "</agents>",
+]
+
+
+@pytest.mark.parametrize("body", XML_EDGES, ids=range(len(XML_EDGES)))
+def test_edges_of_xml(body):
+    assert_same("agents", body, "xml")
+    assert_same("agents", body.encode("utf-8"), "xml")

@@ -41,7 +41,7 @@ from wallboard.core.model.fields import FieldSpec, Kind, empty
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.numbers import MAX_NUMBER, to_number
 from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
-from wallboard.core.wire.flat_xml import parse_guarded, refuse_doctype, repair
+from wallboard.core.wire.flat_xml import flat_records, parse_guarded, refuse_doctype, repair
 from wallboard.core.wire.payload import (
     CHECK_EVERY,
     Budget,
@@ -247,6 +247,9 @@ def _looks_like_record(document: dict, shape: _Shape) -> bool:
 
 def _xml_items(text: str, shape: _Shape, budget: Budget) -> tuple[list[Any], bool]:
     refuse_doctype(text)
+    plain = flat_records(text, shape.list_tag, shape.item_tag, budget)
+    if plain is not None:
+        return plain, False
     try:
         document = parse_guarded(text, budget)
     except LimitError:
@@ -341,10 +344,12 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
                 values[at] = nothing
             elif raw_type is str and plain_text and raw.isascii() and raw.isprintable() and len(raw) <= MAX_TEXT_LENGTH:
                 values[at] = raw.strip()
-            elif raw_type is str and lowest is not None and raw.isascii() and raw.isdigit() and len(raw) <= 15:
-                values[at] = int(raw)
+            elif raw_type is str and lowest is not None and raw.isascii() and raw.isdigit() and len(raw) <= 15 and (number := int(raw)) >= lowest:
+                values[at] = number
             elif raw_type is int and lowest == 0 and -MAX_NUMBER <= raw < 0:
                 values[at] = None  # a count, duration or id below zero is "no value" (-1: none)
+            elif raw == "-1" and lowest is not None and lowest <= 0:
+                values[at] = None if lowest == 0 else -1  # the sentinel as XML text: a code keeps it
             else:
                 values[at] = _convert(raw, spec, problems, shape.label, index)
                 if not ticks and problems.found != found:
@@ -405,9 +410,10 @@ def _maker(record_type: type) -> Callable[[list[Any]], Any]:
 _MISSING = object()
 
 
-_LOWEST_KEPT = {Kind.ID: 0, Kind.COUNT: 0, Kind.SECONDS: 0, Kind.CODE: -MAX_NUMBER}
+_LOWEST_KEPT = {Kind.ID: 0, Kind.COUNT: 0, Kind.SECONDS: 0, Kind.CODE: -MAX_NUMBER, Kind.EPOCH: 1}
 """Kinds whose in-range integer is the value as it came, and the lowest such integer
-(codes may be negative: -1 is a real code). Percentages and epochs need converting."""
+(codes may be negative: -1 is a real code; an epoch of 0 is "no value"). Percentages
+need converting."""
 
 
 @cache
