@@ -159,3 +159,59 @@ def test_unknown_state_and_missing_values():
 def test_markup_in_names_is_kept_as_text():
     cells = agent_cells(Agent(agent_id="m", name="[b red]x[/]"), 0, Thresholds())
     assert cells["name"].text == "[b red]x[/]"
+
+
+# --- doing less per refresh: the same rows and cells as doing it all -----------------------
+
+from dataclasses import fields, replace  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from wallboard.bench.data import records as bench_records, refreshed  # noqa: E402
+from wallboard.core.views.agents import SORTS, STATE_FILTERS, Arranger, cells_input  # noqa: E402
+
+OPTIONS = st.builds(
+    ViewOptions,
+    sort=st.sampled_from(SORTS),
+    state_filter=st.sampled_from(STATE_FILTERS),
+    search=st.sampled_from(["", "a", "zz", "n"]),
+    group_by=st.booleans(),
+)
+
+
+@given(steps=st.lists(st.tuples(OPTIONS, st.integers(0, 3), st.sampled_from([0.0, 0.1, 1.0])), min_size=1, max_size=6))
+def test_the_arranger_keeps_an_order_only_when_arrange_would_give_it(steps):
+    agents, _ = bench_records(50)
+    arranger = Arranger()
+    for options, seed, changed in steps:
+        now = agents if not changed else refreshed(agents, changed, seed)
+        assert arranger.arrange(now, options) == arrange(now, options)
+
+
+def test_the_arranger_reuses_the_order_of_unchanged_names():
+    agents, _ = bench_records(50)
+    arranger = Arranger()
+    first = arranger.arrange(agents, ViewOptions())
+    order = arranger._order
+    moved = refreshed(agents, 1.0, 3)  # every agent's state and time moved, no name
+    assert arranger.arrange(moved, ViewOptions()) == arrange(moved, ViewOptions())
+    assert arranger._order is order and [a.agent_id for a in first] == [a.agent_id for a in arrange(moved, ViewOptions())]
+
+
+OTHER_VALUES = {int: 7_777, str: "Other", type(None): 5}
+
+
+@pytest.mark.parametrize("field", [f.name for f in fields(Agent)])
+def test_every_field_the_cells_read_is_in_their_input(field):
+    """A field outside cells_input must never change a row's cells: else the grid would
+    keep showing a row whose text moved (its cells are reused while the input is equal)."""
+    agents, _ = bench_records(50)
+    thresholds = Thresholds()
+    for agent in agents[:20]:
+        value = getattr(agent, field)
+        for other in (OTHER_VALUES[type(value)], None if value is not None else 3, -1 if isinstance(value, int) else value):
+            changed = replace(agent, **{field: other})
+            if cells_input(changed) == cells_input(agent):
+                assert agent_cells(changed, 60, thresholds, None, 1_763_900_000.0) == agent_cells(
+                    agent, 60, thresholds, None, 1_763_900_000.0
+                ), field

@@ -77,7 +77,7 @@ def measure(
     queues = queues_for(agents)
     simulator, url = start_simulator(agents, queues, cycle=cycle)
     try:
-        startups = startup.measure(url, agents, size=size, starts=starts)
+        startups = startup.measure(url, agents, size=size, starts=starts) if starts else [float("nan")]
         figures = _board_process(url, agents, windows, warmup, size, cycle)
     finally:
         simulator.terminate()

@@ -25,7 +25,7 @@ from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.wire import relayed as relay_headers
 from wallboard.core.wire.relayed import Relayed
 from wallboard.core.wire.payload import ParseError, Parsed
-from wallboard.core.wire.rtstats import Format, parse_agents, parse_queues
+from wallboard.core.wire.rtstats import Format, Reuse, parse_agents, parse_queues
 from wallboard.errors import BadPayloadError, NotFoundError
 from wallboard.credentials.secret import Secret
 from wallboard.urls import check_url
@@ -74,6 +74,9 @@ class RealtimeClient:
         self.fmt: Format = fmt
         self.timeouts = timeouts
         self.max_body = max_body
+        # what each list's last answer was made of: the next answer's unchanged records are
+        # not converted again (the poller has one request per endpoint in flight)
+        self._reuse = {"agents": Reuse(), "queues": Reuse()}
         secret = token if isinstance(token, Secret) else Secret(token)
         self._tenant, self._token = tenant, secret
         self._validated: dict[str, tuple[str, Parsed]] = {}  # path -> (ETag, what its body said)
@@ -101,11 +104,11 @@ class RealtimeClient:
 
     async def agents(self) -> Fetched[Agent]:
         """Every agent of the tenant."""
-        return await self._get("agents", "agents", parse_agents, conditional=True)
+        return await self._get("agents", "agents", parse_agents, self._reuse["agents"], conditional=True)
 
     async def queues(self) -> Fetched[Queue]:
         """Every queue of the tenant."""
-        return await self._get("queues", "queues", parse_queues, conditional=True)
+        return await self._get("queues", "queues", parse_queues, self._reuse["queues"], conditional=True)
 
     async def agent(self, agent_id: str) -> Agent:
         """One agent by login id; :class:`NotFoundError` when the server has none."""
@@ -117,7 +120,7 @@ class RealtimeClient:
         fetched = await self._get(f"queue/{quote(str(queue_id), safe='')}", f"queue {queue_id!r}", parse_queues)
         return _single(fetched, f"queue {queue_id!r}")
 
-    async def _get(self, path: str, what: str, parser, conditional: bool = False) -> Fetched:
+    async def _get(self, path: str, what: str, parser, reuse: Reuse | None = None, conditional: bool = False) -> Fetched:
         described = f"{what} from {self.host}"
         known = self._validated.get(path) if conditional else None
         reply: Reply = await fetch(
@@ -136,7 +139,7 @@ class RealtimeClient:
                 raise BadPayloadError(f"the answer for {described} was 304 Not Modified to a request that asked for none")
             return Fetched(known[1], reply.received_at, reply.elapsed, 0, relayed, not_modified=True)
         try:
-            result = await parse_off_loop(parser, reply.body, self.fmt)  # keep the event loop free for the UI
+            result = await parse_off_loop(parser, reply.body, self.fmt, reuse=reuse)  # keep the event loop free for the UI
         except ParseError as error:
             raise BadPayloadError(f"the answer for {described} could not be read: {error}") from None
         etag = reply.headers.get("etag")

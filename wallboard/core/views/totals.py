@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Iterable
 
+from wallboard.core.model.codes import AGENT_STATUS
 from wallboard.core.model.states import AGENT_STATES
 from wallboard.core.model.realtime import Agent, Queue
 
 STATE_ORDER = tuple(state.category for state in AGENT_STATES)
+_STATUS = attrgetter("status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +25,10 @@ class Totals:
 
 
 def totals(agents: Iterable[Agent], queues: Iterable[Queue]) -> Totals:
-    counts: Counter[str] = Counter(agent.state.category for agent in agents)
+    counts: Counter[str] = Counter()
+    # counted by code, then each code decoded once: thousands of agents share a few codes
+    for code, n in Counter(map(_STATUS, agents)).items():
+        counts[AGENT_STATUS.decode(code).category] += n
     ordered = [(category, counts[category]) for category in STATE_ORDER]
     ordered += [(category, n) for category, n in sorted(counts.items()) if category not in STATE_ORDER]
     queue_list = list(queues)

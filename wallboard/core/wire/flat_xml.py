@@ -5,6 +5,12 @@
 * :func:`parse_guarded` parses with parsers that count as they go: nesting deeper than
   the budget's limit, more records than it allows (elements two deep), or too long at
   it stop the parser at once with a :class:`~.payload.LimitError`.
+* :func:`flat_records` reads a plain flat list (``<agents><agent><field>value</field>…``,
+  no attributes, comments, namespaces, nesting, nor "=" anywhere) with ElementTree, whose tree is built
+  in C: 4-5x faster than xmltodict's Python callbacks, and no new dependency (lxml would
+  be faster still, a large binary dependency for the format that is not the default).
+  It gives exactly the records xmltodict gives, and ``None`` for any other document,
+  which then takes the guarded path (``tests/test_parse_equivalence.py``).
 * :func:`repair` reads a list of flat records by their opening tags when the XML is not
   well-formed: the vendor's own examples close elements with the wrong name
   (``<day-accepted>10</all-day-accepted>``). A repaired document must still end with its
@@ -15,11 +21,13 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ElementTree
+from operator import attrgetter
 from typing import Any, Callable
 
 import xmltodict
 
-from wallboard.core.wire.payload import CHECK_EVERY, Budget, LimitError, ParseError
+from wallboard.core.wire.payload import CHECK_EVERY, FIELDS_PER_RECORD, Budget, LimitError, ParseError
 
 _DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -28,6 +36,83 @@ def refuse_doctype(text: str) -> None:
     """Refuse XML that declares a document type or an entity."""
     if _DOCTYPE.search(text):
         raise ParseError("the XML response declares a document type; refused for safety")
+
+
+FAST_XML = True
+"""Whether :func:`flat_records` may read plain flat lists (off: xmltodict reads everything)."""
+
+_DECLARATION = re.compile(r"<\?xml\s[^<>]*\?>")
+_UTF8 = re.compile(r"""encoding\s*=\s*["']utf-?8["']""", re.IGNORECASE)
+
+
+def flat_records(text: str, list_tag: str, item_tag: str, budget: Budget) -> list[Any] | None:
+    """The records of ``<list_tag><item_tag>…`` as xmltodict reads them, each a dict of
+    leaf name to stripped text or ``None`` (a repeated leaf: a list), or ``None`` for a
+    record with neither; ``None`` instead of a list for any document that is not that
+    plain (the caller takes the guarded path, which also gives every refusal its words)."""
+    if not FAST_XML or "<!" in text or text.find("<?", 1) != -1:
+        return None  # comments, CDATA, processing instructions: left to xmltodict
+    body_from = 0
+    if text.startswith("<?"):
+        declaration = _DECLARATION.match(text)
+        if declaration is None or ("encoding" in declaration.group() and not _UTF8.search(declaration.group())):
+            return None  # xmltodict would read the bytes in the declared encoding
+        body_from = declaration.end()
+    if text.find("=", body_from) != -1:
+        return None  # attributes, namespaces (or an "=" in a value): left to xmltodict
+    # Every record of a real answer holds at most a hundred-odd tags: a document with more
+    # tags than that per closed record may be nested deep, which only the guarded parser
+    # refuses before building it.
+    items = text.count(f"</{item_tag}>")
+    if items > budget.limits.max_records or text.count("<") > 2 * (FIELDS_PER_RECORD + 2) * (items + 1):
+        return None
+    try:
+        root = ElementTree.fromstring(text)
+    except (ElementTree.ParseError, ValueError):  # not well-formed; a lone surrogate (UnicodeEncodeError)
+        return None
+    budget.check_time()
+    if root.tag != list_tag or _text(root.text):
+        return None
+    records: list[Any] = []
+    for item in root:
+        if item.tag != item_tag or _text(item.text) or _text(item.tail):
+            return None
+        leaves = list(item)
+        if not leaves:
+            records.append(None)  # xmltodict's reading of an empty element
+            continue
+        # each check and each step over the record's leaves in one pass in C
+        tails = "".join(filter(None, map(_TAIL, leaves)))
+        if (tails and not tails.isspace()) or any(map(len, leaves)):
+            return None  # text between the leaves, or leaves with elements inside
+        tags = list(map(_TAG, leaves))
+        values = [(value.strip() or None) if value else None for value in map(_TEXT, leaves)]
+        record = dict(zip(tags, values))
+        records.append(record if len(record) == len(tags) else _repeated(tags, values))
+    if records == [None]:
+        return []  # one empty record: xmltodict reads the list as holding nothing
+    return records
+
+
+_TAG, _TEXT, _TAIL = attrgetter("tag"), attrgetter("text"), attrgetter("tail")
+
+
+def _repeated(tags: list[str], values: list[str | None]) -> dict[str, Any]:
+    """A record with a leaf repeated: all of its values in a list, as xmltodict keeps them."""
+    record: dict[str, Any] = {}
+    for tag, value in zip(tags, values):
+        if tag not in record:
+            record[tag] = value
+        elif isinstance(record[tag], list):
+            record[tag].append(value)
+        else:
+            record[tag] = [record[tag], value]
+    return record
+
+
+def _text(value: str | None) -> bool:
+    """Whether ``value`` holds more than white space (text where only elements belong)."""
+    return bool(value) and not value.isspace()  # type: ignore[union-attr]
 
 
 def parse_guarded(text: str, budget: Budget) -> Any:

@@ -32,16 +32,16 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from functools import cache
-from typing import Any, Iterable, Literal, TypeVar
+from dataclasses import MISSING, dataclass, fields
+from functools import cache, lru_cache
+from typing import Any, Callable, Iterable, Literal, TypeVar
 from xml.parsers.expat import ExpatError
 
 from wallboard.core.model.fields import FieldSpec, Kind, empty
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.numbers import MAX_NUMBER, to_number
 from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
-from wallboard.core.wire.flat_xml import parse_guarded, refuse_doctype, repair
+from wallboard.core.wire.flat_xml import flat_records, parse_guarded, refuse_doctype, repair
 from wallboard.core.wire.payload import (
     CHECK_EVERY,
     Budget,
@@ -50,7 +50,7 @@ from wallboard.core.wire.payload import (
     ParseError,
     Parsed,
     Problems,
-    load_json,
+    json_document,
     payload_text,
     short,
 )
@@ -184,29 +184,49 @@ _AGENTS = _Shape(Agent, "agents", "agent", "agent")
 _QUEUES = _Shape(Queue, "queues", "queue", "queue")
 
 
-def parse_agents(body: bytes | str, fmt: Format, limits: Limits = Limits()) -> Parsed[Agent]:
+class Reuse:
+    """What the last answer's records were made of, so that the next answer's records whose
+    content did not change, beyond the durations that tick, are not converted again.
+
+    One per endpoint, used by one parse at a time (the poller has at most one request per
+    endpoint in flight). A record is reused only when every value other than its durations
+    (:data:`Kind.SECONDS`, which tick by the second) is the same text, integer, boolean or
+    null as last time, under the same names in the same order, and converting them found no
+    problem; its durations are converted afresh. Anything else (floats, nested values) is
+    converted in full, so the records and problems are always those of a fresh parse
+    (``tests/test_parse_equivalence.py``). Only the last answer's records are remembered.
+    """
+
+    def __init__(self) -> None:
+        self.record_type: type | None = None
+        self.records: dict[tuple, dict[str, Any]] = {}
+        self.reused = 0
+        """How many records the last parse reused (for the benchmark and the tests)."""
+
+
+def parse_agents(body: bytes | str, fmt: Format, limits: Limits = Limits(), *, reuse: Reuse | None = None) -> Parsed[Agent]:
     """Read an ``/agents`` or ``/agent/{id}`` body in ``fmt``."""
-    return _parse(body, fmt, _AGENTS, limits)
+    return _parse(body, fmt, _AGENTS, limits, reuse)
 
 
-def parse_queues(body: bytes | str, fmt: Format, limits: Limits = Limits()) -> Parsed[Queue]:
+def parse_queues(body: bytes | str, fmt: Format, limits: Limits = Limits(), *, reuse: Reuse | None = None) -> Parsed[Queue]:
     """Read a ``/queues`` or ``/queue/{id}`` body in ``fmt``."""
-    return _parse(body, fmt, _QUEUES, limits)
+    return _parse(body, fmt, _QUEUES, limits, reuse)
 
 
-def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limits()) -> Parsed:
+def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limits(), reuse: Reuse | None = None) -> Parsed:
     budget = Budget(limits, shape.label)
-    text = payload_text(body)
     repaired = False
     if fmt == "json":
-        items = _json_items(text, shape, budget)
-    elif fmt == "xml":
-        items, repaired = _xml_items(text, shape, budget)
+        items = _json_items(body, shape, budget)  # bytes straight to the decoder
     else:
-        raise ParseError(f"unknown format {fmt!r}: expected json or xml")
+        text = payload_text(body)  # an empty body is an error whatever the format
+        if fmt != "xml":
+            raise ParseError(f"unknown format {fmt!r}: expected json or xml")
+        items, repaired = _xml_items(text, shape, budget)
     if len(items) > limits.max_records:
         raise budget.too_many()
-    return _build(items, shape, repaired, budget)
+    return _build(items, shape, repaired, budget, reuse)
 
 
 # --- envelopes -------------------------------------------------------------------------
@@ -220,8 +240,8 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def _json_items(text: str, shape: _Shape, budget: Budget) -> list[Any]:
-    document = load_json(text, budget)
+def _json_items(body: bytes | str, shape: _Shape, budget: Budget) -> list[Any]:
+    document = json_document(body, budget)
     if document is None or document == "" or document == {}:
         return []
     if isinstance(document, list):
@@ -248,6 +268,9 @@ def _looks_like_record(document: dict, shape: _Shape) -> bool:
 
 def _xml_items(text: str, shape: _Shape, budget: Budget) -> tuple[list[Any], bool]:
     refuse_doctype(text)
+    plain = flat_records(text, shape.list_tag, shape.item_tag, budget)
+    if plain is not None:
+        return plain, False
     try:
         document = parse_guarded(text, budget)
     except LimitError:
@@ -271,14 +294,33 @@ def _xml_items(text: str, shape: _Shape, budget: Budget) -> tuple[list[Any], boo
 # --- records ---------------------------------------------------------------------------
 
 
-def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget) -> Parsed:
-    specs = field_specs(shape.record_type)
-    plan = _plan(shape.record_type)
-    key_name, key_wire = specs[0].name, specs[0].wire_names[0]
+FAST_PATHS = True
+"""Whether the record loop takes its fast paths; off, every value goes through the
+general rules of :func:`_convert`, which the fast paths must agree with exactly
+(``tests/test_parse_equivalence.py`` compares the two)."""
+
+
+def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, reuse: Reuse | None = None) -> Parsed:
+    record_type = shape.record_type
+    specs = field_specs(record_type)
+    plan = _plan(record_type)
+    ticking = _ticking_plan(record_type)
+    make = _maker(record_type)
+    key_wire = specs[0].wire_names[0]
     problems = Problems()
     records = []
     skipped = 0
     seen: dict[str, list[int]] = {}  # id -> where the records that carry it are in ``records``
+    if reuse is not None and reuse.record_type is not record_type:
+        reuse.record_type, reuse.records = record_type, {}
+    known = reuse.records if reuse is not None else {}
+    kept: dict[tuple, tuple] = {}
+    reused = 0
+    layout: tuple = ()  # the keys of the last record looked at, and where its durations are
+    places: tuple[int, ...] = ()
+    reusable = _REUSABLE_TYPES
+    blank = list(_defaults(record_type))  # every field: those this API lacks keep their default
+    fast = FAST_PATHS
     for index, item in enumerate(items, start=1):
         if index % CHECK_EVERY == 0:
             budget.check_time()
@@ -286,27 +328,61 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget) 
             skipped += 1
             problems.add(f"{shape.label} #{index} is not a record; skipped")
             continue
-        values: dict[str, Any] = {}
-        for name, first, spec, lowest, plain_text in plan:
+        content = static = None
+        if reuse is not None:
+            keys = tuple(item)
+            if keys != layout:
+                layout, places = keys, _ticking_places(keys, record_type)
+            raw_values = list(item.values())
+            for place in places:
+                raw_values[place] = None  # durations tick: converted afresh every time
+            types = tuple(map(type, raw_values))
+            if reusable.issuperset(types):
+                content = (keys, tuple(raw_values), types)
+                static = known.get(content)
+        if static is not None:
+            reused += 1
+            values = list(static)
+            plan_now = ticking
+        else:
+            values = blank.copy()
+            plan_now = plan
+        found = problems.found
+        for at, first, spec, lowest, plain_text, ticks, nothing in plan_now:
             raw = item.get(first, _MISSING)
             raw_type = type(raw)
             if raw is _MISSING or raw_type is dict or raw_type is list:
                 raw = _lookup(item, spec)
                 raw_type = type(raw)
-            # Fast paths for what servers send almost always: a JSON integer in range, plain
-            # printable text. Anything else takes the general rules of _convert.
-            if raw_type is int and lowest is not None and lowest <= raw <= MAX_NUMBER:
-                values[name] = raw
+            # Fast paths for what servers send almost always, each giving what _convert
+            # would: a JSON integer in range, null, plain printable text, an XML string of
+            # digits, a -1 sentinel. Anything else takes the general rules of _convert.
+            if not fast:
+                values[at] = _convert(raw, spec, problems, shape.label, index)
+            elif raw_type is int and lowest is not None and lowest <= raw <= MAX_NUMBER:
+                values[at] = raw
+            elif raw is None:
+                values[at] = nothing
             elif raw_type is str and plain_text and raw.isascii() and raw.isprintable() and len(raw) <= MAX_TEXT_LENGTH:
-                values[name] = raw.strip()
+                values[at] = raw.strip()
+            elif raw_type is str and lowest is not None and raw.isascii() and raw.isdigit() and len(raw) <= 15 and (number := int(raw)) >= lowest:
+                values[at] = number
+            elif raw_type is int and lowest == 0 and -MAX_NUMBER <= raw < 0:
+                values[at] = None  # a count, duration or id below zero is "no value" (-1: none)
+            elif raw == "-1" and lowest is not None and lowest <= 0:
+                values[at] = None if lowest == 0 else -1  # the sentinel as XML text: a code keeps it
             else:
-                values[name] = _convert(raw, spec, problems, shape.label, index)
-        if not values[key_name]:
+                values[at] = _convert(raw, spec, problems, shape.label, index)
+                if not ticks and problems.found != found:
+                    content = None  # a problem is reported again with each answer: never reused
+        if content is not None:
+            kept[content] = tuple(values) if static is None else static
+        key = values[0]
+        if not key:
             skipped += 1
             problems.add(f"{shape.label} #{index} has no {key_wire}; skipped")
             continue
-        record = shape.record_type(**values)
-        key = values[key_name]
+        record = make(values)
         earlier = seen.get(key)
         if earlier is None:
             seen[key] = [len(records)]
@@ -321,34 +397,88 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget) 
             while (unique := _numbered(key, place)) in seen:
                 place += 1
             problems.add(f"{shape.label} #{index} repeats {key_wire} {short(key)!r}; shown as {short(unique)!r}")
-            values[key_name] = unique
+            values[0] = unique
             earlier.append(len(records))
             seen[unique] = [len(records)]
-            record = shape.record_type(**values)
+            record = make(values)
         records.append(record)
     if skipped and not records:
         first = problems.items[0] if problems.items else ""
         raise ParseError(f"not one of the {skipped:,} {shape.label}s in it could be read ({first})")
+    if reuse is not None:
+        reuse.records, reuse.reused = kept, reused
     return Parsed(tuple(records), tuple(problems.items), skipped, repaired)
+
+
+@cache
+def _defaults(record_type: type) -> tuple[Any, ...]:
+    """Each field's value before the payload fills it, in field order: None, or the
+    default of a field this API does not have (the v5 source's ``channels`` is ``()``)."""
+    return tuple(None if f.default is MISSING else f.default for f in fields(record_type))
+
+
+@cache
+def _maker(record_type: type) -> Callable[[list[Any]], Any]:
+    """A function making a ``record_type`` from its values in field order, equal to
+    ``record_type(*values)``, at twice the speed: a frozen dataclass's ``__init__`` sets
+    each of its 30-odd fields through ``object.__setattr__``; this sets the slots directly
+    (the records have no ``__post_init__`` and no checks to skip)."""
+    names = [f.name for f in fields(record_type)]
+    if "__slots__" not in vars(record_type) or hasattr(record_type, "__post_init__"):
+        return lambda values: record_type(*values)
+    setters = {f"set_{i}": vars(record_type)[name].__set__ for i, name in enumerate(names)}
+    lines = [f"    set_{i}(record, values[{i}])" for i in range(len(names))]
+    source = "def make(values):\n    record = new(cls)\n" + "\n".join(lines) + "\n    return record\n"
+    scope: dict[str, Any] = {"new": object.__new__, "cls": record_type, **setters}
+    exec(source, scope)  # noqa: S102 (our own field names, no outside input)
+    return scope["make"]
 
 
 _MISSING = object()
 
 
-_LOWEST_KEPT = {Kind.ID: 0, Kind.COUNT: 0, Kind.SECONDS: 0, Kind.CODE: -MAX_NUMBER}
+_LOWEST_KEPT = {Kind.ID: 0, Kind.COUNT: 0, Kind.SECONDS: 0, Kind.CODE: -MAX_NUMBER, Kind.EPOCH: 1}
 """Kinds whose in-range integer is the value as it came, and the lowest such integer
-(codes may be negative: -1 is a real code). Percentages and epochs need converting."""
+(codes may be negative: -1 is a real code; an epoch of 0 is "no value"). Percentages
+need converting."""
 
 
 @cache
-def _plan(record_type: type) -> tuple[tuple[str, str, FieldSpec, int | None, bool], ...]:
-    """Per field, what the hot loop needs, worked out once: (name, first wire name, spec,
-    lowest integer kept as it came or None, whether plain text is kept as it came)."""
+def _plan(record_type: type) -> tuple[tuple[int, str, FieldSpec, int | None, bool, bool, Any], ...]:
+    """Per field, what the hot loop needs, worked out once: (place in field order, first
+    wire name, spec, lowest integer kept as it came or None, whether plain text is kept as
+    it came (stripped), whether it is a duration that ticks between answers, its "no
+    value" for a null)."""
     return tuple(
-        (spec.name, spec.wire_names[0], spec, _LOWEST_KEPT.get(spec.kind), spec.kind is Kind.TEXT)
-        for spec in field_specs(record_type)
-        if spec.wire_names  # a field this API does not have keeps its "no value"
+        (
+            at, spec.wire_names[0], spec, _LOWEST_KEPT.get(spec.kind), spec.kind in (Kind.TEXT, Kind.KEY),
+            spec.kind is Kind.SECONDS, "" if spec.kind in (Kind.KEY, Kind.TEXT, Kind.WORD) else None,
+        )
+        for at, spec in enumerate(field_specs(record_type))
+        if spec.wire_names  # a field this API does not have keeps its "no value" (None)
     )
+
+
+@cache
+def _ticking_plan(record_type: type) -> tuple[tuple[int, str, FieldSpec, int | None, bool, bool, Any], ...]:
+    return tuple(step for step in _plan(record_type) if step[5])
+
+
+@cache
+def _ticking_wire_names(record_type: type) -> frozenset[str]:
+    return frozenset(name for step in _ticking_plan(record_type) for name in step[2].wire_names)
+
+
+_REUSABLE_TYPES = frozenset({str, int, bool, type(None)})
+"""Values whose equality says their conversion is the same (not floats: ``-0.0 == 0.0``
+yet their text differs; not nested values)."""
+
+
+@lru_cache(maxsize=64)  # one or two layouts in a real answer; a hostile one cannot grow it
+def _ticking_places(keys: tuple, record_type: type) -> tuple[int, ...]:
+    """Where, in a record with these keys in this order, the durations are."""
+    ticking = _ticking_wire_names(record_type)
+    return tuple(place for place, key in enumerate(keys) if key in ticking)
 
 
 def _lookup(item: dict, spec: FieldSpec) -> Any:

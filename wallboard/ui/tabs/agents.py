@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from wallboard.core.model.snapshot import Snapshot
-from wallboard.core.views.agents import SORT_LABELS, SORTS, STATE_FILTERS, GroupHeader, ViewOptions, arrange, filter_label
+from wallboard.core.views.agents import SORT_LABELS, SORTS, STATE_FILTERS, Arranger, GroupHeader, ViewOptions, filter_label
 from wallboard.core.views.header import empty_grid_text
 from wallboard.ui.context import Moment
 from wallboard.ui.tabs.base import BoardTab
@@ -53,6 +53,7 @@ class AgentsTab(BoardTab):
         """How the supervisor arranged the grid."""
         self._snapshot = Snapshot()  # the last one drawn
         self._version = -1
+        self._arranger = Arranger()  # keeps the order across refreshes that cannot change it
         context = self.context
         # Kept as references: querying during start-up or shutdown races with mounting
         # and pruning, references do not.
@@ -82,7 +83,7 @@ class AgentsTab(BoardTab):
 
     def _show_agents(self) -> None:
         feed = self._snapshot.agents
-        rows = arrange(feed.records, self.options)
+        rows = self._arranger.arrange(feed.records, self.options)
         grid = self.grid
         grid.sort_key = self.options.sort
         grid.set_rows(rows, feed.records_since, self._snapshot.stale_after)

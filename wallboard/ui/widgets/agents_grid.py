@@ -13,6 +13,7 @@ on screen) across refreshes.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Callable
 
 from rich.cells import cell_len, set_cell_size
@@ -33,6 +34,7 @@ from wallboard.core.views.agents import (
     GroupHeader,
     GridRow,
     agent_cells,
+    cells_input,
     fit_columns,
     row_key,
     shown_time_in_state,
@@ -142,7 +144,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         self._sort_key = "name"
         self._painted: dict[int, _Line | None] = {}  # screen line -> what it was last asked to show
         self._painted_top = 0  # the scroll offset those lines were painted at
-        self._cells_memo: dict[tuple[str, int | None], tuple[Agent, dict[str, Cell]]] = {}
+        self._cells_memo: dict[tuple[str, int | None, int], tuple[Agent, tuple, dict[str, Cell]]] = {}
 
     @property
     def sort_key(self) -> str:
@@ -160,7 +162,10 @@ class AgentsGrid(ScrollView, can_focus=True):
         """Show ``rows``; repaint only the cells that changed; keep the cursor on the same agent."""
         old_cursor = self.cursor_row
         screen_offset = old_cursor - self.scroll_offset.y if old_cursor is not None else None
-        keys = tuple(row_key(row) for row in rows)
+        try:
+            keys = tuple(map(_AGENT_ID, rows))  # in C: thousands of rows each refresh
+        except AttributeError:  # grouped: group headers among the agents
+            keys = tuple(row_key(row) for row in rows)
         self.rows = rows
         if keys != self._keys:
             self._keys = keys
@@ -388,16 +393,18 @@ class AgentsGrid(ScrollView, can_focus=True):
 
     def _cells(self, agent: Agent) -> dict[str, Cell]:
         """The agent's cells now; the last few are remembered, as a line that changed is
-        first compared and then drawn within the same moment."""
+        first compared and then drawn within the same moment, and a new answer mostly
+        brings the same agents with only their durations moved (:func:`cells_input`)."""
         seconds = shown_time_in_state(agent, self._elapsed(), self.stale_after)
-        key = (agent.agent_id, seconds)
+        wall = self.wall()
+        key = (agent.agent_id, seconds, int(wall // 900))  # the login column's date moves by the quarter hour
         found = self._cells_memo.get(key)
-        if found is not None and found[0] is agent:
-            return found[1]
-        cells = agent_cells(agent, seconds, self.thresholds, self.zone, self.wall())
+        if found is not None and (found[0] is agent or found[1] == cells_input(agent)):
+            return found[2]
+        cells = agent_cells(agent, seconds, self.thresholds, self.zone, wall)
         if len(self._cells_memo) > 4 * max(1, self.size.height):
             self._cells_memo.clear()
-        self._cells_memo[key] = (agent, cells)
+        self._cells_memo[key] = (agent, cells_input(agent), cells)
         return cells
 
     def _agent_line(self, agent: Agent, width: int, base: Style, cursor: bool) -> Strip:
@@ -430,6 +437,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         return max(0.0, self.mono() - self.received_mono)
 
 
+_AGENT_ID = attrgetter("agent_id")
 _SORT_COLUMN = {"name": "name", "state": "state", "time": "time", "group": "group"}
 
 

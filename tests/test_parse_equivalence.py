@@ -1,0 +1,249 @@
+"""The fast parse reads every answer exactly as the plain one does.
+
+The plain parse is the parser with every speed-up off: the standard library's JSON
+decoder, xmltodict for XML, every value through the general conversion rules, no
+records reused from the previous answer. The fast parse (msgspec, the fast paths of the
+record loop, the ElementTree reader, :class:`~wallboard.core.wire.rtstats.Reuse`) must give
+equal results over the benchmark's payloads, the seed examples and the fuzz corpus of
+``tests/test_parse_properties.py``: the same records, problems, skipped count and repair
+flag, or the same refusal (its type and its words).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import pytest
+from hypothesis import given, strategies as st
+
+from tests.conftest import FIXTURES
+from tests.test_parse_limits import many
+from tests.test_parse_properties import FORMATS, HOSTILE_TEXT, PARSERS, VALID, json_documents, mutated, xml_documents
+from wallboard.bench.data import payloads, scenario
+from wallboard.core.wire import flat_xml, payload, rtstats
+from wallboard.core.wire.payload import MAX_RECORDS, ParseError
+from wallboard.core.wire import rtstats_render as render
+from wallboard.core.wire.rtstats import Reuse
+from wallboard.sim.rtstats_wire import agents_wire, queues_wire
+
+
+@contextlib.contextmanager
+def plain():
+    """Every speed-up off: the parser as it was before them."""
+    saved = payload.FAST_DECODE, rtstats.FAST_PATHS, flat_xml.FAST_XML
+    payload.FAST_DECODE, rtstats.FAST_PATHS, flat_xml.FAST_XML = None, False, False
+    try:
+        yield
+    finally:
+        payload.FAST_DECODE, rtstats.FAST_PATHS, flat_xml.FAST_XML = saved
+
+
+def outcome(parser, body, fmt, **options):
+    try:
+        return parser(body, fmt, **options)
+    except ParseError as error:
+        return (type(error), str(error))
+
+
+def assert_same(kind: str, body, fmt: str, reuse: Reuse | None = None) -> None:
+    parser, _ = PARSERS[kind]
+    fast = outcome(parser, body, fmt, reuse=reuse)
+    with plain():
+        expected = outcome(parser, body, fmt)
+    assert fast == expected, (kind, fmt, body[:200])
+
+
+def test_the_fast_decoder_is_there():
+    """Installed with the board (pyproject): without it these tests would compare the plain parse with itself."""
+    assert payload.FAST_DECODE is not None
+
+
+@pytest.mark.parametrize("agents", [50, 500, 2000])
+def test_the_bench_payloads(agents):
+    bodies = payloads(agents)
+    for fmt in FORMATS:
+        assert_same("agents", bodies[fmt], fmt)
+    assert_same("queues", bodies["queues"], "json")
+
+
+def test_the_seed_examples_and_the_simulators_payloads():
+    assert_same("agents", (FIXTURES / "seed_agents.xml").read_bytes(), "xml")
+    assert_same("queues", (FIXTURES / "seed_queues.xml").read_bytes(), "xml")
+    for (kind, fmt), bodies in VALID.items():
+        for body in bodies:
+            assert_same(kind, body, fmt)
+
+
+EDGES = [
+    b'{"agent":[{"agent-id":"a","day-accepted-count":123456789012345678901234567890}]}',  # beyond 64 bits
+    b'{"agent":[{"agent-id":123456789012345678901234567890}],"queue":[{"queue-id":18446744073709551616}]}',
+    b'{"agent":[{"agent-id":"a","agent-name":"\\ud800"}]}',  # a lone surrogate
+    b'{"agent":[{"agent-id":"a","day-accepted-count":NaN,"time-in-status":Infinity}]}',
+    b'{"agent":[{"agent-id":"a","time-in-status":1e400}]}',
+    b'\xef\xbb\xbf{"agent":[{"agent-id":"a"}]}',  # a byte order mark
+    b'{"agent":[{"agent-id":"a\xff\xfe"}]}',  # invalid UTF-8
+    b'{"agent":[{"agent-id":"a","agent-id":"b"}]}',  # a repeated key
+    b'{"agent":[{"agent-id":"a","agent-name":-0.0,"group-id":1.0,"agent-status":true}]}',
+    b'{"AGENT":[{"Agent-Id":"a"}],"agent":{"agent-id":"b"}}',  # keys in another case are not ours
+    b'{"agent":[{"agent-id":"","agent-name":"x"},{"agent-id":"a","agent-status":-1,"phone-line1-status":-1}]}',
+    b'{"agent":[{"agent-id":"a","unknown-field":[1,{"x":2}],"agent-name":""}]}',
+    b"[" * 1200 + b"]" * 1200,  # nested too deeply
+    b"  \t\n ",
+    b"\x1c\x1d",
+    "\u2028".encode(),
+    b'{"agent":[{"agent-id":"a"}]} trailing',
+    many(b"{}", MAX_RECORDS + 1),
+    many(b"[]", 2 * MAX_RECORDS + 100),
+    many(b"1", 100 * MAX_RECORDS + 100),
+    json.dumps({"agent": [{"agent-id": f"a{i}", "agent-name": "[,]" * 300} for i in range(200)]}).encode(),
+]
+
+
+@pytest.mark.parametrize("body", EDGES, ids=range(len(EDGES)))
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_edges_of_the_json_grammar_and_the_limits(body, fmt):
+    for kind in PARSERS:
+        assert_same(kind, body, fmt)
+        assert_same(kind, body.decode("utf-8", "replace"), fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", PARSERS)
+@given(data=st.data())
+def test_mutated_payloads(kind, fmt, data):
+    assert_same(kind, data.draw(mutated(kind, fmt)), fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@given(body=st.binary(max_size=400) | st.text(max_size=200))
+def test_random_bytes_and_text(fmt, body):
+    for kind in PARSERS:
+        assert_same(kind, body, fmt)
+
+
+@pytest.mark.parametrize("kind", PARSERS)
+@given(data=st.data())
+def test_random_json_documents(kind, data):
+    document = data.draw(json_documents(kind))
+    text = json.dumps(document)
+    assert_same(kind, text, "json")
+    assert_same(kind, text.encode("utf-8", "surrogatepass"), "json")
+
+
+@pytest.mark.parametrize("kind", PARSERS)
+@given(data=st.data())
+def test_random_xml_trees(kind, data):
+    assert_same(kind, data.draw(xml_documents(kind)), "xml")
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT, ids=range(len(HOSTILE_TEXT)))
+@pytest.mark.parametrize("kind", PARSERS)
+def test_hostile_text_in_a_real_payload(kind, text):
+    sim = scenario(12)
+    items = agents_wire(sim) if kind == "agents" else queues_wire(sim)
+    name = "agent-name" if kind == "agents" else "queue-name"
+    items = [{**item, name: text} for item in items]
+    tag = "agent" if kind == "agents" else "queue"
+    assert_same(kind, json.dumps({tag: items}).encode(), "json")  # escaped: a lone surrogate travels as \ud800
+    assert_same(kind, render.xml_list(f"{tag}s", tag, items).decode() if text.isprintable() else "", "xml")
+
+
+# --- records reused from the last answer ----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_successive_answers_reusing_the_last_ones_records(fmt):
+    sim = scenario(500)
+    reuse = {"agents": Reuse(), "queues": Reuse()}
+    reused = 0
+    for _ in range(4):
+        agents, queues = agents_wire(sim), queues_wire(sim)
+        bodies = {"agents": render.json_list("agent", agents), "queues": render.json_list("queue", queues)}
+        if fmt == "xml":
+            bodies = {"agents": render.xml_list("agents", "agent", agents), "queues": render.xml_list("queues", "queue", queues)}
+        for kind, body in bodies.items():
+            assert_same(kind, body, fmt, reuse[kind])
+        reused += reuse["agents"].reused
+        sim.clock.now += 10
+        sim.sync()
+    assert reused > 500, "most agents change only their durations from one answer to the next"
+
+
+SAME_BUT = [1, "1", 1.0, -0.0, 0.0, 0, True, None, "", " 1 ", [1], {"#text": "1"}, -1, 10**20]
+
+
+@pytest.mark.parametrize("field", ["agent-name", "group-id", "agent-status", "time-in-status", "day-offered-count"])
+def test_a_value_that_equals_another_of_another_type_is_never_taken_for_it(field):
+    reuse = Reuse()
+    for value in SAME_BUT + SAME_BUT[::-1]:
+        body = json.dumps({"agent": [{"agent-id": "a", field: value, "time-in-status": 5}]}).encode()
+        assert_same("agents", body, "json", reuse)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", PARSERS)
+@given(data=st.data())
+def test_sequences_of_mutated_payloads_with_one_reuse(kind, fmt, data):
+    reuse = Reuse()
+    for _ in range(data.draw(st.integers(2, 4))):
+        body = data.draw(st.sampled_from(VALID[(kind, fmt)]) | mutated(kind, fmt))
+        assert_same(kind, body, fmt, reuse)
+
+
+TRICKY = [None, "", " ", "0", "12", " 12", "12 ", "-1", "+3", "1.5", "1e3", "٣", "²", "0" * 15, "9" * 16, "x", "Ünï",
+          "a\x1bb", 0, 5, -1, -5, 2**53, 2**53 + 1, -(2**53), -(2**53) - 1, 1.5, -0.0, True, False, [], {}, [3], {"#text": "4"}]
+
+
+@pytest.mark.parametrize("value", TRICKY, ids=range(len(TRICKY)))
+def test_every_kind_of_field_with_tricky_values(value):
+    from tests.test_parse_properties import AGENT_KEYS, QUEUE_KEYS
+
+    for kind, keys, tag in (("agents", AGENT_KEYS, "agent"), ("queues", QUEUE_KEYS, "queue")):
+        record = {key: value for key in keys}
+        record[keys[0]] = "id-1"
+        assert_same(kind, json.dumps({tag: [record]}).encode(), "json")
+        if isinstance(value, str) and value.isprintable():
+            leaves = "".join(f"<{key}>{value}</{key}>" for key in keys[1:])
+            assert_same(kind, f"<{tag}s><{tag}><{keys[0]}>id-1</{keys[0]}>{leaves}</{tag}></{tag}s>", "xml")
+
+
+XML_EDGES = [
+    "<agents><agent><agent-id>a</agent-id><agent-name> Ann </agent-name></agent></agents>",
+    "<agents>\n  <agent>\n    <agent-id>a</agent-id>\n  </agent>\n</agents>\n",
+    "<agents><agent/></agents>",
+    "<agents><agent></agent><agent></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><agent-id>b</agent-id><agent-id/></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><agent-name><![CDATA[<b>x</b>]]></agent-name></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><!-- note --><agent-name>x<!--c-->y</agent-name></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><?pi x?></agent></agents>",
+    '<agents xmlns="urn:x"><agent><agent-id>a</agent-id></agent></agents>',
+    '<agents xmlns:n="urn:x"><agent><n:agent-id>a</n:agent-id><agent-id>b</agent-id></agent></agents>',
+    "<agents><agent><n:agent-id>a</n:agent-id></agent></agents>",
+    '<agents><agent id="1"><agent-id>a</agent-id></agent></agents>',
+    '<agents><agent><agent-id kind="x">a</agent-id></agent></agents>',
+    '<agents version="2"><agent><agent-id>a</agent-id></agent></agents>',
+    "<agents>text<agent><agent-id>a</agent-id></agent></agents>",
+    "<agents><agent>text<agent-id>a</agent-id></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id>tail</agent></agents>",
+    "<agents><agent><agent-id>a</agent-id></agent>tail</agents>",
+    "<agents><agent><agent-id><b>a</b></agent-id></agent></agents>",
+    "<agents><queue><queue-id>q</queue-id></queue><agent><agent-id>a</agent-id></agent></agents>",
+    "<agent><agent-id>a</agent-id></agent>",
+    "<agents><agent><agent-id>a&amp;b&#65;&#x42;</agent-id><agent-name>&lt;x&gt;</agent-name></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><agent-name>&unknown;</agent-name></agent></agents>",
+    '<?xml version="1.0" encoding="ISO-8859-1"?><agents><agent><agent-id>é</agent-id></agent></agents>',
+    '<?xml version="1.0" encoding="utf-8"?><agents><agent><agent-id>é</agent-id></agent></agents>',
+    '<?xml version="1.0"?><agents><agent><agent-id>é\u00a0\u0085</agent-id></agent></agents>',
+    ' <?xml version="1.0"?><agents><agent><agent-id>a</agent-id></agent></agents>',
+    "<agents><agent><agent-id>a</agent-id></agent></agents><agents/>",
+    "<agents><agent><day-accepted-count>10</all-day-accepted></agent></agents>",
+    "<agents><agent><agent-id>a</agent-id><agent-status>-1</agent-status><time-in-status> 12 </time-in-status></agent></agents>",
+    "<agents>" + "<agent><agent-id>a</agent-id>" + "<x>" * 300 + "</x>" * 300 + "</agent>" + "</agents>",
+]
+
+
+@pytest.mark.parametrize("body", XML_EDGES, ids=range(len(XML_EDGES)))
+def test_edges_of_xml(body):
+    assert_same("agents", body, "xml")
+    assert_same("agents", body.encode("utf-8"), "xml")
