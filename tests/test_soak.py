@@ -208,7 +208,10 @@ async def soak(simulator: SimulatorProcess) -> None:
         app = make_app(source=recorder, interval=INTERVAL, tv=True, rotate=ROTATE)
         turns = TurnCounter(app)
         async with app.run_test(size=(120, 36)) as pilot:
-            await until(pilot, lambda: fresh(app, "agents") and fresh(app, "queues") and len(agent_rows(app)) == AGENTS, app=app)
+            # the first answers (not "fresh": on a busy machine an answer can take longer than
+            # the two intervals that make data stale, so fresh may never hold for long)
+            answered = lambda: all(getattr(app.snapshot, feed).received_mono is not None for feed in FEEDS)  # noqa: E731
+            await until(pilot, lambda: answered() and len(agent_rows(app)) == AGENTS, what="the first answers", app=app)
             await pilot.press("2")  # show the queue tiles for a while, then the agents
             await pilot.pause(0.5)
             await pilot.press("1")
