@@ -29,7 +29,7 @@ from textual.worker import Worker
 
 from wallboard.clients.analytics import AnalyticsClient
 from wallboard.clients.listing import Listing
-from wallboard.config import Settings, default_config_path
+from wallboard.config import default_config_path
 from wallboard.core.views import historical as core
 from wallboard.errors import AuthError, WallboardError
 from wallboard.export import export_table

@@ -12,7 +12,6 @@ state and work (:mod:`wallboard.ui.tabs.base`).
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import TYPE_CHECKING, Iterable, TypeVar
 
 from textual import on

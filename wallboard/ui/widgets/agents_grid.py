@@ -28,7 +28,6 @@ from textual.strip import Strip
 
 from wallboard.core.model.thresholds import Thresholds
 from wallboard.core.views.agents import (
-    COLUMNS,
     Cell,
     GridColumn,
     GroupHeader,
