@@ -37,6 +37,7 @@ OPTION_KEYS = {
     "theme": ("theme", "--theme"),
     "tv": ("tv", "--tv"),
     "rotate": ("rotate", "--rotate"),
+    "view": ("view", "--view"),
 }
 
 
@@ -51,6 +52,7 @@ def add_board_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--theme", metavar="NAME", help="theme name (wallboard-dark, wallboard-light, wallboard-tv, or your own)")
     parser.add_argument("--tv", action="store_true", default=None, help="TV mode: big figures, no chrome, rotating tabs")
     parser.add_argument("--rotate", metavar="SECONDS", help="seconds between tab changes in TV mode (default 20; 0: never)")
+    parser.add_argument("--view", metavar="NAME[,NAME...]", help="open on these views ([views.NAME] in the config); v cycles them")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -112,7 +114,7 @@ def demo(args: argparse.Namespace) -> int:
     from wallboard.sim.analytics import DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERNAME
     from wallboard.sim.simulator import DEMO_TENANT, DEMO_TOKEN
 
-    settings = settings_from_args(args)
+    settings = demo_settings(args)
     simulator = build_simulator(args)
     simulator.start()
     try:
@@ -123,6 +125,17 @@ def demo(args: argparse.Namespace) -> int:
         return launch(settings, Secret(DEMO_TOKEN), demo_secrets, cache_period=simulator.scenario.cycle)
     finally:
         simulator.stop()
+
+
+def demo_settings(args: argparse.Namespace) -> Settings:
+    """The demo's settings: the user's, with the demo's views and per-queue targets where
+    the user's config has none (:mod:`wallboard.demo_config`); ``--view`` picks among them."""
+    from wallboard.config import apply_overrides
+    from wallboard.demo_config import with_demo_views
+
+    chosen, args.view = getattr(args, "view", None), None
+    settings = with_demo_views(settings_from_args(args))
+    return apply_overrides(settings, {"view": (chosen, "--view")}) if chosen is not None else settings
 
 
 def launch(
@@ -190,10 +203,13 @@ async def run_plain(source: Source, settings: Settings, out: TextIO | None = Non
 
     out = out or sys.stdout
     err = err or sys.stderr
+    from wallboard.core.views.selection import ViewChoice
+
     report = PlainReport(settings.thresholds, settings.zone())
+    views = ViewChoice(settings.views, settings.view)  # the first view given with --view
 
     def receive(snapshot) -> None:
-        printed = report.receive(snapshot, poller.mono())
+        printed = report.receive(views.apply(snapshot), poller.mono())
         try:
             if printed.out:
                 out.write("\n".join(printed.out) + "\n")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from wallboard.config import Settings
 from wallboard.core.model.snapshot import Snapshot
+from wallboard.core.views.selection import View, ViewChoice
 
 if TYPE_CHECKING:
     from wallboard.credentials.secret import Secret
@@ -57,6 +58,10 @@ class BoardContext:
     analytics_secrets: Mapping[str, "Secret"] = field(default_factory=dict)
     analytics_connector: "AnalyticsConnector | None" = None
     """Makes the Work Analytics client (``None``: the real one)."""
+    views: ViewChoice = field(default_factory=ViewChoice)
+    """The configured views and the one shown (the App narrows each moment to it)."""
+    switch_view: Callable[[View], None] = lambda view: None
+    """Show ``view`` (the App narrows the snapshot to it and publishes a new moment)."""
 
     def now(self) -> datetime:
         """The wall clock as an aware datetime (the Historical tab's "today")."""

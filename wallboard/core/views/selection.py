@@ -148,3 +148,49 @@ class ViewFilter:
 def matches_nothing(view: View, queues: tuple[Queue, ...]) -> bool:
     """The view names queues but none of ``queues`` is among them (say so on screen)."""
     return bool(view.queues) and bool(queues) and not view.select_queues(queues)
+
+
+class ViewChoice:
+    """The board's views: those configured, those chosen at start, the one shown now.
+
+    ``v`` steps through :attr:`cycle`; the TV rotation steps through :attr:`rotation`
+    (the views listed with ``--view``, when there are several) after each round of tabs.
+    """
+
+    def __init__(self, views: tuple[View, ...] = (), chosen: tuple[str, ...] = ()) -> None:
+        self.views = views
+        self.chosen = find_views(views, chosen) if chosen else ()
+        self.cycle = view_cycle(views, self.chosen)
+        self.filter = ViewFilter(self.chosen[0] if self.chosen else EVERYTHING)
+
+    @property
+    def current(self) -> View:
+        return self.filter.view
+
+    @property
+    def configured(self) -> bool:
+        """Views are configured: the header names the one shown."""
+        return bool(self.views)
+
+    @property
+    def every(self) -> tuple[View, ...]:
+        """What the command palette offers: "All queues", then every configured view."""
+        return (EVERYTHING, *self.views) if self.views else ()
+
+    @property
+    def rotation(self) -> tuple[View, ...]:
+        return self.chosen if len(self.chosen) > 1 else ()
+
+    def choose(self, view: View) -> None:
+        self.filter.choose(view)
+
+    def following(self, views: tuple[View, ...]) -> View | None:
+        """The view after the current one in ``views`` (the first when it is not there)."""
+        if not views:
+            return None
+        current = self.current
+        index = views.index(current) + 1 if current in views else 0
+        return views[index % len(views)]
+
+    def apply(self, snapshot: Snapshot) -> Snapshot:
+        return self.filter.apply(snapshot)

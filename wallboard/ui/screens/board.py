@@ -169,8 +169,12 @@ class BoardScreen(Screen):
             self.banner.show_moment(self._moment)
 
     def _header_title(self) -> str | None:
-        """In TV mode (no tabs on screen) the header names the tab shown."""
-        return self.active_tab.upper() if self.app.has_class("tv") else None
+        """The view shown (when views are configured) and, in TV mode (no tabs on
+        screen), the tab shown."""
+        views = self.context.views
+        view = views.current.label if views.configured else None
+        tab = self.active_tab.upper() if self.app.has_class("tv") else None
+        return " · ".join(part for part in (view, tab) if part) or None
 
     # --- choosing a tab ------------------------------------------------------------------
 
@@ -242,6 +246,17 @@ class BoardScreen(Screen):
         following = rotating.index(self.active_tab) + 1 if self.active_tab in rotating else 0
         self.active_tab = rotating[following % len(rotating)]
         self.focus_tab_content()
+        views = self.context.views
+        if following >= len(rotating) and views.rotation:
+            # A round of tabs is done: the next listed view (--view sales,support --tv),
+            # after the tab changed, so tiles going away take no focus back to their tab.
+            view = views.following(views.rotation)
+            if view is not None:
+                self.context.switch_view(view)
+
+    def view_changed(self) -> None:
+        """Another view is shown: the header names it (the tabs redraw from the moment)."""
+        self._draw_header()
 
     # --- drill-down ----------------------------------------------------------------------
 

@@ -88,6 +88,9 @@ class AgentsTab(BoardTab):
         grid.set_rows(rows, feed.records_since, self._snapshot.stale_after)
         shown = sum(1 for row in rows if not isinstance(row, GroupHeader))
         bar = f"{shown} of {len(feed.records)} agents · {self.options.describe()}"
+        view = self.context.views.current
+        if view.serving:
+            bar += f" · every agent: the service does not say who serves {view.label}'s queues (their counts are in the header)"
         if str(self.agents_bar.content) != bar:
             self.agents_bar.update(Content(bar), layout=False)  # one line, fixed height: no relayout
 

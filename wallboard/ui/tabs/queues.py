@@ -33,7 +33,16 @@ class QueuesTab(BoardTab):
         drawn = (snapshot.queues.version, snapshot.is_stale(snapshot.queues, moment.mono))
         if drawn != self._drawn:
             self._drawn = drawn
+            self.queue_board.empty_text = self._empty_text(snapshot)
             self.queue_board.set_queues(snapshot.queues.records, self.context.settings.thresholds, drawn[1])
+
+    def _empty_text(self, snapshot) -> str:
+        """What the board says when it has no tile: the view matches none, or no data yet."""
+        view = self.context.views.current
+        if view.queues and snapshot.queues.received_mono is not None:
+            keys = ", ".join(key.key for key in view.queues)
+            return f"No queue matches the view {view.label} ({keys}). Press v or Ctrl+P to switch views."
+        return "No queues reported yet."
 
     def tv_changed(self) -> None:
         self.queue_board.arrange_tiles()

@@ -64,6 +64,8 @@ class QueueBoard(VerticalScroll, can_focus=False):
         self._empty: Static | None = None
         self._more = Static("", id="more", markup=False)
         self.tv_grid: TileGrid | None = None  # the TV arrangement in force; None outside TV mode
+        self.empty_text = "No queues reported yet."
+        """What the board says when there is no tile (the tab sets it: a view may match none)."""
 
     def compose(self):
         yield self._more
@@ -100,8 +102,10 @@ class QueueBoard(VerticalScroll, can_focus=False):
             else:
                 tile.remove()
         if not ordered and self._empty is None:
-            self._empty = Static(Content("No queues reported yet."), classes="empty")
+            self._empty = Static(Content(self.empty_text), classes="empty")
             self.mount(self._empty)
+        elif not ordered and self._empty is not None:
+            self._empty.update(Content(self.empty_text))
         elif ordered and self._empty is not None:
             self._empty.remove()
             self._empty = None
