@@ -118,7 +118,7 @@ async def test_leaving_tv_mode_restores_the_scrolling_grid():
 
 def test_the_grid_prefers_fitting_everything_then_numerals_then_more_lines():
     big = big_figures_width((("0", "waiting"), ("0:00", "longest wait"), ("100", "SLA % · target 80%")))
-    assert tv_grid(158, 44, 6, big, 22) == TileGrid(3, 2, 22, True, 4, 1, 6, 0)
+    assert tv_grid(158, 44, 6, big, 22) == TileGrid(3, 2, 22, True, 5, 1, 6, 0)
     assert tv_grid(98, 29, 6, big, 22).big, "100x30: numerals"
     small = tv_grid(78, 23, 6, big, 22)
     assert not small.big and small.shown == 6 and small.tile_height * small.rows <= 23

@@ -205,8 +205,9 @@ async def run_plain(source: Source, settings: Settings, out: TextIO | None = Non
     err = err or sys.stderr
     from wallboard.core.views.selection import ViewChoice
 
-    report = PlainReport(settings.thresholds, settings.zone())
     views = ViewChoice(settings.views, settings.view)  # the first view given with --view
+    shown = views.current
+    report = PlainReport(settings.thresholds, settings.zone(), shown.label if views.configured else "", shown.serving)
 
     def receive(snapshot) -> None:
         printed = report.receive(views.apply(snapshot), poller.mono())

@@ -83,6 +83,7 @@ class WallboardApp(App):
     /* Rules that depend on the app's mode classes: .compact (short terminals) and .tv.
        TV tiles are -big (numerals) or -words; QueueBoard sizes them (core.tv_layout). */
     .compact QueueTile { height: 9; }
+    .compact QueueTile .trend { display: none; }
     .compact QueueTile, .tv QueueTile.-words, .ascii QueueTile {
         .big { display: none; }
         .top { height: 2; }
@@ -93,6 +94,13 @@ class WallboardApp(App):
     .tv ContentTabs, .tv KeyHints, .tv #agents-bar { display: none; }
     .tv StaleBanner { min-height: 3; content-align: center middle; }
     .tv QueueBoard { overflow-y: hidden; }
+    .tv SummaryStrip {
+        border: round $foreground 60%;
+        border-title-color: $foreground;
+        border-title-style: bold;
+        margin: 0 1;
+        background: $surface;
+    }
     .tv QueueTile {
         height: 1fr;
         padding: 0 1;
@@ -305,6 +313,9 @@ class WallboardApp(App):
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         shown = self.context.views.apply(snapshot)  # the view's queues and agents only
         moment = Moment(shown, self.mono(), self.wall())
+        queues = snapshot.queues
+        if queues.received_mono is not None:  # every queue, whatever the view: trends outlive a switch
+            self.context.trends.record(queues.records, queues.received_mono, key=queues.received_mono)
         if self.settings.bell and self._bell.check(shown, self.settings.thresholds, moment.mono):
             self.bell()
         self.moment = moment

@@ -10,8 +10,8 @@ module decides, for the board's size and the tiles' contents, the grid that does
   words ("waiting 3 · longest 2:15", "SLA 86% / 80%");
 * the status line ("▲ ALERT: longest wait 3:20 ≥ 3:00") always, over as many lines as
   its words need at the tile's width;
-* the optional lines (agents working, agents away, today, last 30 minutes) as room
-  allows, in that order.
+* the optional lines (the last hour's trend, agents working, agents away, today, last
+  30 minutes) as room allows, in that order.
 
 Fitting every tile comes first, then big numerals, then more optional lines. When even
 the smallest tiles cannot all fit (hundreds of queues on a small screen), the grid holds
@@ -38,8 +38,8 @@ WORDS_WIDTH = 28
 """The narrowest inside of a tile that holds the figures in words."""
 EXTRA_WIDTH = 30
 """The inside width the optional lines need (``● 12 avail  ■ 8 busy  ◆ 3 wrap``)."""
-EXTRAS = 4
-"""Optional lines: agents working, agents away, today, last 30 minutes."""
+EXTRAS = 5
+"""Optional lines: the trend, agents working, agents away, today, last 30 minutes."""
 NOTE_LINES = 1
 """The line that says how many more tiles there are, when some do not fit."""
 

@@ -8,6 +8,8 @@ alert or warning are kept and a line under the grid says how many more there are
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -64,6 +66,8 @@ class QueueBoard(VerticalScroll, can_focus=False):
         self._empty: Static | None = None
         self._more = Static("", id="more", markup=False)
         self.tv_grid: TileGrid | None = None  # the TV arrangement in force; None outside TV mode
+        self.trend_of: Callable[[str], str] | None = None
+        """The trend line of a queue (the tab sets it from the App's trend store)."""
         self.empty_text = "No queues reported yet."
         """What the board says when there is no tile (the tab sets it: a view may match none)."""
 
@@ -119,6 +123,8 @@ class QueueBoard(VerticalScroll, can_focus=False):
                 new_tiles.append(tile)
             else:
                 tile.show(text, stale)
+            if self.trend_of is not None:
+                tile.set_trend(self.trend_of(queue.queue_id))
         self._wanted = wanted
         if new_tiles:
             start = not self._pending

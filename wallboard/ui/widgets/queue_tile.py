@@ -21,9 +21,9 @@ LEVEL_CLASSES = {Level.OK: "", Level.WARNING: "-warning", Level.ALERT: "-alert"}
 
 LABELS = (
     "sla-caption", "waiting-word", "longest", "sla", "sla-30",
-    "agents-working", "agents-away", "today", "thirty", "status",
+    "agents-working", "agents-away", "today", "thirty", "trend", "status",
 )
-EXTRA_LABELS = ("agents-working", "agents-away", "today", "thirty")
+EXTRA_LABELS = ("trend", "agents-working", "agents-away", "today", "thirty")
 """The lines a TV tile shows only as room allows, in this order (see core.tv_layout)."""
 
 
@@ -71,6 +71,7 @@ class QueueTile(Vertical, can_focus=True):
         .-warning-text { color: $level-warning; text-style: bold; }
         .-alert-text { color: $level-alert; text-style: bold; }
         .status { color: $level-ok; }
+        .trend { color: $foreground 80%; }
         .status.-warning-text { color: $level-warning; }
         .status.-alert-text { color: $background; background: $level-alert; }
     }
@@ -91,6 +92,7 @@ class QueueTile(Vertical, can_focus=True):
         self._labels = {name: Label(markup=False, classes=name) for name in LABELS}
         self._labels["sla-caption"].add_class("caption")
         self._shown: dict[str, str] = {}
+        self._trend = ""
         self._stale = stale
         self._subtitle_stale = stale
         self._ready = False
@@ -110,7 +112,7 @@ class QueueTile(Vertical, can_focus=True):
             with Vertical(classes="figures"):
                 for name in ("waiting-word", "longest", "sla", "sla-30"):
                     yield self._labels[name]
-        for name in ("agents-working", "agents-away", "today", "thirty", "status"):
+        for name in ("agents-working", "agents-away", "today", "thirty", "trend", "status"):
             yield self._labels[name]
 
     def on_mount(self) -> None:
@@ -143,6 +145,13 @@ class QueueTile(Vertical, can_focus=True):
         self._set_label("today", text.today)
         self._set_label("thirty", text.thirty)
         self._set_label("status", text.status, text.level)
+        self._set_label("trend", self._trend)
+
+    def set_trend(self, trend: str) -> None:
+        """The waiting and SLA sparklines of the last hour (:mod:`wallboard.core.views.trends`)."""
+        self._trend = trend
+        if self._ready:
+            self._set_label("trend", trend)
 
     def _set_digits(self, name: str, value: str, level: Level) -> None:
         digits = self._digits[name]
