@@ -113,6 +113,11 @@ class WallboardApp(App):
         .tv-only, .caption { display: block; }
         .figures { display: none; }
     }
+    .tv QueueTile.-blocks {
+        .tv-only, .caption { display: block; }
+        Digits, .figures { display: none; }
+        .blocks { display: block; }
+    }
     /* Textual's own widgets: their greyed text at 50% reads below 4.5:1 (tests/test_contrast.py). */
     Tab { color: $foreground 70%; }
     SelectCurrent .arrow { color: $foreground 70%; }

@@ -173,7 +173,10 @@ class BoardScreen(Screen):
         screen), the tab shown."""
         views = self.context.views
         view = views.current.label if views.configured else None
-        tab = self.active_tab.upper() if self.app.has_class("tv") else None
+        tab = None
+        if self.app.has_class("tv"):
+            page = self.tabs_by_name[self.active_tab].page_label() if self.tabs_by_name else None
+            tab = self.active_tab.upper() + (f" {page}" if page else "")
         return " · ".join(part for part in (view, tab) if part) or None
 
     # --- choosing a tab ------------------------------------------------------------------
@@ -242,6 +245,10 @@ class BoardScreen(Screen):
             return
         if time.monotonic() - self.context.last_key() < self.context.settings.rotate:
             return  # a person pressed a key during this period: hold the rotation
+        shown = self.tabs_by_name[self.active_tab]
+        if shown.next_page():  # TV pages of the tab shown first (queue tiles, agents)
+            self._draw_header()
+            return
         rotating = [tab.NAME for tab in TABS if tab.ROTATES]
         following = rotating.index(self.active_tab) + 1 if self.active_tab in rotating else 0
         self.active_tab = rotating[following % len(rotating)]

@@ -76,6 +76,12 @@ class QueuesTab(BoardTab):
         self.queue_board.arrange_tiles()
         self.queue_board.refresh(layout=True)
 
+    def next_page(self) -> bool:
+        return self.queue_board.next_page()
+
+    def page_label(self) -> str | None:
+        return self.queue_board.page_label()
+
     def activated(self) -> None:
         self.queue_board.catch_up()  # it skips updates while hidden
         if self._moment is not None:
