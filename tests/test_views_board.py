@@ -158,8 +158,7 @@ async def test_tv_rotation_goes_through_the_tabs_of_each_listed_view():
         for _ in range(4):
             seen.append((app.context.views.current.name, app.board.active_tab))
             app.board._rotate()
-            for _ in range(3):  # the tab change, the focus that follows it, the tiles' remount
-                await pilot.pause()
+            await pilot.pause(0.3)  # the tab change, the focus that follows it, the tiles' remount
         assert seen == [("sales", "agents"), ("sales", "queues"), ("support", "agents"), ("support", "queues")]
         assert (app.context.views.current.name, app.board.active_tab) == ("sales", "agents")
         assert "Sales floor · AGENTS" in header(app)

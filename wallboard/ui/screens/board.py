@@ -70,6 +70,8 @@ class BoardScreen(Screen):
         self._moment: Moment | None = None
         self._stale_state: tuple[bool, bool] | None = None
         self._rotation_timer = None
+        self._rotated_at = float("-inf")
+        """When the TV rotation last chose a tab (monotonic seconds, as ``last_key``)."""
 
     def compose(self) -> ComposeResult:
         # The screen keeps these references: querying during start-up or shutdown races
@@ -201,6 +203,11 @@ class BoardScreen(Screen):
         if self.ready and name in self.tabs_by_name:
             if name != self.tabs.active:
                 return  # overtaken: another tab was chosen before this news arrived (a key during a TV rotation)
+            if name != self.active_tab and self.context.last_key() < self._rotated_at:
+                # Late news of a focus from before the rotation (a tile focused as its tab
+                # was shown): nobody has pressed a key since the rotation chose the tab.
+                self.tabs.active = self.active_tab
+                return
             self.active_tab = name  # a click on a tab, or focus moving into a pane
             self.tabs_by_name[name].activated()
         self.call_after_refresh(self.focus_tab_content)
@@ -252,14 +259,16 @@ class BoardScreen(Screen):
         rotating = [tab.NAME for tab in TABS if tab.ROTATES]
         following = rotating.index(self.active_tab) + 1 if self.active_tab in rotating else 0
         self.active_tab = rotating[following % len(rotating)]
+        self._rotated_at = time.monotonic()
         self.focus_tab_content()
         views = self.context.views
         if following >= len(rotating) and views.rotation:
             # A round of tabs is done: the next listed view (--view sales,support --tv),
-            # after the tab changed, so tiles going away take no focus back to their tab.
+            # once the Queues tab is hidden, so no tile of it is replaced under the focus
+            # (the focus moving to another tile would take the board back to that tab).
             view = views.following(views.rotation)
             if view is not None:
-                self.context.switch_view(view)
+                self.call_after_refresh(self.context.switch_view, view)
 
     def view_changed(self) -> None:
         """Another view is shown: the header names it (the tabs redraw from the moment)."""
