@@ -203,9 +203,11 @@ class BoardScreen(Screen):
         if self.ready and name in self.tabs_by_name:
             if name != self.tabs.active:
                 return  # overtaken: another tab was chosen before this news arrived (a key during a TV rotation)
-            if name != self.active_tab and self.context.last_key() < self._rotated_at:
-                # Late news of a focus from before the rotation (a tile focused as its tab
-                # was shown): nobody has pressed a key since the rotation chose the tab.
+            if name != self.active_tab and (self.app.has_class("tv") or self.context.last_key() < self._rotated_at):
+                # Late news of a focus from before the last change of tab (a tile or the
+                # grid focused as its tab was shown): in TV mode no tab is on screen to be
+                # clicked, so only the rotation and the keys choose one; otherwise nobody
+                # has pressed a key since the rotation chose the tab.
                 self.tabs.active = self.active_tab
                 return
             self.active_tab = name  # a click on a tab, or focus moving into a pane
