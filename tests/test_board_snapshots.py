@@ -55,13 +55,6 @@ async def _tiles_placed(pilot) -> None:
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(200, 50), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_tv_mode_40_queues(snap_compare, size):
-    """All 40 whole at 200x50 (figures in words); at 80x24 those in alert and a line for the rest."""
-    app = board(fixed_snapshot(queues=40), tv=True, theme="wallboard-tv", start_tab="queues")
-    assert snap_compare(app, terminal_size=size, run_before=_tiles_placed)
-
-
 @pytest.mark.parametrize("size", SIZES, ids=str)
 def test_tv_mode_agents(snap_compare, size):
     assert snap_compare(board(tv=True, theme="wallboard-tv"), terminal_size=SIZES[size])

@@ -17,7 +17,7 @@ import json
 import pytest
 from hypothesis import given, strategies as st
 
-from tests.conftest import FIXTURES
+from tests.helpers.data import FIXTURES
 from tests.test_parse_limits import many
 from tests.test_parse_properties import FORMATS, HOSTILE_TEXT, PARSERS, VALID, json_documents, mutated, xml_documents
 from wallboard.bench.data import payloads, scenario

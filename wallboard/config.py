@@ -24,7 +24,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from wallboard.config_views import check_chosen, parse_queue_rules, parse_views, view_names
 from wallboard.core.model.thresholds import Thresholds
+from wallboard.core.views.selection import View
 from wallboard.errors import ConfigError
 from wallboard.urls import ANALYTICS_URL, CC_REGIONS, cc_realtime_url, check_url, check_ws_url, realtime_base_url, region_host, unknown_region
 
@@ -114,6 +116,10 @@ class Settings:
     ca_bundle: str = ""
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    views: tuple[View, ...] = ()
+    """``[views.NAME]``, in file order (:mod:`wallboard.config_views`)."""
+    view: tuple[str, ...] = ()
+    """The views to open on (``--view`` or ``view``), checked against ``views``."""
     source: Path | None = None
     """The config file these settings were read from (not the data source: that is ``data_source``)."""
     data_source: str = "rtstats"
@@ -256,6 +262,7 @@ TOP_LEVEL: dict[str, tuple[Validator, str]] = {
     "export_dir": (_path, "directory for CSV exports"),
     "ca_bundle": (_ca_bundle, "extra CA certificates to trust (a private CA, TLS inspection)"),
     "source": (_choice(SOURCES), "where live data comes from: rtstats or cc-realtime"),
+    "view": (view_names, "the views to open on (names of [views.NAME] tables)"),
 }
 SECTIONS: dict[str, dict[str, tuple[Validator, str]]] = {
     "analytics": {
@@ -348,11 +355,19 @@ def settings_from_mapping(raw: Mapping[str, Any], origin: str = "config") -> Set
     """Validate a TOML-shaped mapping; messages are prefixed with ``origin``."""
     top: dict[str, Any] = {}
     sections: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
+    views: tuple[View, ...] = ()
     for key, value in raw.items():
+        if key == "views":
+            views = parse_views(value, origin)
+            continue
         if key in SECTIONS:
             if not isinstance(value, dict):
                 raise ConfigError(f"{origin}: [{key}] must be a table (a [{key}] section)")
             for sub_key, sub_value in value.items():
+                if key == "thresholds" and sub_key == "queues":
+                    validators = {name: spec[0] for name, spec in SECTIONS["thresholds"].items()}
+                    sections[key]["queue_rules"] = parse_queue_rules(sub_value, origin, validators, origin)
+                    continue
                 spec = SECTIONS[key].get(sub_key)
                 if spec is None:
                     raise ConfigError(_unknown(origin, f"{key}.{sub_key}", sub_key, SECTIONS[key]))
@@ -374,9 +389,11 @@ def settings_from_mapping(raw: Mapping[str, Any], origin: str = "config") -> Set
         cc_realtime=CcRealtimeSettings(**sections["cc_realtime"]),
         events=EventsSettings(**sections["events"]),
         analytics=AnalyticsSettings(**sections["analytics"]),
-        thresholds=Thresholds(**sections["thresholds"]),
+        thresholds=Thresholds(**sections["thresholds"], origin=origin if "thresholds" in raw else ""),
+        views=views,
     )
     check_consistency(settings.thresholds, origin)
+    check_chosen(views, settings.view, f"{origin}: view")
     return settings
 
 
@@ -395,17 +412,28 @@ def apply_overrides(settings: Settings, changes: Mapping[str, tuple[Any, str]]) 
         else:
             settings = replace(settings, **{key: TOP_LEVEL[key][0](option, value)})
     check_consistency(settings.thresholds, "thresholds")
+    if "view" in changes:
+        check_chosen(settings.views, settings.view, changes["view"][1])
     return settings
 
 
 def check_consistency(thresholds: Thresholds, origin: str) -> None:
+    """Every warning at most its alert, in ``[thresholds]`` and once each per-queue rule is applied."""
+    _check_pairs(thresholds, origin, "thresholds")
+    for rule in thresholds.queue_rules:
+        merged = replace(thresholds, **dict(rule.overrides), queue_rules=())
+        _check_pairs(merged, origin, rule.label, "with [thresholds] under it")
+
+
+def _check_pairs(thresholds: Thresholds, origin: str, where: str, note: str = "") -> None:
     for warning, alert in (
         ("longest_wait_warning", "longest_wait_alert"),
         ("waiting_warning", "waiting_alert"),
         ("break_warning_minutes", "break_alert_minutes"),
     ):
         if getattr(thresholds, warning) > getattr(thresholds, alert):
-            raise ConfigError(f"{origin}: thresholds.{warning} must not exceed thresholds.{alert}")
+            after = f" ({note})" if note else ""
+            raise ConfigError(f"{origin}: {where}.{warning} must not exceed {where}.{alert}{after}")
 
 
 def _unknown(origin: str, shown: str, key: str, known: Mapping[str, Any]) -> str:

@@ -123,9 +123,12 @@ REFUSED_ADVICE = "Plain mode has stopped (retrying a refused token can lock the 
 class PlainReport:
     """Turns the poller's snapshots into lines (see the module doc); pure, no I/O."""
 
-    def __init__(self, thresholds: Thresholds, zone: tzinfo | None = None) -> None:
+    def __init__(self, thresholds: Thresholds, zone: tzinfo | None = None, view: str = "", serving: bool = False) -> None:
         self.thresholds = thresholds
         self.zone = zone
+        self.view = view
+        """The view's title for the summary line (empty: no views configured)."""
+        self.serving = serving
         self.refused = False
         self._printed: dict[str, float | None] = {"agents": None, "queues": None}
         self._failures: dict[str, int] = {"agents": 0, "queues": 0}
@@ -137,6 +140,8 @@ class PlainReport:
             if feed.received_mono is not None and feed.received_mono != self._printed[name] and feed.health is Health.LIVE:
                 self._printed[name] = feed.received_mono
                 printed.out.extend(self._table(name, feed))
+                if name == "queues":
+                    printed.out.extend(self._summary(snapshot))
             if feed.failures and feed.failures != self._failures[name] and not self.refused:
                 printed.err.append(self._failure(name, feed, now_mono))
             self._failures[name] = feed.failures
@@ -149,6 +154,14 @@ class PlainReport:
         else:
             body = render_queues(feed.records, self.thresholds)
         return [title(name.title(), len(feed.records), feed.received_wall, self.zone), *body, ""]
+
+    def _summary(self, snapshot: Snapshot) -> list[str]:
+        """The board's summary figures (:mod:`wallboard.core.views.summary`), one line."""
+        from wallboard.core.views.summary import summarise, summary_line
+
+        summary = summarise(snapshot.agents.records, snapshot.queues.records, from_queues=self.serving)
+        which = f" ({self.view})" if self.view else ""
+        return [f"Summary{which}: {summary_line(summary)}", ""]
 
     def _failure(self, name: str, feed: Feed, now_mono: float) -> str:
         if feed.health is Health.REFUSED:

@@ -54,6 +54,7 @@ OPTION_KEYS = {
     "rotate": ("rotate", "--rotate"),
     "source": ("source", "--source"),
     "events": ("events.enabled", "--events"),
+    "view": ("view", "--view"),
 }
 
 
@@ -70,6 +71,7 @@ def add_board_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rotate", metavar="SECONDS", help="seconds between tab changes in TV mode (default 20; 0: never)")
     parser.add_argument("--events", action="store_true", default=None, help="push agent changes from the event stream ([events] enabled = true)")
     parser.add_argument("--source", choices=SOURCES, help="live data from rtstats (Real Time Statistics, default) or cc-realtime (Contact Center Real-time Metrics v5)")
+    parser.add_argument("--view", metavar="NAME[,NAME...]", help="open on these views ([views.NAME] in the config); v cycles them")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -165,7 +167,7 @@ def demo(args: argparse.Namespace) -> int:
 
     from wallboard.sim.ccrealtime import DEMO_CC_KEY, DEMO_CC_SECRET
 
-    settings = settings_from_args(args)
+    settings = demo_settings(args)
     cc = settings.data_source == "cc-realtime"
     simulator = build_simulator(args, default_cycle=CC_CACHE_PERIOD if cc else CACHE_PERIOD)
     simulator.start()
@@ -183,6 +185,17 @@ def demo(args: argparse.Namespace) -> int:
         return launch(settings, credential, demo_secrets, cache_period=simulator.scenario.cycle)
     finally:
         simulator.stop()
+
+
+def demo_settings(args: argparse.Namespace) -> Settings:
+    """The demo's settings: the user's, with the demo's views and per-queue targets where
+    the user's config has none (:mod:`wallboard.demo_config`); ``--view`` picks among them."""
+    from wallboard.config import apply_overrides
+    from wallboard.demo_config import with_demo_views
+
+    chosen, args.view = getattr(args, "view", None), None
+    settings = with_demo_views(settings_from_args(args))
+    return apply_overrides(settings, {"view": (chosen, "--view")}) if chosen is not None else settings
 
 
 def launch(
@@ -264,10 +277,14 @@ async def run_plain(source: Source, settings: Settings, out: TextIO | None = Non
 
     out = out or sys.stdout
     err = err or sys.stderr
-    report = PlainReport(settings.thresholds, settings.zone())
+    from wallboard.core.views.selection import ViewChoice
+
+    views = ViewChoice(settings.views, settings.view)  # the first view given with --view
+    shown = views.current
+    report = PlainReport(settings.thresholds, settings.zone(), shown.label if views.configured else "", shown.serving)
 
     def receive(snapshot) -> None:
-        printed = report.receive(snapshot, poller.mono())
+        printed = report.receive(views.apply(snapshot), poller.mono())
         try:
             if printed.out:
                 out.write("\n".join(printed.out) + "\n")

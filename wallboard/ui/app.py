@@ -33,6 +33,7 @@ from wallboard.config import Settings, default_config_path, user_themes_dir
 from wallboard.core.ascii import unicode_terminal
 from wallboard.core.model.snapshot import Snapshot
 from wallboard.core.views.alerts import AlertBell
+from wallboard.core.views.selection import View, ViewChoice
 from wallboard.credentials.needs import gather
 from wallboard.credentials.secret import Secret
 from wallboard.credentials.store import REALTIME_TOKEN
@@ -85,6 +86,7 @@ class WallboardApp(OutputHook, App):
     /* Rules that depend on the app's mode classes: .compact (short terminals) and .tv.
        TV tiles are -big (numerals) or -words; QueueBoard sizes them (core.tv_layout). */
     .compact QueueTile { height: 9; }
+    .compact QueueTile .trend { display: none; }
     .compact QueueTile, .tv QueueTile.-words, .ascii QueueTile {
         .big { display: none; }
         .top { height: 2; }
@@ -95,6 +97,13 @@ class WallboardApp(OutputHook, App):
     .tv ContentTabs, .tv KeyHints, .tv #agents-bar { display: none; }
     .tv StaleBanner { min-height: 3; content-align: center middle; }
     .tv QueueBoard { overflow-y: hidden; }
+    .tv SummaryStrip {
+        border: round $foreground 60%;
+        border-title-color: $foreground;
+        border-title-style: bold;
+        margin: 0 1;
+        background: $surface;
+    }
     .tv QueueTile {
         height: 1fr;
         padding: 0 1;
@@ -107,6 +116,11 @@ class WallboardApp(OutputHook, App):
         .tv-only, .caption { display: block; }
         .figures { display: none; }
     }
+    .tv QueueTile.-blocks {
+        .tv-only, .caption { display: block; }
+        Digits, .figures { display: none; }
+        .blocks { display: block; }
+    }
     /* Textual's own widgets: their greyed text at 50% reads below 4.5:1 (tests/test_contrast.py). */
     Tab { color: $foreground 70%; }
     SelectCurrent .arrow { color: $foreground 70%; }
@@ -115,6 +129,7 @@ class WallboardApp(OutputHook, App):
     BINDINGS = [
         Binding("r", "refresh", "Refresh", show=False),
         Binding("t", "toggle_tv", "TV", show=False),
+        Binding("v", "next_view", "View", show=False),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "quit", "Quit"),
     ]
@@ -168,6 +183,8 @@ class WallboardApp(OutputHook, App):
             last_key=lambda: self.last_key,
             analytics_secrets=dict(analytics_secrets or {}),
             analytics_connector=analytics_connector,
+            views=ViewChoice(settings.views, settings.view),
+            switch_view=self.show_view,
         )
         self.board = BoardScreen(self.context)
         dirs = list(theme_dirs) if theme_dirs is not None else [bundled_themes_dir(), user_themes_dir()]
@@ -329,14 +346,38 @@ class WallboardApp(OutputHook, App):
         self.snapshot = self.pusher.merge(snapshot) if self.pusher is not None else snapshot
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
-        moment = Moment(snapshot, self.mono(), self.wall())
-        if self.settings.bell and self._bell.check(snapshot, self.settings.thresholds, moment.mono):
+        shown = self.context.views.apply(snapshot)  # the view's queues and agents only
+        moment = Moment(shown, self.mono(), self.wall())
+        queues = snapshot.queues
+        if queues.received_mono is not None:  # every queue, whatever the view: trends outlive a switch
+            self.context.trends.record(queues.records, queues.received_mono, key=queues.received_mono)
+        if self.settings.bell and self._bell.check(shown, self.settings.thresholds, moment.mono):
             self.bell()
         self.moment = moment
 
     def tick(self) -> None:
         """The once-a-second moment: the same snapshot at the clocks' new readings."""
-        self.moment = Moment(self.snapshot, self.mono(), self.wall(), ticked=True)
+        self.moment = Moment(self.context.views.apply(self.snapshot), self.mono(), self.wall(), ticked=True)
+
+    # --- views --------------------------------------------------------------------------
+
+    def show_view(self, view: View) -> None:
+        """Show ``view``: every screen draws the snapshot narrowed to it from now on."""
+        views = self.context.views
+        if view == views.current:
+            return
+        views.choose(view)
+        self.moment = Moment(views.apply(self.snapshot), self.mono(), self.wall())
+        self.board.view_changed()
+
+    def action_next_view(self) -> None:
+        views = self.context.views
+        following = views.following(views.cycle)
+        if following is None:
+            self.notify("No views configured: add [views.NAME] tables to the config (the README's Views).", timeout=4)
+            return
+        self.show_view(following)
+        self.notify(f"View: {following.label}", timeout=2, markup=False)
 
     def _syncs(self):
         """What the poller knows of each feed's cache phase, when it is phase-locked."""
@@ -378,5 +419,7 @@ class WallboardApp(OutputHook, App):
         yield from self.board.system_commands()
         yield SystemCommand("Refresh now", "Poll the server now (and resume after refused credentials)", self.action_refresh)
         yield SystemCommand("Toggle TV mode", "Big figures, no chrome, rotating tabs", self.action_toggle_tv)
+        for view in self.context.views.every:
+            yield SystemCommand(f"View: {view.label}", f"Show the {view.name} view's queues and agents", lambda v=view: self.show_view(v))
         for name in sorted(self.themes.catalogue.themes):
             yield SystemCommand(f"Theme: {name}", "Switch to this wallboard theme", lambda n=name: setattr(self, "theme", n))

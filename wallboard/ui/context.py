@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from wallboard.config import Settings
 from wallboard.core.model.snapshot import Snapshot
+from wallboard.core.views.selection import View, ViewChoice
+from wallboard.core.views.trends import TrendStore
 
 if TYPE_CHECKING:
     from wallboard.credentials.secret import Secret
@@ -57,6 +59,12 @@ class BoardContext:
     analytics_secrets: Mapping[str, "Secret"] = field(default_factory=dict)
     analytics_connector: "AnalyticsConnector | None" = None
     """Makes the Work Analytics client (``None``: the real one)."""
+    views: ViewChoice = field(default_factory=ViewChoice)
+    """The configured views and the one shown (the App narrows each moment to it)."""
+    switch_view: Callable[[View], None] = lambda view: None
+    trends: TrendStore = field(default_factory=TrendStore)
+    """The last hour of every queue (the App records each answer): survives tab and view switches."""
+    """Show ``view`` (the App narrows the snapshot to it and publishes a new moment)."""
 
     def now(self) -> datetime:
         """The wall clock as an aware datetime (the Historical tab's "today")."""

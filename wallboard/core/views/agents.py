@@ -346,3 +346,16 @@ def _login_text_cached(epoch: int, zone: tzinfo | None, quarter: int | None) -> 
 
 def worst_break_level(agents: Iterable[Agent], elapsed: float | None, thresholds: Thresholds) -> Level:
     return max((break_level(a, shown_time_in_state(a, elapsed), thresholds) for a in agents), default=Level.OK)
+
+
+def alerting_first(rows: tuple[GridRow, ...], thresholds: Thresholds, elapsed: float | None) -> tuple[GridRow, ...]:
+    """TV mode's order: agents whose break is in alert, then in warning, then the rest,
+    each in the order ``rows`` had (the TV pages through them: a problem is on page 1).
+    Grouped rows are left as they are (a group's header must stay above its agents)."""
+    if any(isinstance(row, GroupHeader) for row in rows):
+        return rows
+
+    def level(row: GridRow) -> int:
+        return -int(break_level(row, shown_time_in_state(row, elapsed), thresholds))  # type: ignore[arg-type]
+
+    return tuple(sorted(rows, key=level))

@@ -14,7 +14,7 @@ from datetime import tzinfo
 from wallboard.core import formatting as fmt
 from wallboard.core.model.codes import NO_VALUE
 from wallboard.core.model.realtime import Agent, Queue
-from wallboard.core.model.thresholds import Thresholds, break_level, choose_sla_target, queue_findings
+from wallboard.core.model.thresholds import Thresholds, break_level, choose_sla_target, queue_findings, rule_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +93,7 @@ def queue_sections(queue: Queue, thresholds: Thresholds) -> tuple[Section, ...]:
             ("SLA now", fmt.percent(queue.sla_activity)),
             ("SLA target", f"{fmt.percent(target.percent)}  ({target.note})"),
             ("Status", "; ".join(f.text for f in findings) or "OK"),
+            ("Thresholds", rule_note(queue, thresholds)),
         ),
     )
     agents = Section(

@@ -72,6 +72,8 @@ class BoardScreen(Screen):
         self._moment: Moment | None = None
         self._stale_state: tuple[bool, bool] | None = None
         self._rotation_timer = None
+        self._rotated_at = float("-inf")
+        """When the TV rotation last chose a tab (monotonic seconds, as ``last_key``)."""
 
     def compose(self) -> ComposeResult:
         # The screen keeps these references: querying during start-up or shutdown races
@@ -170,8 +172,15 @@ class BoardScreen(Screen):
             self.banner.show_moment(self._moment)
 
     def _header_title(self) -> str | None:
-        """In TV mode (no tabs on screen) the header names the tab shown."""
-        return self.active_tab.upper() if self.app.has_class("tv") else None
+        """The view shown (when views are configured) and, in TV mode (no tabs on
+        screen), the tab shown."""
+        views = self.context.views
+        view = views.current.label if views.configured else None
+        tab = None
+        if self.app.has_class("tv"):
+            page = self.tabs_by_name[self.active_tab].page_label() if self.tabs_by_name else None
+            tab = self.active_tab.upper() + (f" {page}" if page else "")
+        return " · ".join(part for part in (view, tab) if part) or None
 
     # --- choosing a tab ------------------------------------------------------------------
 
@@ -195,6 +204,13 @@ class BoardScreen(Screen):
         if self.ready and name in self.tabs_by_name:
             if name != self.tabs.active:
                 return  # overtaken: another tab was chosen before this news arrived (a key during a TV rotation)
+            if name != self.active_tab and (self.app.has_class("tv") or self.context.last_key() < self._rotated_at):
+                # Late news of a focus from before the last change of tab (a tile or the
+                # grid focused as its tab was shown): in TV mode no tab is on screen to be
+                # clicked, so only the rotation and the keys choose one; otherwise nobody
+                # has pressed a key since the rotation chose the tab.
+                self.tabs.active = self.active_tab
+                return
             self.active_tab = name  # a click on a tab, or focus moving into a pane
             self.tabs_by_name[name].activated()
         self.call_after_refresh(self.focus_tab_content)
@@ -239,10 +255,27 @@ class BoardScreen(Screen):
             return
         if asyncio.get_running_loop().time() - self.context.last_key() < self.context.settings.rotate:
             return  # a person pressed a key during this period: hold the rotation
+        shown = self.tabs_by_name[self.active_tab]
+        if shown.next_page():  # TV pages of the tab shown first (queue tiles, agents)
+            self._draw_header()
+            return
         rotating = [tab.NAME for tab in TABS if tab.ROTATES]
         following = rotating.index(self.active_tab) + 1 if self.active_tab in rotating else 0
         self.active_tab = rotating[following % len(rotating)]
+        self._rotated_at = asyncio.get_running_loop().time()  # the clock last_key reads
         self.focus_tab_content()
+        views = self.context.views
+        if following >= len(rotating) and views.rotation:
+            # A round of tabs is done: the next listed view (--view sales,support --tv),
+            # once the Queues tab is hidden, so no tile of it is replaced under the focus
+            # (the focus moving to another tile would take the board back to that tab).
+            view = views.following(views.rotation)
+            if view is not None:
+                self.call_after_refresh(self.context.switch_view, view)
+
+    def view_changed(self) -> None:
+        """Another view is shown: the header names it (the tabs redraw from the moment)."""
+        self._draw_header()
 
     # --- drill-down ----------------------------------------------------------------------
 

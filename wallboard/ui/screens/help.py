@@ -22,6 +22,7 @@ KEYS = (
     ("g", "group agents by group id (on / off)"),
     ("r", "refresh now; resume after refused credentials"),
     ("t", "TV mode on / off"),
+    ("v", "next view (the views in the config)"),
     ("Ctrl+P", "command palette: tabs, themes, sorting, filters, actions"),
     ("? / q", "this help / quit"),
 )

@@ -8,6 +8,7 @@ sort, state filter, search, grouping), kept across refreshes, and its keys (``s`
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Iterable
 
@@ -19,7 +20,17 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from wallboard.core.model.snapshot import Snapshot
-from wallboard.core.views.agents import SORT_LABELS, SORTS, STATE_FILTERS, Arranger, GroupHeader, ViewOptions, filter_label
+from wallboard.core.views.agents import (
+    SORT_LABELS,
+    SORTS,
+    STATE_FILTERS,
+    Arranger,
+    GroupHeader,
+    ViewOptions,
+    alerting_first,
+    filter_label,
+    row_key,
+)
 from wallboard.core.views.header import empty_grid_text
 from wallboard.ui.context import Moment
 from wallboard.ui.tabs.base import BoardTab
@@ -54,6 +65,8 @@ class AgentsTab(BoardTab):
         self._snapshot = Snapshot()  # the last one drawn
         self._version = -1
         self._arranger = Arranger()  # keeps the order across refreshes that cannot change it
+        self.page = 0
+        """TV mode: the page of agents shown (the rotation steps through them)."""
         context = self.context
         # Kept as references: querying during start-up or shutdown races with mounting
         # and pruning, references do not.
@@ -84,13 +97,57 @@ class AgentsTab(BoardTab):
     def _show_agents(self) -> None:
         feed = self._snapshot.agents
         rows = self._arranger.arrange(feed.records, self.options)
+        if self._tv:
+            rows = alerting_first(rows, self.context.settings.thresholds, feed.records_age(self.context.mono()))
         grid = self.grid
         grid.sort_key = self.options.sort
         grid.set_rows(rows, feed.records_since, self._snapshot.stale_after)
         shown = sum(1 for row in rows if not isinstance(row, GroupHeader))
         bar = f"{shown} of {len(feed.records)} agents · {self.options.describe()}"
+        view = self.context.views.current
+        if view.serving:
+            bar += f" · every agent: the service does not say who serves {view.label}'s queues (their counts are in the header)"
         if str(self.agents_bar.content) != bar:
             self.agents_bar.update(Content(bar), layout=False)  # one line, fixed height: no relayout
+
+    @property
+    def _tv(self) -> bool:
+        return self.is_attached and self.app.has_class("tv")
+
+    # --- TV pages -----------------------------------------------------------------------
+
+    def _page_rows(self) -> int:
+        return max(1, self.grid.size.height - 1)  # the grid's header line stays
+
+    def _pages(self) -> int:
+        return max(1, math.ceil(len(self.grid.rows) / self._page_rows()))
+
+    def _show_page(self) -> None:
+        top = self.page * self._page_rows()
+        self.grid.scroll_to(y=top, animate=False, immediate=True)
+        if self.grid.rows:  # the cursor on the page's first agent: a refresh keeps the page
+            self.grid.cursor_key = row_key(self.grid.rows[min(top, len(self.grid.rows) - 1)])
+            self.grid.refresh()
+
+    def next_page(self) -> bool:
+        if not self._tv or self._pages() <= 1:
+            self.page = 0
+            return False
+        self.page += 1
+        more = self.page < self._pages()
+        if not more:
+            self.page = 0
+        self._show_page()
+        return more
+
+    def page_label(self) -> str | None:
+        if not self._tv or self._pages() <= 1:
+            return None
+        return f"page {self.page + 1} of {self._pages()}"
+
+    def tv_changed(self) -> None:
+        self.page = 0
+        self._show_agents()
 
     def _filtered(self) -> bool:
         return bool(self.options.search.strip() or self.options.state_filter)

@@ -60,6 +60,15 @@ class BoardTab(TabPane):
     def tv_changed(self) -> None:
         """TV mode was turned on or off."""
 
+    def next_page(self) -> bool:
+        """TV mode: show the tab's next page; ``False`` when there is none (the rotation
+        then moves on, and the tab is back on its first page)."""
+        return False
+
+    def page_label(self) -> str | None:
+        """``page 2 of 5`` while the tab pages in TV mode, for the header; else ``None``."""
+        return None
+
     def commands(self) -> Iterable[SystemCommand]:
         """The tab's own commands for the palette."""
         return ()

@@ -1,12 +1,15 @@
 """The queue tiles in a responsive grid: as many columns as the width allows.
 
-Normally the grid scrolls. In TV mode it does not: :func:`~wallboard.core.views.tv_layout.tv_grid`
-sizes the tiles so that every one is whole on screen (big numerals or figures in words,
-the status in words, optional lines as room allows); when not all fit, the tiles in
-alert or warning are kept and a line under the grid says how many more there are.
+Normally the grid scrolls. In TV mode it does not: :func:`~wallboard.core.views.tv_layout.tv_plan`
+sizes the tiles so that every one is whole on screen (block numerals, Digits or figures
+in words, the status in words, optional lines as room allows) and, when they would have
+to shrink below legibility, splits them into pages that the TV rotation steps through
+(:meth:`QueueBoard.next_page`), the tiles in alert or warning on the first.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -17,8 +20,8 @@ from textual.widgets import Static
 from wallboard.core.model.thresholds import Thresholds
 from wallboard.core.model.realtime import Queue
 from wallboard.core.views.queues import queue_text
-from wallboard.core.model.thresholds import Level
-from wallboard.core.views.tv_layout import TileGrid, big_figures_width, tv_grid
+from wallboard.core.views.block_numerals import Scale, numeral_width
+from wallboard.core.views.tv_layout import TilePlan, big_figures_width, page_of, tv_plan
 from wallboard.ui.widgets.queue_tile import QueueTile
 
 TILE_WIDTH = 38
@@ -49,8 +52,6 @@ class QueueBoard(VerticalScroll, can_focus=False):
         height: 1fr;
         scrollbar-size-vertical: 1;
         .empty { column-span: 4; color: $foreground 70%; padding: 1 2; height: auto; }
-        #more { dock: bottom; height: 1; display: none; color: $foreground; text-style: bold; }
-        #more.-shown { display: block; }
     }
     """
 
@@ -62,11 +63,13 @@ class QueueBoard(VerticalScroll, can_focus=False):
         self._wanted: list[str] = []
         self._latest: tuple[tuple[Queue, ...], Thresholds, bool] | None = None
         self._empty: Static | None = None
-        self._more = Static("", id="more", markup=False)
-        self.tv_grid: TileGrid | None = None  # the TV arrangement in force; None outside TV mode
-
-    def compose(self):
-        yield self._more
+        self.tv_grid: TilePlan | None = None  # the TV arrangement in force; None outside TV mode
+        self.page = 0
+        """The TV page shown (0 is the first)."""
+        self.trend_of: Callable[[str], str] | None = None
+        """The trend line of a queue (the tab sets it from the App's trend store)."""
+        self.empty_text = "No queues reported yet."
+        """What the board says when there is no tile (the tab sets it: a view may match none)."""
 
     def set_queues(self, queues: tuple[Queue, ...], thresholds: Thresholds, stale: bool) -> None:
         """Show ``queues``; while the queues tab is hidden, only remember them (a hidden
@@ -100,8 +103,10 @@ class QueueBoard(VerticalScroll, can_focus=False):
             else:
                 tile.remove()
         if not ordered and self._empty is None:
-            self._empty = Static(Content("No queues reported yet."), classes="empty")
+            self._empty = Static(Content(self.empty_text), classes="empty")
             self.mount(self._empty)
+        elif not ordered and self._empty is not None:
+            self._empty.update(Content(self.empty_text))
         elif ordered and self._empty is not None:
             self._empty.remove()
             self._empty = None
@@ -115,6 +120,8 @@ class QueueBoard(VerticalScroll, can_focus=False):
                 new_tiles.append(tile)
             else:
                 tile.show(text, stale)
+            if self.trend_of is not None:
+                tile.set_trend(self.trend_of(queue.queue_id))
         self._wanted = wanted
         if new_tiles:
             start = not self._pending
@@ -174,10 +181,10 @@ class QueueBoard(VerticalScroll, can_focus=False):
             if self.tv_grid is not None:
                 self.tv_grid = None
                 self.styles.grid_rows = "auto"
-                self._more.remove_class("-shown")
                 for tile in self.tiles.values():
                     tile.display = True
                     tile.set_tv_layout(None)
+                self.page = 0
             self.columns = max(1, size.width // TILE_WIDTH)
             self.styles.grid_size_columns = self.columns
             return
@@ -185,23 +192,47 @@ class QueueBoard(VerticalScroll, can_focus=False):
         every = [self.tiles[key] for key in self._wanted if key in self.tiles]
         if not size.width or not size.height:
             return  # hidden (another tab is shown): arranged again when it is shown and sized
-        big_width = max((big_figures_width(tile.big_figures()) for tile in every), default=0)
-        if self.app.has_class("ascii"):
-            big_width = size.width + 1  # numerals drawn in plain characters do not read: words
+        figures = [tile.big_figures() for tile in every]
+        unit = Scale(1, 1)
+        values = tuple(max((f[i][0] for f in figures), key=lambda v: numeral_width(v, unit), default="0") for i in range(3))
+        captions = tuple(max((f[i][1] for f in figures), key=len, default="") for i in range(3))
+        digits = max((big_figures_width(f) for f in figures), default=0)
         status_width = max((len(tile.status_text) for tile in every), default=0)
-        height = size.height + (1 if self._more.has_class("-shown") else 0)  # the note's line is ours to give
-        grid = tv_grid(size.width, height, len(every), big_width, status_width)
-        shown = set(_keep(every, grid.shown))
+        # numerals drawn in plain characters do not read: words on a terminal that is not UTF-8
+        grid = tv_plan(size.width, size.height, len(every), values, captions, digits, status_width, not self.app.has_class("ascii"))
+        ranked = sorted(range(len(every)), key=lambda i: (-every[i].level, i))  # alert, then warning, first
+        self.page %= max(1, grid.pages)
+        shown = {every[i] for i in page_of(ranked, self.page, grid)}
         for tile in every:
             tile.display = tile in shown
-            tile.set_tv_layout(grid.big, grid.extras, grid.status_lines)
-        self._more.set_class(grid.hidden > 0, "-shown")
-        self._more.update(Content(_more_text(every, shown)) if grid.hidden else Content(""))
+            tile.set_tv_layout(grid.mode, grid.scale, grid.extras, grid.status_lines)
         if grid != self.tv_grid:
             self.tv_grid = grid
             self.columns = grid.columns
             self.styles.grid_size_columns = grid.columns
             self.styles.grid_rows = str(max(1, grid.tile_height))
+
+    @property
+    def pages(self) -> int:
+        return self.tv_grid.pages if self.tv_grid is not None else 1
+
+    def next_page(self) -> bool:
+        """Show the next TV page; ``False`` (back on the first) after the last one."""
+        if self.tv_grid is None or self.tv_grid.pages <= 1:
+            self.page = 0
+            return False
+        self.page += 1
+        more = self.page < self.tv_grid.pages
+        if not more:
+            self.page = 0
+        self.arrange_tiles()
+        return more
+
+    def page_label(self) -> str | None:
+        """``page 2 of 5`` while the TV pages through the tiles; ``None`` with one page."""
+        if self.tv_grid is None or self.tv_grid.pages <= 1:
+            return None
+        return f"page {self.page + 1} of {self.tv_grid.pages}"
 
     def action_move(self, dx: int, dy: int) -> None:
         tiles = [tile for tile in self.ordered_tiles() if tile.display]
@@ -221,22 +252,3 @@ class QueueBoard(VerticalScroll, can_focus=False):
             tile.focus()
             tile.scroll_visible(animate=False)
 
-
-def _keep(tiles: list[QueueTile], count: int) -> list[QueueTile]:
-    """The ``count`` tiles to show when not all fit: alert first, then warning, then by
-    name (the tiles' order); shown in their usual order."""
-    if count >= len(tiles):
-        return tiles
-    ranked = sorted(range(len(tiles)), key=lambda i: (-tiles[i].level, i))
-    keep = sorted(ranked[:count])
-    return [tiles[i] for i in keep]
-
-
-def _more_text(tiles: list[QueueTile], shown: set[QueueTile]) -> str:
-    """``+12 more queues not shown (2 in warning): no room for them whole``."""
-    hidden = [tile for tile in tiles if tile not in shown]
-    alerts = sum(1 for tile in hidden if tile.level is Level.ALERT)
-    warnings = sum(1 for tile in hidden if tile.level is Level.WARNING)
-    trouble = ", ".join(part for part in (f"{alerts} in alert" if alerts else "", f"{warnings} in warning" if warnings else "") if part)
-    noun = "queue" if len(hidden) == 1 else "queues"
-    return f"+{len(hidden)} more {noun} not shown ({trouble or 'all OK'}): no room for them whole"

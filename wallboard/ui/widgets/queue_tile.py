@@ -11,7 +11,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Digits, Label
+from textual.widgets import Digits, Label, Static
+
+from wallboard.core.views import tv_layout
+from wallboard.core.views.block_numerals import Scale, figure_margin, render
 
 from wallboard.core.views.queues import QueueText
 from wallboard.core.model.thresholds import Level
@@ -21,9 +24,9 @@ LEVEL_CLASSES = {Level.OK: "", Level.WARNING: "-warning", Level.ALERT: "-alert"}
 
 LABELS = (
     "sla-caption", "waiting-word", "longest", "sla", "sla-30",
-    "agents-working", "agents-away", "today", "thirty", "status",
+    "agents-working", "agents-away", "today", "thirty", "trend", "status",
 )
-EXTRA_LABELS = ("agents-working", "agents-away", "today", "thirty")
+EXTRA_LABELS = ("trend", "agents-working", "agents-away", "today", "thirty")
 """The lines a TV tile shows only as room allows, in this order (see core.tv_layout)."""
 
 
@@ -63,6 +66,7 @@ class QueueTile(Vertical, can_focus=True):
         .top { height: 3; }
         .big { width: auto; height: auto; margin-right: 2; }
         .tv-only, .caption { display: none; }
+        .blocks { display: none; width: auto; height: auto; }
         .caption { color: $foreground 70%; width: auto; }
         Digits { width: auto; min-width: 3; }
         .waiting-word { display: none; text-style: bold; }
@@ -71,6 +75,7 @@ class QueueTile(Vertical, can_focus=True):
         .-warning-text { color: $level-warning; text-style: bold; }
         .-alert-text { color: $level-alert; text-style: bold; }
         .status { color: $level-ok; }
+        .trend { color: $foreground 80%; }
         .status.-warning-text { color: $level-warning; }
         .status.-alert-text { color: $background; background: $level-alert; }
     }
@@ -88,29 +93,38 @@ class QueueTile(Vertical, can_focus=True):
         # Children are kept by reference: nested containers mount after this widget's
         # Mount event, so querying for them from there can come too early.
         self._digits = {name: Digits("", id=name) for name in ("waiting", "longest", "sla")}
+        self._blocks = {name: Static("", classes="blocks", markup=False) for name in ("waiting", "longest", "sla")}
+        self._scale: Scale | None = None  # the block numerals' scale in TV mode, when drawn
+        self._top = Horizontal(classes="top")
+        self._figures = (Vertical(classes="big"), Vertical(classes="big tv-only"), Vertical(classes="big tv-only"))
         self._labels = {name: Label(markup=False, classes=name) for name in LABELS}
         self._labels["sla-caption"].add_class("caption")
         self._shown: dict[str, str] = {}
+        self._trend = ""
         self._stale = stale
         self._subtitle_stale = stale
         self._ready = False
         self.set_class(stale, "-stale")
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="top"):
-            with Vertical(classes="big"):
+        waiting, longest, sla = self._figures
+        with self._top:
+            with waiting:
                 yield self._digits["waiting"]
+                yield self._blocks["waiting"]
                 yield Label("waiting", classes="caption")
-            with Vertical(classes="big tv-only"):
+            with longest:
                 yield self._digits["longest"]
+                yield self._blocks["longest"]
                 yield Label("longest wait", classes="caption")
-            with Vertical(classes="big tv-only"):
+            with sla:
                 yield self._digits["sla"]
+                yield self._blocks["sla"]
                 yield self._labels["sla-caption"]
             with Vertical(classes="figures"):
                 for name in ("waiting-word", "longest", "sla", "sla-30"):
                     yield self._labels[name]
-        for name in ("agents-working", "agents-away", "today", "thirty", "status"):
+        for name in ("agents-working", "agents-away", "today", "thirty", "trend", "status"):
             yield self._labels[name]
 
     def on_mount(self) -> None:
@@ -143,6 +157,13 @@ class QueueTile(Vertical, can_focus=True):
         self._set_label("today", text.today)
         self._set_label("thirty", text.thirty)
         self._set_label("status", text.status, text.level)
+        self._set_label("trend", self._trend)
+
+    def set_trend(self, trend: str) -> None:
+        """The waiting and SLA sparklines of the last hour (:mod:`wallboard.core.views.trends`)."""
+        self._trend = trend
+        if self._ready:
+            self._set_label("trend", trend)
 
     def _set_digits(self, name: str, value: str, level: Level) -> None:
         digits = self._digits[name]
@@ -150,6 +171,19 @@ class QueueTile(Vertical, can_focus=True):
         if digits.value != shown:
             digits.update(shown)
         _mark(digits, level)
+        if self._scale is not None:
+            self._set_blocks(name, shown, level)
+
+    def _set_blocks(self, name: str, value: str, level: Level) -> None:
+        """The figure in block numerals at the TV plan's scale (only while they are drawn)."""
+        assert self._scale is not None
+        blocks = self._blocks[name]
+        key = f"blocks-{name}"
+        drawn = f"{value}@{self._scale.px}x{self._scale.py}"
+        if self._shown.get(key) != drawn:
+            self._shown[key] = drawn
+            blocks.update(Content("\n".join(render(value, self._scale))))
+        _mark(blocks, level)
 
     def _set_label(self, name: str, value: str, level: Level = Level.OK) -> None:
         label = self._labels[name]
@@ -174,11 +208,31 @@ class QueueTile(Vertical, can_focus=True):
     def level(self) -> Level:
         return self._text.level
 
-    def set_tv_layout(self, big: bool | None, extras: int = len(EXTRA_LABELS), status_lines: int = 1) -> None:
-        """Big numerals or words (``None``: not in TV mode), how many of the optional
-        lines to show, and the lines the status takes (its words wrap, never cut)."""
-        self.set_class(big is True, "-big")
-        self.set_class(big is False, "-words")
+    def set_tv_layout(
+        self, mode: str | None, scale: Scale | None = None, extras: int = len(EXTRA_LABELS), status_lines: int = 1
+    ) -> None:
+        """Block numerals at ``scale``, Digits or words (``mode`` of
+        :mod:`wallboard.core.views.tv_layout`; ``None``: not in TV mode), how many of the
+        optional lines to show, and the lines the status takes (its words wrap, never cut)."""
+        big = None if mode is None else mode != tv_layout.WORDS
+        blocks = mode == tv_layout.BLOCK and scale is not None
+        self.set_class(mode == tv_layout.DIGITS, "-big")
+        self.set_class(blocks, "-blocks")
+        self.set_class(mode == tv_layout.WORDS, "-words")
+        if blocks and scale != self._scale:
+            self._scale = scale
+            self._top.styles.height = scale.rows + tv_layout.CAPTION_LINES
+            for figure in self._figures:
+                figure.styles.margin = (0, figure_margin(scale), 0, 0)
+            text = self._text
+            self._set_blocks("waiting", text.waiting if text.waiting != "—" else "-", text.waiting_level)
+            self._set_blocks("longest", text.longest_value if text.longest_value != "—" else "-", text.longest_level)
+            self._set_blocks("sla", text.sla_value if text.sla_value != "—" else "-", text.sla_level)
+        elif not blocks and self._scale is not None:
+            self._scale = None
+            self._top.styles.height = None  # the CSS's again
+            for figure in self._figures:
+                figure.styles.margin = None
         for index, name in enumerate(EXTRA_LABELS):
             self._labels[name].display = big is None or index < extras
         self._labels["status"].styles.height = status_lines if big is not None else 1

@@ -64,7 +64,7 @@ class StatusHeader(Widget):
         """A word after the tenant (the tab shown, in TV mode), or ``None``."""
         self._parts: list[Part] = []
         self._shown: Content = Content("")
-        self._totals: tuple[tuple, tuple, Totals] | None = None
+        self._totals: tuple[tuple, tuple, Totals, bool] | None = None
 
     def render(self) -> Content:
         return self._shown
@@ -86,9 +86,10 @@ class StatusHeader(Widget):
     def _totals_of(self, snapshot) -> Totals:
         """Totals of ``snapshot``, counted once per set of records (the header asks every second)."""
         agents, queues = snapshot.agents.records, snapshot.queues.records
+        serving = self.context is not None and self.context.views.current.serving
         cached = self._totals
-        if cached is None or cached[0] is not agents or cached[1] is not queues:
-            cached = self._totals = (agents, queues, totals(agents, queues))
+        if cached is None or cached[0] is not agents or cached[1] is not queues or cached[3] != serving:
+            cached = self._totals = (agents, queues, totals(agents, queues, from_queues=serving), serving)
         return cached[2]
 
     def show(self, parts: list[Part], stale: bool, refused: bool) -> None:
