@@ -198,7 +198,7 @@ def test_the_arranger_reuses_the_order_of_unchanged_names():
     assert arranger._order is order and [a.agent_id for a in first] == [a.agent_id for a in arrange(moved, ViewOptions())]
 
 
-OTHER_VALUES = {int: 7_777, str: "Other", type(None): 5}
+OTHER_VALUES = {int: 7_777, str: "Other", type(None): 5, tuple: ("chat", "email")}
 
 
 @pytest.mark.parametrize("field", [f.name for f in fields(Agent)])
