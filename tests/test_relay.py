@@ -315,7 +315,46 @@ def test_the_command_refuses_plain_http_off_loopback_and_missing_or_reused_token
     monkeypatch.setenv("WALLBOARD_RELAY_TOKEN", "tok-8x8")
     assert main(["relay", "--config", str(config)]) == 2
     err = capsys.readouterr().err
-    assert "relay token is the 8x8 data-request token" in err and "tok-8x8" not in err
+    assert "relay token is one of the 8x8 secrets" in err and "tok-8x8" not in err
+
+
+def test_the_command_polls_either_source_and_asks_for_its_secrets(monkeypatch, capsys, tmp_path):
+    from wallboard.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text('tenant = "acme"\n[cc_realtime]\nregion = "eu"\n')
+    monkeypatch.setenv("WALLBOARD_RELAY_TOKEN", "tok-relay")
+    assert main(["relay", "--source", "cc-realtime", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "wallboard secrets set cc-api-key" in err and "cc-api-secret" in err and "realtime-token" not in err
+    monkeypatch.setenv("WALLBOARD_CC_API_KEY", "key-1")
+    monkeypatch.setenv("WALLBOARD_CC_API_SECRET", "tok-relay")
+    assert main(["relay", "--source", "cc-realtime", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "relay token is one of the 8x8 secrets" in err and "tok-relay" not in err
+
+
+async def test_a_relay_of_the_v5_source_serves_the_real_time_statistics_shapes(simulator):
+    """``wallboard relay --source cc-realtime``: boards behind it read the v5 figures through
+    the Real Time Statistics paths, unchanged."""
+    from wallboard.clients.ccrealtime import CcRealtimeClient
+    from wallboard.config import CC_CACHE_PERIOD
+    from wallboard.relay.server import RelayServer
+
+    upstream = CcRealtimeClient(simulator.cc_realtime_url, Secret("demo"), Secret("demo"))
+    relay = RelayServer(upstream, "demo", Secret(RELAY_TOKEN), interval=10.0, cache_period=CC_CACHE_PERIOD)
+    try:
+        url = await relay.start()
+        await _until(lambda: relay.published.snapshot.agents.received_mono is not None and relay.published.snapshot.queues.received_mono is not None)
+        direct = await upstream.agents()
+        async with RealtimeClient(url, "demo", RELAY_TOKEN) as viewer:
+            agents, queues = await viewer.agents(), await viewer.queues()
+        assert {a.agent_id for a in agents.result.records} == {a.agent_id for a in direct.result.records}
+        assert len(queues.result.records) == len(relay.published.snapshot.queues.records) > 0
+        assert agents.result.problems == ()
+    finally:
+        await relay.stop()
+        await upstream.aclose()
 
 
 def test_boards_read_the_relays_headers_and_a_caches_age_adds_to_the_relays():

@@ -21,9 +21,10 @@ from wallboard.web.sessions import SessionOptions, board_command
 
 @pytest.fixture
 def config(tmp_path, monkeypatch):
-    """The boards the sessions start read this (empty) config, not the machine's."""
+    """The boards the sessions start read this config (one view, "sales", of every queue),
+    not the machine's."""
     path = tmp_path / "config.toml"
-    path.write_text("")
+    path.write_text('[views.sales]\ntitle = "Sales"\nqueues = ["*"]\n')
     monkeypatch.setenv("WALLBOARD_CONFIG", str(path))
     return path
 

@@ -133,8 +133,8 @@ def source_needs(settings: Settings) -> tuple[list[str], Resolved]:
     return missing, token
 
 
-def _cc_secrets() -> dict[str, Secret]:
-    """The v5 key and secret from the environment or keyring, or a one-line error saying how to set them."""
+def cc_secrets_needed() -> tuple[dict[str, Secret], list[str]]:
+    """The v5 key and secret found (environment or keyring), and how to set those missing."""
     found, missing = {}, []
     for name in (CC_API_KEY, CC_API_SECRET):
         resolved = resolve(name)
@@ -142,6 +142,12 @@ def _cc_secrets() -> dict[str, Secret]:
             missing.append(f"`wallboard secrets set {name}` or WALLBOARD_{name.upper().replace('-', '_')}")
         else:
             found[name] = resolved.value
+    return found, missing
+
+
+def _cc_secrets() -> dict[str, Secret]:
+    """The v5 key and secret from the environment or keyring, or a one-line error saying how to set them."""
+    found, missing = cc_secrets_needed()
     if missing:
         raise ConfigError(
             "source = cc-realtime needs the Contact Center API key and secret: " + "; ".join(missing)
@@ -218,7 +224,7 @@ def launch(
     return 0
 
 
-def _client(settings: Settings, token: Secret | Mapping[str, Secret]) -> RealtimeClient | CcRealtimeClient:
+def source_client(settings: Settings, token: Secret | Mapping[str, Secret]) -> RealtimeClient | CcRealtimeClient:
     """The client of the configured source: the rtstats token, or the v5 key and secret."""
     if settings.data_source == "cc-realtime":
         assert isinstance(token, Mapping)
@@ -239,7 +245,7 @@ def _run_board(settings: Settings) -> int:
     from wallboard.ui.app import WallboardApp
 
     period = CC_CACHE_PERIOD if settings.data_source == "cc-realtime" else CACHE_PERIOD
-    app = WallboardApp(settings, connector=_client, cache_period=period)
+    app = WallboardApp(settings, connector=source_client, cache_period=period)
     try:
         app.run()
     except KeyboardInterrupt:
@@ -255,14 +261,14 @@ async def _board(
 ) -> int:
     from wallboard.ui.app import WallboardApp  # Textual loads only for the interactive board
 
-    async with _client(settings, token) as client:
+    async with source_client(settings, token) as client:
         app = WallboardApp(settings, source=client, analytics_secrets=analytics_secrets, cache_period=cache_period)
         await app.run_async()
         return app.return_code or 0  # 1 after a crash, so a script or systemd sees it
 
 
 async def _plain_loop(settings: Settings, token: Secret | Mapping[str, Secret]) -> int:
-    async with _client(settings, token) as client:
+    async with source_client(settings, token) as client:
         return await run_plain(client, settings)
 
 

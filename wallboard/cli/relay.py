@@ -1,10 +1,12 @@
 """``wallboard relay``: poll the tenant once, serve every board on the floor.
 
 Takes the source options of ``run`` (``--config``, ``--realtime-url``, ``--tenant``,
-``--format``, ``--interval``) and where to listen. Needs two secrets: the 8x8
-data-request token (``realtime-token``) to poll with, and the relay's own token
-(``relay-token``) that viewers send with the tenant name; they must differ, so a
-viewer's machine never holds the token that reaches 8x8.
+``--format``, ``--interval``, ``--source``) and where to listen. Needs the secrets of
+the source to poll with (the 8x8 data-request token ``realtime-token``, or with
+``--source cc-realtime`` the v5 ``cc-api-key`` and ``cc-api-secret``), and the relay's
+own token (``relay-token``) that viewers send with the tenant name; it must differ from
+them, so a viewer's machine never holds a secret that reaches 8x8. Either source is
+served in the Real Time Statistics shapes, so boards behind the relay need nothing new.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ import argparse
 import asyncio
 import sys
 
-from wallboard.cli.board import settings_from_args, source_needs
+from wallboard.cli.board import cc_secrets_needed, settings_from_args, source_client, source_needs
 from wallboard.cli.unlock import ask_keyring_password
-from wallboard.clients.rtstats import RealtimeClient
-from wallboard.config import FORMATS, default_config_path
-from wallboard.credentials.store import REALTIME_TOKEN, RELAY_TOKEN, resolve
+from wallboard.config import CC_CACHE_PERIOD, FORMATS, SOURCES, default_config_path
+from wallboard.credentials.store import CC_API_KEY, CC_API_SECRET, REALTIME_TOKEN, RELAY_TOKEN, resolve
+from wallboard.live.schedule import CACHE_PERIOD
 from wallboard.errors import ConfigError
 from wallboard.urls import REGION_FORMS
 
@@ -41,17 +43,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "relay token (`wallboard secrets set relay-token` or WALLBOARD_RELAY_TOKEN). GET /healthz needs no auth.",
     )
     add_listen_options(parser, DEFAULT_PORT, "relay")
-    add_source_options(parser)
+    add_source_options(parser, source=True)
     parser.set_defaults(func=run)
 
 
-def add_source_options(parser: argparse.ArgumentParser) -> None:
-    """What to poll: the source options of ``run`` (CONTRACT.md)."""
+def add_source_options(parser: argparse.ArgumentParser, source: bool = False) -> None:
+    """What to poll: the source options of ``run`` (CONTRACT.md); ``source``: ``--source`` too."""
     parser.add_argument("--config", metavar="PATH", help=f"config file (default {default_config_path()})")
     parser.add_argument("--realtime-url", metavar="URL", help=f"Real Time Statistics URL or region name: {REGION_FORMS}")
     parser.add_argument("--tenant", metavar="NAME", help="8x8 tenant name")
     parser.add_argument("--format", choices=FORMATS, help="ask 8x8 for json (default) or xml (the relay serves both)")
     parser.add_argument("--interval", metavar="SECONDS", help="seconds between polls of 8x8 (default 10)")
+    if source:
+        parser.add_argument("--source", choices=SOURCES, help="poll rtstats (Real Time Statistics, default) or cc-realtime (Contact Center Real-time Metrics v5)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,8 +63,17 @@ def run(args: argparse.Namespace) -> int:
 
     check_listen(args.host, args.certfile, args.keyfile)  # before asking for anything
     settings = settings_from_args(args)
-    ask_keyring_password((REALTIME_TOKEN, RELAY_TOKEN))
-    missing, token = source_needs(settings)
+    cc = settings.data_source == "cc-realtime"
+    ask_keyring_password((CC_API_KEY, CC_API_SECRET, RELAY_TOKEN) if cc else (REALTIME_TOKEN, RELAY_TOKEN))
+    if cc:
+        credential, missing = cc_secrets_needed()
+        upstream = list(credential.values())
+        if not settings.tenant:
+            missing.insert(0, "`tenant` (the name viewers sign in with) in the config file or --tenant")
+    else:
+        missing, token = source_needs(settings)
+        credential = token.value
+        upstream = [token.value] if token.value is not None else []
     relay_token = resolve(RELAY_TOKEN)
     if relay_token.value is None:
         problem = f" ({relay_token.problem})" if relay_token.problem else ""
@@ -69,29 +82,30 @@ def run(args: argparse.Namespace) -> int:
         )
     if missing:
         raise ConfigError("the relay is not configured yet. Set " + "; ".join(missing) + f". Config file: {default_config_path()}.")
-    assert token.value is not None and relay_token.value is not None
-    if token.value.reveal() == relay_token.value.reveal():
+    assert credential is not None and relay_token.value is not None
+    if any(secret.reveal() == relay_token.value.reveal() for secret in upstream):
         raise ConfigError(
-            "the relay token is the 8x8 data-request token: choose another one with `wallboard secrets set relay-token`, "
-            "so the screens never hold the token that reaches 8x8"
+            "the relay token is one of the 8x8 secrets: choose another one with `wallboard secrets set relay-token`, "
+            "so the screens never hold a secret that reaches 8x8"
         )
     try:
-        asyncio.run(_relay(args, settings, token.value, relay_token.value))
+        asyncio.run(_relay(args, settings, credential, relay_token.value))
     except KeyboardInterrupt:
         pass
     return 0
 
 
-async def _relay(args, settings, token, relay_token) -> None:
+async def _relay(args, settings, credential, relay_token) -> None:
     from wallboard.relay.server import RelayServer, serve_until_stopped
 
-    client = RealtimeClient(settings.realtime_url, settings.tenant, token, fmt=settings.format)  # type: ignore[arg-type]
+    client = source_client(settings, credential)
     async with client:
         relay = RelayServer(
             client,
             settings.tenant,
             relay_token,
             interval=settings.interval,
+            cache_period=CC_CACHE_PERIOD if settings.data_source == "cc-realtime" else CACHE_PERIOD,
             host=args.host,
             port=args.port,
             certfile=args.certfile,

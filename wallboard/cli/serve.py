@@ -45,6 +45,12 @@ def run(args: argparse.Namespace) -> int:
 
     check_listen(args.host, args.certfile, args.keyfile, what="board server")
     settings = settings_from_args(args)
+    if settings.data_source == "cc-realtime":
+        raise ConfigError(
+            "`wallboard serve` polls the Real Time Statistics API itself; for source = cc-realtime run "
+            "`wallboard relay --source cc-realtime` and serve with --realtime-url pointing at that relay "
+            "(and `source = \"rtstats\"` for serve)"
+        )
     remote = not is_loopback(args.host)
     ask_keyring_password((REALTIME_TOKEN, RELAY_TOKEN) if remote else (REALTIME_TOKEN,))
     missing, token = source_needs(settings)
