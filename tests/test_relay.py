@@ -344,8 +344,7 @@ async def test_a_relay_of_the_v5_source_serves_the_real_time_statistics_shapes(s
     upstream = CcRealtimeClient(simulator.cc_realtime_url, Secret("demo"), Secret("demo"))
     relay = RelayServer(upstream, "demo", Secret(RELAY_TOKEN), interval=10.0, cache_period=CC_CACHE_PERIOD)
     try:
-        url = await relay.start()
-        await _until(lambda: relay.published.snapshot.agents.received_mono is not None and relay.published.snapshot.queues.received_mono is not None)
+        url = await _started(relay)
         direct = await upstream.agents()
         async with RealtimeClient(url, "demo", RELAY_TOKEN) as viewer:
             agents, queues = await viewer.agents(), await viewer.queues()
