@@ -218,6 +218,10 @@ class SetupScreen(ModalScreen[SetupResult | None]):
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
+    AUTO_FOCUS = None
+    """No focus on the first field by Textual: :meth:`on_mount` puts the cursor in the first
+    empty one, and nothing typed meanwhile may land in a field already filled."""
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", priority=True),
         # Priority: Tab moves the focus before the keys behind it are handed out. Otherwise
