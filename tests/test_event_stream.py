@@ -161,7 +161,7 @@ async def test_the_board_shows_a_pushed_change_before_the_next_poll_and_says_pus
         async with CcRealtimeClient(sim.cc_realtime_url, "demo", "demo") as client:
             app = WallboardApp(settings, source=client, cache_period=5.0)
             async with app.run_test(size=(120, 30)) as pilot:
-                await until(pilot, lambda: app.snapshot.agents.records and app.snapshot.push and app.snapshot.push.live, 10, app=app)
+                await until(pilot, lambda: app.snapshot.agents.received_mono is not None and app.snapshot.queues.received_mono is not None and app.snapshot.push and app.snapshot.push.live, 10, app=app)  # both first polls are in: the request count below cannot move on its own
                 await until(pilot, lambda: "⚡ push" in header(app), 5, app=app)
                 agent = next(a for a in app.snapshot.agents.records if a.state.category != "break")
                 requests = dict(sim.requests)
