@@ -199,6 +199,19 @@ def test_a_slow_answer_stops_the_bisection_where_it_cannot_narrow_and_locks():
     assert len(late) <= 11 and max(lags(late)) < 2.0
 
 
+def test_a_slow_answer_against_a_short_cycle_still_gets_every_refresh():
+    # 10,000 agents against a 2 s cache: a 0.7 s round trip locks on a bracket almost a
+    # period wide; each cycle's refresh must still be fetched (one request per cycle), not
+    # every other one (the next cycle was once counted from the bracket's start plus the
+    # round trip, which skipped a cycle whenever the two passed a period)
+    run = Run(PhaseTracker(2.0), Cache(phase=0.55, period=2.0, latency=0.7)).until(120)
+    assert run.tracker.locked
+    late = run.between(60, 120)
+    changed = [poll for poll in late if poll[1]]
+    assert len(changed) >= 29  # 30 refreshes in the minute, a drift check may cost one
+    assert len(late) <= 33
+
+
 def test_a_longer_interval_polls_every_few_cycles_still_just_after_a_refresh():
     run = Run(PhaseTracker(10.0, interval=30.0), Cache(phase=3.7)).until(600)
     late = run.between(300, 600)

@@ -259,7 +259,11 @@ class PhaseTracker:
             return max(last.sent + step, now + self.min_gap)
         if last.changed:
             self._follow = 0
-            k = math.ceil((now - estimate.after) / self.period) + self._stride - 1
+            # The cycle this request saw: the latest whose window opened before it went out
+            # (counted from when it was sent: a round trip added to a wide window can pass a
+            # period and would skip a cycle). The next is ``stride`` on; one already gone by
+            # is stepped over by _open_cycle.
+            k = math.floor((last.sent - estimate.after) / self.period) + self._stride
             return self._open_cycle(k, now)
         k = round((last.sent - estimate.middle) / self.period)  # the cycle being probed
         if self.plan in (Plan.MIDDLE, Plan.EARLY):
