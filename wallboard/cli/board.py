@@ -15,7 +15,7 @@ import asyncio
 import os
 import sys
 from dataclasses import replace
-from typing import TYPE_CHECKING, Mapping, TextIO
+from typing import TYPE_CHECKING, Awaitable, Mapping, TextIO
 
 from wallboard.cli.simulate import add_scenario_options, build_simulator
 from wallboard.cli.unlock import ask_keyring_password
@@ -24,7 +24,7 @@ from wallboard.clients.ccrealtime import CcRealtimeClient
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core.wire.ccrealtime import Units
 from wallboard.config import CC_CACHE_PERIOD, FORMATS, SOURCES, Settings, default_config_path, load_settings
-from wallboard.errors import ConfigError
+from wallboard.errors import ConfigError, WallboardError
 from wallboard.live.schedule import CACHE_PERIOD
 from wallboard.plain import PlainReport
 from wallboard.credentials.secret import Secret
@@ -242,15 +242,52 @@ def source_client(settings: Settings, token: Secret | Mapping[str, Secret]) -> R
 
 
 def _run_board(settings: Settings) -> int:
-    from wallboard.ui.app import WallboardApp
-
-    period = CC_CACHE_PERIOD if settings.data_source == "cc-realtime" else CACHE_PERIOD
-    app = WallboardApp(settings, connector=source_client, cache_period=period)
     try:
-        app.run()
+        return asyncio.run(_run_board_async(settings))
     except KeyboardInterrupt:
-        pass
-    return app.return_code or 0
+        return 0
+
+
+async def _run_board_async(settings: Settings) -> int:
+    """The interactive board of ``wallboard run``.
+
+    When the credentials are all found (environment or keyring), the first answers are
+    asked for at once and the board is built while they are in flight
+    (:class:`~wallboard.live.primed.PrimedSource`). Otherwise the board starts with its
+    setup screen, asks for what is missing, and connects itself.
+    """
+    from wallboard.credentials.needs import gather
+
+    cc = settings.data_source == "cc-realtime"
+    period = CC_CACHE_PERIOD if cc else CACHE_PERIOD
+    board_app = asyncio.ensure_future(asyncio.to_thread(_board_app_class))  # Textual loads meanwhile
+    found, needs = await asyncio.to_thread(gather, "cc-realtime" if cc else "realtime", settings)
+    client = None
+    if not needs.needed:
+        try:
+            client = source_client(settings, found if cc else found[REALTIME_TOKEN])
+        except WallboardError:
+            client = None  # the board's own connect says it, on screen, as it always does
+    if client is None:
+        app = (await board_app)(settings, connector=source_client, cache_period=period)
+        await app.run_async()
+        return app.return_code or 0
+    async with client:
+        return await _primed_board(client, board_app, settings, None, period)
+
+
+async def _primed_board(client, board_app: Awaitable[type], settings: Settings, analytics_secrets, cache_period: float) -> int:
+    """The board on ``client``, its first answers asked for before ``board_app`` (Textual,
+    loading in a thread while the loop reads the answers) is even there."""
+    from wallboard.live.primed import PrimedSource
+
+    primed = PrimedSource.asking(client)
+    try:
+        app = (await board_app)(settings, source=primed, analytics_secrets=analytics_secrets, cache_period=cache_period)
+        await app.run_async()
+    finally:
+        primed.discard()
+    return app.return_code or 0  # 1 after a crash, so a script or systemd sees it
 
 
 async def _board(
@@ -259,12 +296,15 @@ async def _board(
     analytics_secrets: Mapping[str, Secret] | None = None,
     cache_period: float = CACHE_PERIOD,
 ) -> int:
+    board_app = asyncio.ensure_future(asyncio.to_thread(_board_app_class))
+    async with source_client(settings, token) as client:
+        return await _primed_board(client, board_app, settings, analytics_secrets, cache_period)
+
+
+def _board_app_class() -> type:
     from wallboard.ui.app import WallboardApp  # Textual loads only for the interactive board
 
-    async with source_client(settings, token) as client:
-        app = WallboardApp(settings, source=client, analytics_secrets=analytics_secrets, cache_period=cache_period)
-        await app.run_async()
-        return app.return_code or 0  # 1 after a crash, so a script or systemd sees it
+    return WallboardApp
 
 
 async def _plain_loop(settings: Settings, token: Secret | Mapping[str, Secret]) -> int:
