@@ -40,8 +40,6 @@ from wallboard.credentials.store import REALTIME_TOKEN
 from wallboard.errors import WallboardError
 from wallboard.live import clock
 from wallboard.live.poller import Poller, Schedule, Source
-from wallboard.live.events import EventStream
-from wallboard.live.push import Pusher, stream_address
 from wallboard.live.schedule import CACHE_PERIOD, PhaseLockedSchedule, schedule_for
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.ascii_output import plain
@@ -53,6 +51,8 @@ from wallboard.ui.screens.setup import SetupScreen
 from wallboard.ui.theming import Themes
 
 if TYPE_CHECKING:
+    from wallboard.live.events import EventStream
+    from wallboard.live.push import Pusher
     from wallboard.ui.historical.controller import AnalyticsConnector
 
 
@@ -283,6 +283,9 @@ class WallboardApp(OutputHook, App):
         key = getattr(source, "stream_key", None)
         if not self.settings.events.enabled or key is None:
             return
+        from wallboard.live.events import EventStream  # websockets loads only when push is on
+        from wallboard.live.push import Pusher, stream_address
+
         self.pusher = Pusher(self.cache_period, self.mono, self._republish)
         try:
             url = stream_address(self.settings)
