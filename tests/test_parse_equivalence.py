@@ -170,10 +170,30 @@ def test_successive_answers_reusing_the_last_ones_records(fmt):
     assert reused > 500, "most agents change only their durations from one answer to the next"
 
 
-SAME_BUT = [1, "1", 1.0, -0.0, 0.0, 0, True, None, "", " 1 ", [1], {"#text": "1"}, -1, 10**20]
+DURATIONS = [-2, -1, 0, 5, 2**53, 2**53 + 1, None, "7", 1.0, True, -(2**53) - 1]
 
 
-@pytest.mark.parametrize("field", ["agent-name", "group-id", "agent-status", "time-in-status", "day-offered-count"])
+def test_durations_of_reused_records_whatever_they_hold():
+    # whole records (every field, so the durations are read all at once), answer after
+    # answer with only the durations moving, through every kind of value they may hold
+    sim = scenario(30)
+    records = agents_wire(sim)
+    durations = [key for key in records[0] if key.endswith("-time") and key != "last-login-time"] + ["time-in-status"]
+    assert len(durations) > 5
+    reuse = Reuse()
+    for turn in range(len(DURATIONS) + 1):
+        answer = [
+            {**record, **{key: DURATIONS[(turn + i) % len(DURATIONS)] if turn else 3 for key in durations}}
+            for i, record in enumerate(records)
+        ]
+        assert_same("agents", json.dumps({"agent": answer}).encode(), "json", reuse)
+        assert turn == 0 or reuse.reused > 0  # the records were reused, their durations read afresh
+
+
+SAME_BUT = [1, "1", 1.0, -0.0, 0.0, 0, True, None, "", " 1 ", [1], {"#text": "1"}, -1, -2, 2**53, 2**53 + 1, 10**20]
+
+
+@pytest.mark.parametrize("field", ["agent-name", "group-id", "agent-status", "time-in-status", "day-login-time", "day-offered-count"])
 def test_a_value_that_equals_another_of_another_type_is_never_taken_for_it(field):
     reuse = Reuse()
     for value in SAME_BUT + SAME_BUT[::-1]:

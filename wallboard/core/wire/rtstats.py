@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any, Callable, Iterable, Literal, TypeVar
 from xml.parsers.expat import ExpatError
 
@@ -318,6 +319,8 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
     reused = 0
     layout: tuple = ()  # the keys of the last record looked at, and where its durations are
     places: tuple[int, ...] = ()
+    durations: _DurationsReader | None = None
+    ticked: tuple | None = None
     reusable = _REUSABLE_TYPES
     blank = list(_defaults(record_type))  # every field: those this API lacks keep their default
     fast = FAST_PATHS
@@ -333,14 +336,29 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
             keys = tuple(item)
             if keys != layout:
                 layout, places = keys, _ticking_places(keys, record_type)
+                durations = _durations_reader(keys, record_type) if fast else None
             raw_values = list(item.values())
+            ticked = durations.read(raw_values) if durations is not None else None
             for place in places:
                 raw_values[place] = None  # durations tick: converted afresh every time
             types = tuple(map(type, raw_values))
             if reusable.issuperset(types):
                 content = (keys, tuple(raw_values), types)
                 static = known.get(content)
-        if static is not None:
+        if static is not None and ticked is not None:
+            # the usual answer: unchanged but for durations that are plain whole seconds
+            # (or -1, none), all set at once (see _DurationsReader)
+            reused += 1
+            kept[content] = static
+            values = durations.merge(static + ticked)  # type: ignore[union-attr]
+            key = values[0]
+            if key and key not in seen:
+                seen[key] = [len(records)]
+                records.append(make(values))
+                continue
+            values = list(values)  # a repeated id: the general path below says so
+            plan_now = ()
+        elif static is not None:
             reused += 1
             values = list(static)
             plan_now = ticking
@@ -479,6 +497,56 @@ def _ticking_places(keys: tuple, record_type: type) -> tuple[int, ...]:
     """Where, in a record with these keys in this order, the durations are."""
     ticking = _ticking_wire_names(record_type)
     return tuple(place for place, key in enumerate(keys) if key in ticking)
+
+
+class _DurationsReader:
+    """A record's durations read and converted in one go, for records of one layout.
+
+    An unchanged record still brings new durations (they tick), and converting each of
+    them through the record loop was most of a reused record's cost. When every duration
+    is a JSON integer from -1 to the largest number kept, the conversion is the value
+    itself, or "no value" for -1 (what the loop's fast paths give): :meth:`read` does
+    that with C-level steps, and :meth:`merge` puts the converted durations into the
+    record's values in field order. Anything else (null, text, another negative number,
+    floats) gives ``None`` and takes the record loop.
+    """
+
+    __slots__ = ("read_raw", "count", "merge")
+
+    def __init__(self, raw_places: tuple[int, ...], field_places: tuple[int, ...], fields_count: int) -> None:
+        self.read_raw = itemgetter(*raw_places) if len(raw_places) > 1 else (lambda values: (values[raw_places[0]],))
+        self.count = len(raw_places)
+        order = list(range(fields_count))
+        for n, at in enumerate(field_places):
+            order[at] = fields_count + n
+        self.merge = itemgetter(*order)
+
+    def read(self, raw_values: list) -> tuple | None:
+        raw = self.read_raw(raw_values)
+        if set(map(type, raw)) != _JUST_INT or min(raw) < -1 or max(raw) > MAX_NUMBER:
+            return None
+        return tuple(map(_MINUS_ONE_IS_NONE.get, raw, raw))
+
+
+_JUST_INT = {int}
+_MINUS_ONE_IS_NONE = {-1: None}
+
+
+@lru_cache(maxsize=64)  # one or two layouts in a real answer; a hostile one cannot grow it
+def _durations_reader(keys: tuple, record_type: type) -> _DurationsReader | None:
+    """The reader of the durations of records with these keys in this order, or ``None``
+    when a duration is missing or under another of its names (the record loop reads it)."""
+    ticking = _ticking_plan(record_type)
+    if not ticking or len(set(keys)) != len(keys):
+        return None
+    where = {key: place for place, key in enumerate(keys)}
+    if any(first not in where for _, first, *_ in ticking):
+        return None
+    return _DurationsReader(
+        tuple(where[first] for _, first, *_ in ticking),
+        tuple(at for at, *_ in ticking),
+        len(_defaults(record_type)),
+    )
 
 
 def _lookup(item: dict, spec: FieldSpec) -> Any:
