@@ -318,7 +318,7 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
     kept: dict[tuple, tuple] = {}
     reused = 0
     layout: tuple = ()  # the keys of the last record looked at, and where its durations are
-    places: tuple[int, ...] = ()
+    static_of: Callable[[tuple], tuple] = tuple
     durations: _DurationsReader | None = None
     ticked: tuple | None = None
     reusable = _REUSABLE_TYPES
@@ -335,15 +335,14 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
         if reuse is not None:
             keys = tuple(item)
             if keys != layout:
-                layout, places = keys, _ticking_places(keys, record_type)
+                layout, static_of = keys, _static_getter(keys, record_type)
                 durations = _durations_reader(keys, record_type) if fast else None
-            raw_values = list(item.values())
+            raw_values = tuple(item.values())
             ticked = durations.read(raw_values) if durations is not None else None
-            for place in places:
-                raw_values[place] = None  # durations tick: converted afresh every time
-            types = tuple(map(type, raw_values))
+            static_raw = static_of(raw_values)  # durations left out: they tick, converted afresh every time
+            types = tuple(map(type, static_raw))
             if reusable.issuperset(types):
-                content = (keys, tuple(raw_values), types)
+                content = (keys, static_raw, types)
                 static = known.get(content)
         if static is not None and ticked is not None:
             # the usual answer: unchanged but for durations that are plain whole seconds
@@ -493,10 +492,18 @@ yet their text differs; not nested values)."""
 
 
 @lru_cache(maxsize=64)  # one or two layouts in a real answer; a hostile one cannot grow it
-def _ticking_places(keys: tuple, record_type: type) -> tuple[int, ...]:
-    """Where, in a record with these keys in this order, the durations are."""
+def _static_getter(keys: tuple, record_type: type) -> Callable[[tuple], tuple]:
+    """The values of a record with these keys in this order, durations left out."""
     ticking = _ticking_wire_names(record_type)
-    return tuple(place for place, key in enumerate(keys) if key in ticking)
+    places = [place for place, key in enumerate(keys) if key not in ticking]
+    if len(places) == len(keys):
+        return tuple
+    if not places:
+        return lambda values: ()
+    if len(places) == 1:
+        (only,) = places
+        return lambda values: (values[only],)
+    return itemgetter(*places)  # type: ignore[return-value]  (a tuple for two places or more)
 
 
 class _DurationsReader:
@@ -511,11 +518,10 @@ class _DurationsReader:
     floats) gives ``None`` and takes the record loop.
     """
 
-    __slots__ = ("read_raw", "count", "merge")
+    __slots__ = ("read_raw", "merge")
 
     def __init__(self, raw_places: tuple[int, ...], field_places: tuple[int, ...], fields_count: int) -> None:
         self.read_raw = itemgetter(*raw_places) if len(raw_places) > 1 else (lambda values: (values[raw_places[0]],))
-        self.count = len(raw_places)
         order = list(range(fields_count))
         for n, at in enumerate(field_places):
             order[at] = fields_count + n
