@@ -140,6 +140,19 @@ def test_versions_only_grow_so_views_redraw_when_a_change_is_dropped():
     assert first.agents.version < pushed.agents.version < dropped.agents.version
 
 
+def test_a_dropped_change_moves_the_version_even_when_the_confirming_poll_is_unchanged():
+    """A wrong push (the poll still says 0 after a cache period): the records go back to the
+    poll's, under a new version, so views and the relay's rendered bodies follow."""
+    overlay = PushOverlay(period=5.0)
+    polled = overlay.merge(snapshot(0, 10.0))
+    overlay.agent_status("ag1", 4, 12.0)
+    pushed = overlay.merge(polled)
+    confirmed = Snapshot(polled.agents.succeeded(polled.agents.records, 0.0, 20.0), polled.queues, 5.0)
+    assert confirmed.agents.version == 1  # the same records: the poll alone does not move it
+    dropped = overlay.merge(confirmed)
+    assert dropped.agents.records == polled.agents.records and dropped.agents.version > pushed.agents.version
+
+
 def test_the_header_says_push_live_down_and_what_it_skipped():
     from wallboard.core.model.snapshot import PushStatus
     from wallboard.core.views.header import header_parts
