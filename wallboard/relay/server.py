@@ -9,6 +9,11 @@ aiohttp (already needed by textual-serve for ``wallboard serve``) gives an async
 HTTP/1.1 server with keep-alive and TLS, in the same event loop as the poller: no
 threads share the snapshot. Bodies of large tenants are rendered in a worker thread,
 once per change; concurrent requests for the same body wait for that one rendering.
+
+With an ``events_url`` the relay also runs the board's event-stream client and
+:class:`~wallboard.live.push.Pusher`: what it serves is the last poll with the pushed
+changes laid over (re-rendered, re-tagged, ``max-age=0`` while the stream is live), and
+:mod:`wallboard.relay.stream` re-serves the stream's frames to viewers on the same port.
 """
 
 from __future__ import annotations
