@@ -82,6 +82,10 @@ def test_last_modified_moves_with_a_pushed_change_and_not_with_an_unchanged_poll
     assert published.list_answer("agents", "json", {}, 101.0).headers["Last-Modified"] == "Thu, 01 Jan 1970 00:16:47 GMT"
     published.receive(pushed, wall=1_009.0)  # the same version again: nothing changed
     assert published.list_answer("agents", "json", {}, 101.0).headers["Last-Modified"] == "Thu, 01 Jan 1970 00:16:47 GMT"
+    # a poll with the same records that drops the pushed change: the body changes now, not at the records' time
+    confirmed = replace(polled, agents=replace(feed.succeeded(feed.records, 1_010.0, 110.0), version=feed.version + 2))
+    published.receive(confirmed, wall=1_010.0)
+    assert published.list_answer("agents", "json", {}, 111.0).headers["Last-Modified"] == "Thu, 01 Jan 1970 00:16:50 GMT"
 
 
 async def test_the_relay_keeps_serving_polled_data_when_the_upstream_stream_is_down(simulator):
@@ -221,3 +225,27 @@ async def test_a_board_behind_the_relay_shows_a_pushed_change_before_its_next_po
                 assert dict(relay.served) == served  # no poll of the relay brought it: the relay's stream did
     finally:
         await stop(relay)
+
+
+def test_the_command_connects_the_stream_with_events_on_and_says_where_it_cannot(monkeypatch, capsys, tmp_path):
+    from wallboard.cli import main
+    from wallboard.cli import relay as relay_command
+
+    monkeypatch.setenv("WALLBOARD_REALTIME_TOKEN", "tok-8x8")
+    monkeypatch.setenv("WALLBOARD_RELAY_TOKEN", "tok-relay")
+    config = tmp_path / "config.toml"
+    config.write_text('tenant = "acme"\nrealtime_url = "https://vcc-na99.8x8.com/api/rtstats/stats"\n')
+    assert main(["relay", "--events", "--config", str(config)]) == 2  # a cluster without a published stream host
+    err = capsys.readouterr().err
+    assert "set events.url" in err and len(err.splitlines()) == 1
+    started = []
+
+    async def fake_relay(args, settings, credential, relay_token, events_url=None):
+        started.append(events_url)
+
+    monkeypatch.setattr(relay_command, "_relay", fake_relay)
+    config.write_text('tenant = "acme"\nrealtime_url = "https://vcc-eu4.8x8.com/api/rtstats/stats"\n[events]\nenabled = true\n')
+    assert main(["relay", "--config", str(config)]) == 0
+    config.write_text('tenant = "acme"\nrealtime_url = "https://vcc-eu4.8x8.com/api/rtstats/stats"\n')
+    assert main(["relay", "--config", str(config)]) == 0
+    assert started == ["wss://pulsar-ws-euw2.8x8.com/ws/v2/reader/persistent/acme/event-v1/all", None]

@@ -202,7 +202,10 @@ class RelayServer:
 
     def _receive(self, snapshot: Snapshot) -> None:
         self._polled = snapshot
-        self.published.receive(self.pusher.merge(snapshot) if self.pusher is not None else snapshot)
+        if self.pusher is not None:  # the poll may also drop pushed changes it confirms: dated now
+            self.published.receive(self.pusher.merge(snapshot), self.wall())
+        else:
+            self.published.receive(snapshot)
         now = self.mono()
         for name in FEEDS:
             feed = getattr(snapshot, name)
@@ -303,7 +306,7 @@ async def serve_until_stopped(relay: RelayServer, out: TextIO = sys.stdout, stop
     print(f"wallboard relay: serving tenant {relay.tenant!r} at {url}", file=out)
     print(f"  boards: realtime_url = \"{url}\", the same tenant, and the relay token as their realtime-token", file=out)
     if relay.events_url is not None:
-        print(f"  push: boards set [events] enabled = true and url = \"{relay.events_url}\"", file=out)
+        print(f"  push: boards set [events] enabled = true; they find the relay's stream at {relay.events_url}", file=out)
     print(f"  health (no auth): {relay.base}/healthz    Ctrl-C stops.", file=out, flush=True)
     try:
         await (stop or asyncio.Event()).wait()
