@@ -113,6 +113,10 @@ async def test_the_relay_keeps_serving_polled_data_when_the_upstream_stream_is_d
         # a viewer of the relay's stream is told the stream is down, not held on a silent socket
         refused = await _refused(relay.events_url, {"X-API-Key": VIEWER_KEY})
         assert refused.status_code == 503 and b"polling the relay still works" in refused.body
+        async with httpx.AsyncClient() as raw:  # monitoring sees it, but the relay is healthy: its data is live
+            health = await raw.get(relay.base + "/healthz")
+        assert health.status_code == 200 and health.json()["events"]["status"] == "down"
+        assert "cannot reach the stream" in health.json()["events"]["reason"]
     finally:
         await stop(relay)
 
@@ -143,6 +147,25 @@ async def test_a_board_behind_the_relay_receives_the_re_served_events_and_resume
     await stop_reader(reader, task)
     assert [f.event.agent_id for f in again.frames] == ["ag3", "ag4"] and reader.duplicates == 0
     assert simulator.requests["stream"] == 1  # one upstream connection, however many viewers
+    async with httpx.AsyncClient() as raw:
+        assert (await raw.get(relay.base + "/healthz")).json()["events"] == {"status": "live"}
+
+
+async def test_when_8x8s_stream_drops_the_relays_viewers_are_told_and_miss_nothing_after(simulator, relay):
+    recorder = Recorder()
+    reader, task = start_reader(relay.events_url, VIEWER_KEY, recorder)
+    await recorder.until(lambda: recorder.states and recorder.states[-1][0])
+    simulator.stream.publish(status_event("ag0", 4))
+    await recorder.until(lambda: len(recorder.frames) == 1)
+    simulator.stream.drop_connections()  # the relay's own connection to 8x8 drops
+    simulator.stream.publish(status_event("ag1", 4))  # while the relay is away from 8x8
+    await recorder.until(lambda: any(not live for live, _ in recorder.states))  # the board was told: polling only
+    simulator.stream.publish(status_event("ag2", 4))
+    await recorder.until(lambda: len(recorder.frames) == 3, timeout=20)  # both hops resumed after their last id
+    await asyncio.sleep(0.1)  # nothing more comes
+    await stop_reader(reader, task)
+    assert [f.event.agent_id for f in recorder.frames] == ["ag0", "ag1", "ag2"] and reader.duplicates == 0
+    assert simulator.requests["stream"] == 2 and reader.connections >= 2
 
 
 async def test_wrong_relay_credentials_on_the_websocket_are_refused(simulator, relay):

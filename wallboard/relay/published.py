@@ -286,8 +286,11 @@ class Published:
 
     # --- health -------------------------------------------------------------------------
 
-    def health(self, now_mono: float) -> Answer:
-        """``GET /healthz``: 200 when both endpoints are live, else 503; no tenant data."""
+    def health(self, now_mono: float, events: tuple[bool, str] | None = None) -> Answer:
+        """``GET /healthz``: 200 when both endpoints are live, else 503; no tenant data.
+
+        ``events``: the relay's event stream (live, and why not), when it has one; shown
+        under ``"events"`` but never a reason for 503 (polled data is live without it)."""
         feeds = {name: self.feed(name) for name in FEED_TYPES}
         states = {name: feed_status(feed, self.snapshot, now_mono) for name, feed in feeds.items()}
         overall = next((state for state in (REFUSED, STALE, WAITING) if state in states.values()), LIVE)
@@ -298,6 +301,9 @@ class Published:
             if states[name] != LIVE and feed.error:
                 item["reason"] = clean_text(feed.error, 400)
             report[name] = item
+        if events is not None:
+            live, reason = events
+            report["events"] = {"status": "live"} if live else {"status": "down", "reason": clean_text(reason, 400)}
         body = json.dumps(report).encode()
         return Answer(200 if overall == LIVE else 503, body, {"Cache-Control": "no-store"})
 

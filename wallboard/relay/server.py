@@ -238,7 +238,8 @@ class RelayServer:
     # --- HTTP ---------------------------------------------------------------------------
 
     async def _health(self, request: web.Request) -> web.StreamResponse:
-        return self._send(self.published.health(self.mono()), request)
+        events = None if self.relayed is None else (self.relayed.live, self.relayed.detail)
+        return self._send(self.published.health(self.mono(), events), request)
 
     async def _stats(self, request: web.Request) -> web.StreamResponse:
         tail = request.match_info["tail"]
