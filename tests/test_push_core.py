@@ -168,3 +168,18 @@ def test_the_header_says_push_live_down_and_what_it_skipped():
     assert "push skipped 2: an event of unknown type 'Mystery' was skipped" in texts(
         PushStatus(live=True, problems=2, last_problem="an event of unknown type 'Mystery' was skipped"))
     assert not any("push" in text for text in texts(None))
+
+
+def test_a_topic_resumes_after_an_id_and_keeps_only_so_many_frames_or_bytes():
+    from wallboard.core.wire.topic import Topic
+
+    topic = Topic(retained=3, retained_bytes=10)
+    for n in range(4):
+        topic.append(f"m{n}", "ab")
+    assert [m.message_id for m in topic.log] == ["m1", "m2", "m3"]  # by count
+    assert [m.message_id for m in topic.after(topic.start_after("m1"), 10)] == ["m2", "m3"]
+    assert topic.after(topic.start_after("latest"), 10) == []
+    assert [m.message_id for m in topic.after(topic.start_after("earliest"), 2)] == ["m1", "m2"]
+    assert topic.start_after("m0") == topic.sequence  # no longer retained: from the newest
+    topic.append("big", "x" * 9)
+    assert [m.message_id for m in topic.log] == ["big"] and topic.size == 9  # by size, never below the newest

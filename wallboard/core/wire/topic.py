@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 RETAINED = 20_000
 """Frames kept for readers that resume (about an hour of a busy tenant's events)."""
+RETAINED_BYTES = 64 * 1024 * 1024
+"""And at most this many characters of them: a real event is under 4 KiB, but a frame
+may be up to 1 MiB, and 20,000 of those would not fit in a small box's memory."""
 MAX_UNACKED = 1000
 """A reader with this many messages unacknowledged is sent nothing more until it acks
 (a reader that never acks stalls, as 8x8 documents)."""
@@ -32,14 +35,21 @@ class Message:
 class Topic:
     """The retained frames of one topic."""
 
-    def __init__(self, retained: int = RETAINED) -> None:
-        self.log: deque[Message] = deque(maxlen=retained)
+    def __init__(self, retained: int = RETAINED, retained_bytes: int = RETAINED_BYTES) -> None:
+        self.log: deque[Message] = deque()
         self.sequence = 0
+        self.retained = retained
+        self.retained_bytes = retained_bytes
+        self.size = 0
+        """Characters of the frames retained."""
 
     def append(self, message_id: str, frame: str) -> Message:
         self.sequence += 1
         message = Message(self.sequence, message_id, frame)
         self.log.append(message)
+        self.size += len(frame)
+        while len(self.log) > 1 and (len(self.log) > self.retained or self.size > self.retained_bytes):
+            self.size -= len(self.log.popleft().frame)
         return message
 
     def start_after(self, wanted: str) -> int:
