@@ -82,3 +82,61 @@ def test_percentages_on_the_other_scale_when_told():
         token = _token(sim)
         values = [m["value"] for q in _get(sim, "/queues", token, metrics="slaPercentageTarget.today").json() for m in q["metrics"]]
     assert all(value > 1 for value in values)
+
+
+# --- "today" begins at midnight in the zone, not in UTC -----------------------------------------
+
+HELSINKI = "Europe/Helsinki"
+JUST_BEFORE_HELSINKI_MIDNIGHT = 1_795_989_590.0  # 2026-11-29 23:59:50 in Helsinki, 21:59:50 UTC
+
+
+def test_the_day_begins_at_local_midnight_even_when_utc_is_still_on_the_day_before():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from wallboard.sim.scenario import local_midnight
+
+    after = JUST_BEFORE_HELSINKI_MIDNIGHT + 20  # 00:00:10 on the 30th in Helsinki; still the 29th in UTC
+    assert datetime.fromtimestamp(after, ZoneInfo(HELSINKI)).isoformat() == "2026-11-30T00:00:10+02:00"
+    assert datetime.fromtimestamp(local_midnight(after, ZoneInfo(HELSINKI)), timezone.utc).isoformat() == "2026-11-29T22:00:00+00:00"
+    assert datetime.fromtimestamp(local_midnight(after, timezone.utc), timezone.utc).isoformat() == "2026-11-29T00:00:00+00:00"
+    before = local_midnight(JUST_BEFORE_HELSINKI_MIDNIGHT, ZoneInfo(HELSINKI))
+    assert datetime.fromtimestamp(before, timezone.utc).isoformat() == "2026-11-28T22:00:00+00:00"
+    # a zone that skips midnight for summer time: the day begins when the clock resumes (01:00)
+    santiago = ZoneInfo("America/Santiago")
+    noon = datetime(2026, 9, 6, 12, tzinfo=santiago).timestamp()
+    assert datetime.fromtimestamp(local_midnight(noon, santiago), santiago).isoformat() == "2026-09-06T01:00:00-03:00"
+
+
+def _entered_today(sim, token: str, **params) -> int:
+    """Interactions that entered any queue today, over every queue (the v5 answer, read)."""
+    answer = _get(sim, "/queues", token, metrics="entered.today", **params)
+    assert answer.status_code == 200
+    return sum(queue.day_queued or 0 for queue in parse_queues(answer.content).records)
+
+
+@pytest.mark.parametrize("zone, resets", [(HELSINKI, True), ("UTC", False)])
+def test_the_v5_today_counters_reset_at_midnight_in_the_requested_zone(zone, resets):
+    from tests.helpers.clocks import FakeClock
+
+    clock = FakeClock(JUST_BEFORE_HELSINKI_MIDNIGHT)
+    with Simulator(seed=9, agents=10, queues=5, cycle=5.0, phase=0.0, clock=clock) as sim:
+        token = _token(sim)
+
+        before = _entered_today(sim, token, timezone=zone)
+        assert before > 10  # mid-shift: the day so far
+        clock.advance(20)  # past midnight in Helsinki, not in UTC
+        after = _entered_today(sim, token, timezone=zone)
+    assert (after < 10) if resets else (after >= before)
+
+
+def test_the_simulators_own_zone_is_todays_when_a_request_names_none():
+    from tests.helpers.clocks import FakeClock
+
+    clock = FakeClock(JUST_BEFORE_HELSINKI_MIDNIGHT)
+    with Simulator(seed=9, agents=10, queues=5, cycle=5.0, phase=0.0, clock=clock, timezone=HELSINKI) as sim:
+        token = _token(sim)
+        before = _entered_today(sim, token)
+        clock.advance(20)
+        after = _entered_today(sim, token)
+    assert before > 10 and after < 10

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -146,31 +147,73 @@ def test_the_resume_position_is_url_encoded():
 # --- the board: a pushed change on screen before the next poll ------------------------------
 
 
-async def test_the_board_shows_a_pushed_change_before_the_next_poll_and_says_push():
+@asynccontextmanager
+async def board_with_push(sim: Simulator):
+    """A v5 board with push on against ``sim``, once both first polls are in and the stream
+    is live: from then on its request count cannot move on its own (a poll an hour away)."""
     from dataclasses import replace
 
     from tests.helpers.data import fixed_settings
-    from tests.helpers.board import header
     from tests.helpers.waiting import until
     from wallboard.clients.ccrealtime import CcRealtimeClient
     from wallboard.ui.app import WallboardApp
 
+    settings = replace(fixed_settings(), interval=3600.0, data_source="cc-realtime")
+    settings = replace(settings, events=replace(settings.events, enabled=True, url=sim.stream_url))
+    async with CcRealtimeClient(sim.cc_realtime_url, "demo", "demo") as client:
+        app = WallboardApp(settings, source=client, cache_period=5.0)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await until(pilot, lambda: app.snapshot.agents.received_mono is not None and app.snapshot.queues.received_mono is not None and app.snapshot.push and app.snapshot.push.live, 10, app=app)
+            yield app, pilot
+
+
+async def test_the_board_shows_a_pushed_change_before_the_next_poll_and_says_push():
+    from tests.helpers.board import header
+    from tests.helpers.waiting import until
+
     with Simulator(seed=4, agents=6, queues=2, cycle=5.0, stream_events=False) as sim:
-        settings = replace(fixed_settings(), interval=3600.0, data_source="cc-realtime")
-        settings = replace(settings, events=replace(settings.events, enabled=True, url=sim.stream_url))
-        async with CcRealtimeClient(sim.cc_realtime_url, "demo", "demo") as client:
-            app = WallboardApp(settings, source=client, cache_period=5.0)
-            async with app.run_test(size=(120, 30)) as pilot:
-                await until(pilot, lambda: app.snapshot.agents.received_mono is not None and app.snapshot.queues.received_mono is not None and app.snapshot.push and app.snapshot.push.live, 10, app=app)  # both first polls are in: the request count below cannot move on its own
-                await until(pilot, lambda: "⚡ push" in header(app), 5, app=app)
-                agent = next(a for a in app.snapshot.agents.records if a.state.category != "break")
-                requests = dict(sim.requests)
-                sim.stream.publish({"AgentStatusChange": {"agentId": agent.agent_id, "newState": 3, "newReasonCodeUser": "20=202", "msgInfo": {}}})
-                await until(pilot, lambda: next(a for a in app.snapshot.agents.records if a.agent_id == agent.agent_id).state.label == "On break", 5, app=app)
-                assert dict(sim.requests) == requests  # no poll brought it: the stream did
-                sim.stream.drop_connections()
-                sim.stop()  # the stream goes away for good: polling only, said quietly
-                await until(pilot, lambda: not app.snapshot.push.live, 10, app=app)
-                await until(pilot, lambda: "⚡ push" not in header(app), 5, app=app)
-                assert app.snapshot.push.detail  # the reason, for a wide header (dropped first on this one)
-                assert app.snapshot.agents.records  # still the polled data
+        async with board_with_push(sim) as (app, pilot):
+            await until(pilot, lambda: "⚡ push" in header(app), 5, app=app)
+            agent = next(a for a in app.snapshot.agents.records if a.state.category != "break")
+            requests = dict(sim.requests)
+            sim.stream.publish({"AgentStatusChange": {"agentId": agent.agent_id, "newState": 3, "newReasonCodeUser": "20=202", "msgInfo": {}}})
+            await until(pilot, lambda: next(a for a in app.snapshot.agents.records if a.agent_id == agent.agent_id).state.label == "On break", 5, app=app)
+            assert dict(sim.requests) == requests  # no poll brought it: the stream did
+            sim.stream.drop_connections()
+            sim.stop()  # the stream goes away for good: polling only, said quietly
+            await until(pilot, lambda: not app.snapshot.push.live, 10, app=app)
+            await until(pilot, lambda: "⚡ push" not in header(app), 5, app=app)
+            assert app.snapshot.push.detail  # the reason, for a wide header (dropped first on this one)
+            assert app.snapshot.agents.records  # still the polled data
+
+
+async def test_the_board_moves_a_queues_waiting_count_on_pushed_interactions_before_the_next_poll():
+    from textual.widgets import Digits
+
+    from tests.helpers.board import tiles
+    from tests.helpers.waiting import until
+
+    with Simulator(seed=4, agents=6, queues=2, cycle=5.0, stream_events=False) as sim:
+        async with board_with_push(sim) as (app, pilot):
+            await pilot.press("2")
+            await until(pilot, lambda: len(tiles(app)) == 2, 5, app=app)
+            queue = app.snapshot.queues.records[0]
+            polled = queue.queue_size
+            assert polled is not None
+
+            def waiting() -> int | None:
+                return next(q for q in app.snapshot.queues.records if q.queue_id == queue.queue_id).queue_size
+
+            def tile_shows() -> str:
+                tile = next(t for t in tiles(app) if t.queue_id == queue.queue_id)
+                return tile.query_one("#waiting", Digits).value
+
+            await until(pilot, lambda: tile_shows() == str(polled), 5, app=app)
+            requests = dict(sim.requests)
+            guid = "int-1-test-phone-00-demo"
+            sim.stream.publish({"Interaction": {"event": "InteractionQueued", "queueId": queue.queue_id, "interactionGUID": guid}})
+            await until(pilot, lambda: waiting() == polled + 1 and tile_shows() == str(polled + 1), 5, app=app)
+            sim.stream.publish({"Interaction": {"event": "InteractionAssigned", "queueId": queue.queue_id, "interactionGUID": guid}})
+            await until(pilot, lambda: waiting() == polled and tile_shows() == str(polled), 5, app=app)
+            assert dict(sim.requests) == requests  # no poll brought either change: the stream did
+            assert app.pusher is not None and app.pusher.status.applied == 2

@@ -140,6 +140,19 @@ def test_versions_only_grow_so_views_redraw_when_a_change_is_dropped():
     assert first.agents.version < pushed.agents.version < dropped.agents.version
 
 
+def test_a_dropped_change_moves_the_version_even_when_the_confirming_poll_is_unchanged():
+    """A wrong push (the poll still says 0 after a cache period): the records go back to the
+    poll's, under a new version, so views and the relay's rendered bodies follow."""
+    overlay = PushOverlay(period=5.0)
+    polled = overlay.merge(snapshot(0, 10.0))
+    overlay.agent_status("ag1", 4, 12.0)
+    pushed = overlay.merge(polled)
+    confirmed = Snapshot(polled.agents.succeeded(polled.agents.records, 0.0, 20.0), polled.queues, 5.0)
+    assert confirmed.agents.version == 1  # the same records: the poll alone does not move it
+    dropped = overlay.merge(confirmed)
+    assert dropped.agents.records == polled.agents.records and dropped.agents.version > pushed.agents.version
+
+
 def test_the_header_says_push_live_down_and_what_it_skipped():
     from wallboard.core.model.snapshot import PushStatus
     from wallboard.core.views.header import header_parts
@@ -155,3 +168,18 @@ def test_the_header_says_push_live_down_and_what_it_skipped():
     assert "push skipped 2: an event of unknown type 'Mystery' was skipped" in texts(
         PushStatus(live=True, problems=2, last_problem="an event of unknown type 'Mystery' was skipped"))
     assert not any("push" in text for text in texts(None))
+
+
+def test_a_topic_resumes_after_an_id_and_keeps_only_so_many_frames_or_bytes():
+    from wallboard.core.wire.topic import Topic
+
+    topic = Topic(retained=3, retained_bytes=10)
+    for n in range(4):
+        topic.append(f"m{n}", "ab")
+    assert [m.message_id for m in topic.log] == ["m1", "m2", "m3"]  # by count
+    assert [m.message_id for m in topic.after(topic.start_after("m1"), 10)] == ["m2", "m3"]
+    assert topic.after(topic.start_after("latest"), 10) == []
+    assert [m.message_id for m in topic.after(topic.start_after("earliest"), 2)] == ["m1", "m2"]
+    assert topic.start_after("m0") == topic.sequence  # no longer retained: from the newest
+    topic.append("big", "x" * 9)
+    assert [m.message_id for m in topic.log] == ["big"] and topic.size == 9  # by size, never below the newest

@@ -134,3 +134,25 @@ async def test_a_real_browser_shows_the_board(live_sim, config, tmp_path):
     finally:
         await floor.stop()
         await upstream.aclose()
+
+
+async def test_with_events_the_browsers_boards_get_push_through_the_relay_inside(live_sim, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text("[events]\nenabled = true\n")  # no url: the boards find the relay's stream by themselves
+    monkeypatch.setenv("WALLBOARD_CONFIG", str(config))
+    floor, upstream = await _floor(live_sim, events_url=live_sim.stream_url)
+    try:
+        text = ""
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"ws://127.0.0.1:{floor.port}/ws/-?width=120&height=40") as ws:
+                async with asyncio.timeout(60):
+                    while "⚡ push" not in text:  # the header says so
+                        message = await ws.receive()
+                        if message.type not in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
+                            break
+                        text += message.data.decode("utf-8", "replace") if isinstance(message.data, bytes) else message.data
+        assert "⚡ push" in text
+        assert live_sim.requests["stream"] == 1 and floor.relay.relayed.connections >= 1  # one stream from 8x8, re-served
+    finally:
+        await floor.stop()
+        await upstream.aclose()

@@ -7,6 +7,10 @@ the source to poll with (the 8x8 data-request token ``realtime-token``, or with
 own token (``relay-token``) that viewers send with the tenant name; it must differ from
 them, so a viewer's machine never holds a secret that reaches 8x8. Either source is
 served in the Real Time Statistics shapes, so boards behind the relay need nothing new.
+
+With ``[events] enabled = true`` the relay also holds the one connection to 8x8's event
+stream: what it serves carries the pushed changes between polls, and it re-serves the
+stream to boards whose ``[events] url`` points at it (see :mod:`wallboard.relay.server`).
 """
 
 from __future__ import annotations
@@ -56,6 +60,10 @@ def add_source_options(parser: argparse.ArgumentParser, source: bool = False) ->
     parser.add_argument("--interval", metavar="SECONDS", help="seconds between polls of 8x8 (default 10)")
     if source:
         parser.add_argument("--source", choices=SOURCES, help="poll rtstats (Real Time Statistics, default) or cc-realtime (Contact Center Real-time Metrics v5)")
+        parser.add_argument(
+            "--events", action="store_true", default=None,
+            help="connect to 8x8's event stream: serve pushed changes between polls and re-serve the stream ([events] enabled = true)",
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,14 +96,19 @@ def run(args: argparse.Namespace) -> int:
             "the relay token is one of the 8x8 secrets: choose another one with `wallboard secrets set relay-token`, "
             "so the screens never hold a secret that reaches 8x8"
         )
+    events_url = None
+    if settings.events.enabled:
+        from wallboard.live.push import stream_address
+
+        events_url = stream_address(settings)  # an unknown region is a one-line ConfigError, before serving
     try:
-        asyncio.run(_relay(args, settings, credential, relay_token.value))
+        asyncio.run(_relay(args, settings, credential, relay_token.value, events_url))
     except KeyboardInterrupt:
         pass
     return 0
 
 
-async def _relay(args, settings, credential, relay_token) -> None:
+async def _relay(args, settings, credential, relay_token, events_url=None) -> None:
     from wallboard.relay.server import RelayServer, serve_until_stopped
 
     client = source_client(settings, credential)
@@ -111,6 +124,7 @@ async def _relay(args, settings, credential, relay_token) -> None:
             certfile=args.certfile,
             keyfile=args.keyfile,
             log=sys.stderr,
+            events_url=events_url,
         )
         await serve_until_stopped(relay)
 

@@ -60,14 +60,25 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         raise ConfigError("`wallboard serve` is not configured yet. Set " + "; ".join(missing) + f". Config file: {default_config_path()}.")
     assert token.value is not None
+    events_url = None
+    if settings.events.enabled:  # the relay inside holds the stream; the browsers' boards read it from there
+        from wallboard.live.push import stream_address
+
+        events_url = stream_address(settings)
+        if settings.events.url:
+            print(
+                "wallboard serve: events.url is set, so the browsers' boards would read that stream, not this "
+                "relay's: leave events.url out (the region's host is used) for push in the browsers",
+                file=sys.stderr,
+            )
     try:
-        asyncio.run(_serve(args, settings, token.value, viewer_token.value if viewer_token else None))
+        asyncio.run(_serve(args, settings, token.value, viewer_token.value if viewer_token else None, events_url))
     except KeyboardInterrupt:
         pass
     return 0
 
 
-async def _serve(args, settings, token: Secret, viewer_token: Secret | None) -> None:
+async def _serve(args, settings, token: Secret, viewer_token: Secret | None, events_url: str | None = None) -> None:
     from wallboard.clients.rtstats import RealtimeClient
     from wallboard.web.server import ServedFloor
 
@@ -86,6 +97,7 @@ async def _serve(args, settings, token: Secret, viewer_token: Secret | None) -> 
             config=args.config,
             extra=("--interval", str(args.interval)) if args.interval else (),
             log=sys.stderr,
+            events_url=events_url,
         )
         base = await floor.start()
         try:

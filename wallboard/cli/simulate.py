@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfoNotFoundError
 
 from wallboard.errors import ConfigError
 from wallboard.sim.faults import KINDS, FaultPlan, FaultSpecError
@@ -40,6 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8088, metavar="P", help="port (default 8088; 0 picks a free one)")
     parser.add_argument("--phase", type=float, default=None, metavar="SECONDS", help="phase of the cache cycle (default: drawn from the seed)")
+    parser.add_argument(
+        "--timezone", default="UTC", metavar="IANA_ZONE",
+        help="the tenant's zone: \"today\" figures reset at its midnight (default UTC; a v5 request's timezone wins)",
+    )
     add_scenario_options(parser)
     parser.set_defaults(func=run)
 
@@ -60,7 +65,10 @@ def build_simulator(args: argparse.Namespace, host: str = "127.0.0.1", port: int
             phase=getattr(args, "phase", None),
             hostile=args.hostile_names,
             token_expiry=args.token_expiry,
+            timezone=getattr(args, "timezone", None) or "UTC",
         )
+    except ZoneInfoNotFoundError:
+        raise ConfigError(f"--timezone: unknown zone {args.timezone!r}: give an IANA name such as Europe/London") from None
     except FaultSpecError as error:
         raise ConfigError(f"--faults: {error}") from None
     except ValueError as error:

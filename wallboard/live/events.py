@@ -13,7 +13,8 @@ poll covers the gap); ids already applied are
 remembered (the last :data:`REMEMBERED`) so a server that replays the last message
 never applies it twice.
 
-Events go to ``on_event``; the stream's state (live, or down with a reason) to
+Events go to ``on_event`` (and, for a relay that re-serves the stream, each new data
+message as it came, to ``on_data``); the stream's state (live, or down with a reason) to
 ``on_status``. Nothing here raises to the caller: a refused key (401/403) is reported
 and retried slowly (the polled data is still live, so this is no banner).
 """
@@ -51,6 +52,11 @@ def stream_url(base: str, after: str | None) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, quote_via=quote, safe=""), ""))
 
 
+def _retrieved(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 def request_token_key(tenant: str, token: str) -> str:
     """The Data Request Token as the stream takes it: base64 of ``tenant:token``."""
     return base64.b64encode(f"{tenant}:{token}".encode()).decode()
@@ -68,11 +74,13 @@ class EventStream:
         *,
         first_retry: float = FIRST_RETRY,
         max_retry: float = MAX_RETRY,
+        on_data: Callable[[Frame, str], None] | None = None,
     ) -> None:
         self.url = url
         self.key = key
         self.on_event = on_event
         self.on_status = on_status
+        self.on_data = on_data
         self.first_retry = first_retry
         self.max_retry = max_retry
         self.last_id: str | None = None
@@ -128,16 +136,19 @@ class EventStream:
                 self.connections += 1
                 self.on_status(True, "")
                 stop = asyncio.ensure_future(self._stopped.wait())
+                receive: asyncio.Future | None = None
                 try:
                     while True:
                         receive = asyncio.ensure_future(socket.recv())
                         done, _ = await asyncio.wait({receive, stop}, return_when=asyncio.FIRST_COMPLETED)
                         if stop in done:
-                            receive.cancel()
                             return None, False
                         await self._handle(socket, receive.result())
                 finally:
                     stop.cancel()
+                    if receive is not None:  # stopped or cancelled mid-wait: its end is nobody's error
+                        receive.cancel()
+                        receive.add_done_callback(_retrieved)
         except InvalidStatus as error:
             status = error.response.status_code
             if status in (401, 403):
@@ -169,6 +180,8 @@ class EventStream:
             self.seen[frame.message_id] = None
             if len(self.seen) > REMEMBERED:
                 self.seen.popitem(last=False)
+            if self.on_data is not None:
+                self.on_data(frame, message if isinstance(message, str) else message.decode("utf-8", errors="replace"))
         if isinstance(frame.event, Problem):
             self.problems += 1
         elif not isinstance(frame.event, Ignored):

@@ -9,6 +9,8 @@ on every snapshot it is handed and republishes when an event arrives. No Textual
 region (the vendor's table: US1 ``pulsar-ws-use1.8x8.com`` for NA1–6, NA11–16; US2
 ``pulsar-ws-usw2.8x8.com`` for NA7–10, 17–20, 27–30, 37–39; UK3 ``pulsar-ws-euw2.8x8.com``
 for EU4–14; v5 regions ``us`` → US1 and ``eu`` → UK3), and the tenant in the topic path.
+A board whose ``realtime_url`` is not 8x8's (a ``wallboard relay``) reads the relay's own
+re-served stream on the same host and port (:func:`relay_stream_url`).
 """
 
 from __future__ import annotations
@@ -52,12 +54,27 @@ def stream_address(settings: Settings) -> str:
     if not tenant:
         raise ConfigError("[events] needs the tenant for the stream's topic: set events.tenant (or tenant)")
     host = stream_host(settings)
+    if host is None and settings.data_source == "rtstats":
+        relayed = relay_stream_url(settings.realtime_url, tenant)
+        if relayed is not None:
+            return relayed
     if host is None:
         raise ConfigError(
             "[events]: no event-stream host is known for this region; set events.url "
             "(wss://pulsar-ws-….8x8.com/ws/v2/reader/persistent/<tenant>/event-v1/all)"
         )
     return f"wss://{host}/ws/v2/reader/persistent/{quote(tenant, safe='')}/event-v1/all"
+
+
+def relay_stream_url(realtime_url: str, tenant: str) -> str | None:
+    """Behind a ``wallboard relay`` (a ``realtime_url`` that is not 8x8's): the relay's own
+    re-served stream, on the same host and port (``ws://`` beside ``http://``)."""
+    parts = urlsplit(realtime_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host or host == "8x8.com" or host.endswith(".8x8.com"):
+        return None
+    scheme = "wss" if parts.scheme == "https" else "ws"
+    return f"{scheme}://{parts.netloc}/ws/v2/reader/persistent/{quote(tenant, safe='')}/event-v1/all"
 
 
 class Pusher:

@@ -3,7 +3,8 @@
 Viewers send HTTP Basic auth: the configured tenant and the relay's own token (secret
 ``relay-token``), never the 8x8 token, which stays on the relay's machine. As the real
 service does: no or non-Basic credentials get 401 with a ``WWW-Authenticate``
-challenge; wrong ones get 403. Comparisons take the same time whatever matches.
+challenge; wrong ones get 403. Comparisons take the same time whatever matches. The
+relay's event stream takes the same pair in 8x8's stream form (:func:`check_stream_key`).
 
 The relay listens on loopback unless it is given a certificate: the Basic credentials
 and the tenant's figures must not cross a network in clear (boards refuse plain
@@ -18,6 +19,7 @@ import hmac
 
 from wallboard.credentials.secret import Secret
 from wallboard.errors import ConfigError
+from wallboard.live.events import request_token_key
 from wallboard.relay.published import Answer
 from wallboard.urls import is_loopback
 
@@ -38,6 +40,21 @@ def check_basic(authorization: str | None, tenant: str, token: Secret) -> Answer
     good_user = hmac.compare_digest(user.encode(), tenant.encode())
     good_password = hmac.compare_digest(password.encode(), token.reveal().encode())
     return None if good_user and good_password else _forbidden()
+
+
+def check_stream_key(api_key: str | None, authorization: str | None, tenant: str, token: Secret) -> Answer | None:
+    """``None`` when a viewer of the relay's event stream brings the relay's key, else 401.
+
+    As 8x8's stream takes a Data Request Token: ``X-API-Key`` (or ``?x-api-key=``) holding
+    base64 of ``tenant:relay token``, which is what a board whose realtime token is the
+    relay token sends; or, as 8x8 also accepts, Basic auth with the same pair."""
+    if api_key:
+        expected = request_token_key(tenant, token.reveal()).encode()
+        if hmac.compare_digest(api_key.strip().encode(), expected):
+            return None
+    elif authorization and check_basic(authorization, tenant, token) is None:
+        return None
+    return Answer(401, b'{"status":401,"message":"the relay refused the key: X-API-Key must be base64 of tenant:relay token"}')
 
 
 def _forbidden() -> Answer:

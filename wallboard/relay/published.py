@@ -143,11 +143,25 @@ class Published:
         self.snapshot = Snapshot(interval=interval)
         self.expected: dict[str, float] = {}
         """Per feed: when (monotonic) the relay expects its next good answer from 8x8."""
+        self.pushing = False
+        """Pushed changes are flowing in (the event stream is live): records may change at
+        any moment, not only when 8x8 answers, so caches must revalidate every time."""
         self._rendered: dict[tuple[str, str], tuple[int, Representation]] = {}
+        self._modified: dict[str, tuple[int, float | None]] = {}
+        """Per feed: the version last seen and when (epoch) its records last changed."""
 
     # --- what the poller says -----------------------------------------------------------
 
-    def receive(self, snapshot: Snapshot) -> None:
+    def receive(self, snapshot: Snapshot, wall: float | None = None) -> None:
+        """The latest records; ``wall`` (epoch now) dates a change that no poll brought
+        (a pushed one), so ``Last-Modified`` moves with it."""
+        for name in FEED_TYPES:
+            feed, known = getattr(snapshot, name), self._modified.get(name)
+            if known is not None and known[0] == feed.version:
+                continue
+            polled = _records_wall(feed)
+            pushed = known is not None and wall is not None and getattr(self.snapshot, name).records_since == feed.records_since
+            self._modified[name] = (feed.version, wall if pushed else polled)
         self.snapshot = snapshot
 
     def planned(self, feed: str, request_at: float, latency: float) -> None:
@@ -200,7 +214,8 @@ class Published:
 
     def _answer(self, name: str, representation: Representation, fmt: Format, request: Mapping[str, str], now_mono: float) -> Answer:
         feed = self.feed(name)
-        last_modified = _records_wall(feed)
+        known = self._modified.get(name)
+        last_modified = known[1] if known is not None and known[0] == feed.version else _records_wall(feed)
         packed = representation.gzipped is not None and accepts_gzip(request.get("accept-encoding", ""))
         etag = gzip_etag(representation.etag) if packed else representation.etag
         headers = {
@@ -247,6 +262,8 @@ class Published:
     def max_age(self, name: str, now_mono: float) -> int:
         """Whole seconds until newer data can exist at the relay (0 when it is due now)."""
         feed = self.feed(name)
+        if self.pushing and feed.health is Health.LIVE:
+            return 0
         if feed.health is Health.RETRYING and feed.retry_at_mono is not None:
             expected = feed.retry_at_mono
         elif feed.health is Health.REFUSED:
@@ -269,8 +286,11 @@ class Published:
 
     # --- health -------------------------------------------------------------------------
 
-    def health(self, now_mono: float) -> Answer:
-        """``GET /healthz``: 200 when both endpoints are live, else 503; no tenant data."""
+    def health(self, now_mono: float, events: tuple[bool, str] | None = None) -> Answer:
+        """``GET /healthz``: 200 when both endpoints are live, else 503; no tenant data.
+
+        ``events``: the relay's event stream (live, and why not), when it has one; shown
+        under ``"events"`` but never a reason for 503 (polled data is live without it)."""
         feeds = {name: self.feed(name) for name in FEED_TYPES}
         states = {name: feed_status(feed, self.snapshot, now_mono) for name, feed in feeds.items()}
         overall = next((state for state in (REFUSED, STALE, WAITING) if state in states.values()), LIVE)
@@ -281,6 +301,9 @@ class Published:
             if states[name] != LIVE and feed.error:
                 item["reason"] = clean_text(feed.error, 400)
             report[name] = item
+        if events is not None:
+            live, reason = events
+            report["events"] = {"status": "live"} if live else {"status": "down", "reason": clean_text(reason, 400)}
         body = json.dumps(report).encode()
         return Answer(200 if overall == LIVE else 503, body, {"Cache-Control": "no-store"})
 

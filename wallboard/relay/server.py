@@ -9,6 +9,11 @@ aiohttp (already needed by textual-serve for ``wallboard serve``) gives an async
 HTTP/1.1 server with keep-alive and TLS, in the same event loop as the poller: no
 threads share the snapshot. Bodies of large tenants are rendered in a worker thread,
 once per change; concurrent requests for the same body wait for that one rendering.
+
+With an ``events_url`` the relay also runs the board's event-stream client and
+:class:`~wallboard.live.push.Pusher`: what it serves is the last poll with the pushed
+changes laid over (re-rendered, re-tagged, ``max-age=0`` while the stream is live), and
+:mod:`wallboard.relay.stream` re-serves the stream's frames to viewers on the same port.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ import asyncio
 import re
 import ssl
 import sys
+import time
 from typing import Callable, TextIO
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -26,14 +33,19 @@ from wallboard.core.wire.rtstats import Format
 from wallboard.credentials.secret import Secret
 from wallboard.errors import ConfigError
 from wallboard.live import clock
+from wallboard.live.events import EventStream
 from wallboard.live.poller import FEEDS, Poller, Schedule, Source
+from wallboard.live.push import Pusher
 from wallboard.live.schedule import CACHE_PERIOD, schedule_for
-from wallboard.relay.access import check_basic, check_listen
+from wallboard.relay.access import check_basic, check_listen, check_stream_key
 from wallboard.relay.published import ERROR_HEADER, Answer, Published, feed_status
+from wallboard.relay.stream import STREAM_ROUTE, RelayedStream
 from wallboard.urls import REALTIME_PATH
 
 _LIST = re.compile(r"(?P<kind>agents|queues)(?:\.(?P<fmt>json|xml))?\Z")
 _SINGLE = re.compile(r"(?P<kind>agent|queue)/(?P<id>[^/]+?)(?:\.(?P<fmt>json|xml))?\Z")
+STOP_GRACE = 2.0
+"""Seconds the event stream gets to close its connection to 8x8 cleanly on stop."""
 RENDER_IN_THREAD = 200
 """Endpoints with more records than this are rendered in a worker thread."""
 
@@ -96,6 +108,8 @@ class RelayServer:
         keyfile: str | None = None,
         log: TextIO | None = None,
         mono: Callable[[], float] = clock.monotonic,
+        wall: Callable[[], float] = time.time,
+        events_url: str | None = None,
     ) -> None:
         check_listen(host, certfile, keyfile)
         self.tenant = tenant
@@ -104,10 +118,24 @@ class RelayServer:
         self.port = port
         self.ssl_context = tls_context(certfile, keyfile)
         self.mono = mono
+        self.wall = wall
         self.log = log
         self.published = Published(interval)
         schedule = _PlanningSchedule(schedule_for(interval, cache_period), self.published)
-        self.poller = Poller(source, interval, self._receive, mono=mono, schedule=schedule)
+        self.poller = Poller(source, interval, self._receive, wall=wall, mono=mono, schedule=schedule)
+        self._polled: Snapshot | None = None
+        self.pusher: Pusher | None = None
+        """Pushed changes laid over what the relay serves, when it has an event stream."""
+        self.stream: EventStream | None = None
+        self._stream_task: asyncio.Task | None = None
+        self._stream_live: bool | None = None
+        self.relayed: RelayedStream | None = None
+        """The stream re-served to viewers (``/ws/v2/reader/...``), when the relay has one."""
+        key = getattr(source, "stream_key", None)
+        if events_url and key is not None:
+            self.pusher = Pusher(cache_period, mono, self._republish)
+            self.relayed = RelayedStream()
+            self.stream = EventStream(events_url, key, self.pusher.on_frame, self._stream_status, on_data=self.relayed.received)
         self.served: dict[int, int] = {}
         """Answers sent, per status code (the bench and tests read it)."""
         self.bytes_sent = 0
@@ -123,8 +151,11 @@ class RelayServer:
         app = web.Application()
         app.router.add_get("/healthz", self._health)
         app.router.add_get(REALTIME_PATH + "/{tail:.*}", self._stats)
+        app.router.add_get(STREAM_ROUTE, self._events)
         self._runner, self.port = await start_site(app, self.host, self.port, self.ssl_context)
         self._task = asyncio.create_task(self.poller.run(), name="wallboard-relay-poller")
+        if self.stream is not None:
+            self._stream_task = asyncio.create_task(self.stream.run(), name="wallboard-relay-events")
         return self.url
 
     @property
@@ -137,11 +168,25 @@ class RelayServer:
     def url(self) -> str:
         return self.base + REALTIME_PATH
 
+    @property
+    def events_url(self) -> str | None:
+        """The re-served event stream's URL (a board's ``[events] url``), when there is one."""
+        if self.relayed is None:
+            return None
+        return "ws" + self.base.removeprefix("http") + STREAM_ROUTE.format(tenant=quote(self.tenant, safe=""), topic="all")
+
     async def stop(self) -> None:
         self.poller.stop()
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        if self.relayed is not None:
+            self.relayed.close()
+        if self.stream is not None:
+            self.stream.stop()
+        if self._stream_task is not None:
+            await asyncio.wait({self._stream_task}, timeout=STOP_GRACE)  # closes its socket itself, unless it is stuck connecting
+        for task in (self._task, self._stream_task):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -156,7 +201,11 @@ class RelayServer:
     # --- the poller's side --------------------------------------------------------------
 
     def _receive(self, snapshot: Snapshot) -> None:
-        self.published.receive(snapshot)
+        self._polled = snapshot
+        if self.pusher is not None:  # the poll may also drop pushed changes it confirms: dated now
+            self.published.receive(self.pusher.merge(snapshot), self.wall())
+        else:
+            self.published.receive(snapshot)
         now = self.mono()
         for name in FEEDS:
             feed = getattr(snapshot, name)
@@ -166,6 +215,22 @@ class RelayServer:
                 reason = f": {feed.error}" if feed.error and state != "live" else ""
                 self._say(f"{name} {state}{reason}")
 
+    def _republish(self) -> None:
+        """A pushed change (or the stream's state): the last poll with the changes laid over."""
+        assert self.pusher is not None
+        self.published.pushing = self.pusher.status.live
+        if self._polled is not None:
+            self.published.receive(self.pusher.merge(self._polled), self.wall())
+
+    def _stream_status(self, live: bool, detail: str) -> None:
+        assert self.pusher is not None
+        if live != self._stream_live:
+            self._stream_live = live
+            self._say("event stream live: pushed changes are served between polls" if live else f"event stream down ({detail}); serving polled data")
+        assert self.relayed is not None
+        self.relayed.upstream(live, detail)
+        self.pusher.on_status(live, detail)
+
     def _say(self, line: str) -> None:
         if self.log is not None:
             print(f"wallboard relay: {line}", file=self.log, flush=True)
@@ -173,7 +238,8 @@ class RelayServer:
     # --- HTTP ---------------------------------------------------------------------------
 
     async def _health(self, request: web.Request) -> web.StreamResponse:
-        return self._send(self.published.health(self.mono()), request)
+        events = None if self.relayed is None else (self.relayed.live, self.relayed.detail)
+        return self._send(self.published.health(self.mono(), events), request)
 
     async def _stats(self, request: web.Request) -> web.StreamResponse:
         tail = request.match_info["tail"]
@@ -194,6 +260,25 @@ class RelayServer:
         name = single["kind"] + "s"
         fmt = single["fmt"] or "xml"
         return self._send(self.published.single_answer(name, fmt, single["id"], headers, now), request)
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        """The re-served event stream: the relay's key, this tenant, ``event-v1/all``."""
+        refusal = check_stream_key(
+            request.headers.get("X-API-Key") or request.query.get("x-api-key"), request.headers.get("Authorization"), self.tenant, self.token
+        )
+        if refusal is not None:
+            return self._send(refusal, request)
+        if request.match_info["tenant"] != self.tenant:
+            return self._send(Answer(403, b'{"status":403,"message":"this relay serves another tenant\'s stream"}'), request)
+        if request.match_info["topic"] != "all":
+            return self._send(Answer(404, b'{"status":404,"message":"the relay re-serves event-v1/all only"}'), request)
+        if self.relayed is None:
+            message = b'{"status":404,"message":"this relay has no event stream: set [events] enabled = true in its config"}'
+            return self._send(Answer(404, message), request)
+        unavailable = self.relayed.unavailable()
+        if unavailable is not None:
+            return self._send(unavailable, request)
+        return await self.relayed.serve(request)
 
     async def _rendered(self, name: str, fmt: Format) -> None:
         """Render a large endpoint's body in a thread, once, whoever else is waiting for it."""
@@ -221,6 +306,8 @@ async def serve_until_stopped(relay: RelayServer, out: TextIO = sys.stdout, stop
     url = await relay.start()
     print(f"wallboard relay: serving tenant {relay.tenant!r} at {url}", file=out)
     print(f"  boards: realtime_url = \"{url}\", the same tenant, and the relay token as their realtime-token", file=out)
+    if relay.events_url is not None:
+        print(f"  push: boards set [events] enabled = true; they find the relay's stream at {relay.events_url}", file=out)
     print(f"  health (no auth): {relay.base}/healthz    Ctrl-C stops.", file=out, flush=True)
     try:
         await (stop or asyncio.Event()).wait()

@@ -8,7 +8,9 @@
   ``/groups[/{id}]`` and (v5 only) ``/agents``: ``metrics`` (repeated or a comma list;
   an unknown key is a 400), ``page``/``size`` (0-based, at most 1000, with the ``X-Page*``
   headers and the documented 400 past the last page), ``includeTotals``, ``summary``,
-  ``timezone`` (an IANA name; anything else is a 400). A single-id path answers a
+  ``timezone`` (an IANA name; anything else is a 400: ``.today`` is the calendar day in
+  it, so the day counters reset at its midnight, see
+  :meth:`~wallboard.sim.scenario.RealtimeScenario.use_zone`). A single-id path answers a
   one-element array; an unknown id is a 404.
 * ``X-Tenant-Info``: when the simulator is built with ``tenant_info``, it is required
   (the documented 400 messages when missing or wrong), as for a multi-tenant customer.
@@ -162,7 +164,7 @@ class CcRealtimeEndpoints:
         zone = request.arg("timezone")
         if zone is not None:
             try:
-                ZoneInfo(zone)
+                self.scenario.use_zone(ZoneInfo(zone))  # "today" is the calendar day in it
             except (ZoneInfoNotFoundError, ValueError, OSError):
                 return _bad(f"Invalid value for timezone: '{zone[:60]}'")
         self.scenario.view()

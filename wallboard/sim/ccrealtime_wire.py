@@ -6,7 +6,9 @@ keys, milliseconds, percentages as 0–1 fractions (or 0–100 when the simulato
 so, to test the other reading), ``null`` for an interval without activity, ISO times.
 
 Intervals: ``int-15m`` and ``int-30m`` are the current clock-aligned quarter and half
-hour (they roll at :00, :15, :30, :45); ``today`` is the scenario's day; the service
+hour (they roll at :00, :15, :30, :45); ``today`` is the scenario's day, which begins at
+midnight in the tenant's zone (the simulator's ``timezone``, or the one a request asks
+for), not in UTC; the service
 level over ``int-1h`` .. ``int-12h`` sums hourly buckets (the current hour and the
 N before it, so a window never shrinks to nothing just after the hour).
 """

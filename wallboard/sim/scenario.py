@@ -23,6 +23,7 @@ import time
 import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime, time as dtime, timezone, tzinfo
 from typing import Callable
 
 from wallboard.sim.names import (
@@ -129,6 +130,7 @@ class RealtimeScenario:
         phase: float | None = None,
         clock: Callable[[], float] = time.time,
         hostile: bool = False,
+        zone: tzinfo = timezone.utc,
     ) -> None:
         if agents < 0 or queues < 1:
             raise ValueError("a scenario needs at least one queue and no negative agents")
@@ -145,7 +147,9 @@ class RealtimeScenario:
         self._build(rng, agents, queues, hostile)
         self.cycle_index = self.cycle_at(clock())
         self.now = self.boundary(self.cycle_index)
-        self._day = self._day_number(self.now)
+        self.zone = zone
+        """The tenant's zone: "today" (the day counters of both APIs) begins at its midnight."""
+        self._day_start = local_midnight(self.now, zone)
         self._initialise(rng)
         self.version = 0  # increments whenever the cached state changes
 
@@ -401,10 +405,7 @@ class RealtimeScenario:
         previous, now = self.now, self.boundary(index)
         self.cycle_index, self.now = index, now
         rng = random.Random(self.seed * 1_000_003 + index)
-        day = self._day_number(now)
-        if day != self._day:
-            self._day = day
-            self._reset_day()
+        self._roll_day(now)
         self._arrivals(rng, previous, now)
         self._abandonments(now)
         for agent in self.agents:
@@ -419,12 +420,24 @@ class RealtimeScenario:
 
     @property
     def day_start(self) -> float:
-        return self._day * 86400.0 - self._utc_offset
+        """Epoch seconds when the day counters began: the last midnight in :attr:`zone`."""
+        return self._day_start
 
-    _utc_offset = 0.0
+    def use_zone(self, zone: tzinfo) -> None:
+        """Count "today" in ``zone`` from now on (a v5 request's ``timezone``: the zone the
+        tenant's day is asked in). The counters carry on (the simulated shift began after
+        any zone's midnight) and reset at the next midnight in ``zone``; the simulator
+        keeps one day's counters, not one per zone."""
+        with self.lock:
+            if zone != self.zone:
+                self.zone = zone
+                self._day_start = local_midnight(self.now, zone)
 
-    def _day_number(self, moment: float) -> int:
-        return int((moment + self._utc_offset) // 86400)
+    def _roll_day(self, now: float) -> None:
+        midnight = local_midnight(now, self.zone)
+        if midnight > self._day_start:
+            self._day_start = midnight
+            self._reset_day()
 
     def _reset_day(self) -> None:
         for agent in self.agents:
@@ -627,6 +640,13 @@ class RealtimeScenario:
 
 
 SLA_HOURS_KEPT = 13
+
+
+def local_midnight(moment: float, zone: tzinfo) -> float:
+    """Epoch seconds of the midnight that began ``moment``'s calendar day in ``zone``
+    (where a zone skips midnight for summer time, the day begins when the clock resumes)."""
+    day = datetime.fromtimestamp(moment, zone).date()
+    return datetime.combine(day, dtime(0), zone).timestamp()
 
 
 def _count_hour(queue: SimQueue, moment: float, met: bool) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from wallboard.sim.analytics import (
     ANALYTICS_PATH,
@@ -53,10 +54,11 @@ class Simulator:
         tenant_info: str = "",
         percent_scale: str = "fraction",
         stream_events: bool = True,
+        timezone: str = "UTC",
     ) -> None:
         plan = faults if isinstance(faults, FaultPlan) else FaultPlan.parse(faults, seed=seed)
         self.scenario = RealtimeScenario(
-            seed, agents, queues, cycle=cycle, phase=phase, clock=clock, hostile=hostile
+            seed, agents, queues, cycle=cycle, phase=phase, clock=clock, hostile=hostile, zone=ZoneInfo(timezone)
         )
         self.server = SimServer(host, port, plan)
         self.realtime = RealtimeEndpoints(self.scenario, tenant, token)

@@ -34,28 +34,18 @@ import select
 import socket
 import struct
 import threading
-from collections import deque
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import unquote
 
+from wallboard.core.wire.events import read_ack
+from wallboard.core.wire.topic import MAX_UNACKED, Message, Topic
 from wallboard.sim.scenario import AVAILABLE, BREAK, BUSY, LOGGED_OUT, OFFERED, OFFLINE, WRAP, RealtimeScenario
 
 STREAM_PATH = r"/ws/v2/reader/persistent/(?P<tenant>[^/]+)/event-v1/(?P<topic>[A-Za-z]+)"
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 REST_STATES = {LOGGED_OUT: 1, BREAK: 3, AVAILABLE: 4, OFFLINE: 5, OFFERED: 6, BUSY: 7, WRAP: 8}
 """The board's states as the stream's ``newState`` codes (the Agent Status REST table)."""
-RETAINED = 20_000
-MAX_UNACKED = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    sequence: int
-    message_id: str
-    frame: str
-
 
 def message_id(sequence: int) -> str:
     """Pulsar-like ids: base64 with ``+``, ``/`` and ``=`` in them, so clients must encode them."""
@@ -72,8 +62,7 @@ class EventStream:
         self.tenant = tenant
         self.keys = keys
         self.clock = clock
-        self.log: deque[Message] = deque(maxlen=RETAINED)
-        self.sequence = 0
+        self.topic = Topic()
         self.acked = 0
         self.connections = 0
         self.changed = threading.Condition()
@@ -92,21 +81,26 @@ class EventStream:
         payload = base64.b64encode(json.dumps(event, separators=(",", ":")).encode()).decode()
         moment = self.clock() if at is None else at
         with self.changed:
-            self.sequence += 1
-            mid = message_id(self.sequence)
+            mid = message_id(self.topic.sequence + 1)
             published = datetime.fromtimestamp(moment, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
             frame = json.dumps({"messageId": mid, "payload": payload, "properties": {}, "publishTime": published, "redeliveryCount": 0})
-            message = Message(self.sequence, mid, frame)
-            self.log.append(message)
+            message = self.topic.append(mid, frame)
             self.changed.notify_all()
         return message
 
     def inject(self, frame: str) -> None:
         """A raw frame as it is (hostile-input tests); it gets a sequence but no id of its own."""
         with self.changed:
-            self.sequence += 1
-            self.log.append(Message(self.sequence, "", frame))
+            self.topic.append("", frame)
             self.changed.notify_all()
+
+    @property
+    def sequence(self) -> int:
+        return self.topic.sequence
+
+    @property
+    def log(self):
+        return self.topic.log
 
     def start(self) -> None:
         if self._emitter is None and self.emit:
@@ -218,13 +212,7 @@ class EventStream:
 
     def _start_after(self, wanted: str) -> int:
         with self.changed:
-            if wanted == "earliest":
-                return self.log[0].sequence - 1 if self.log else self.sequence
-            if wanted != "latest":
-                for message in self.log:
-                    if message.message_id == wanted:
-                        return message.sequence
-            return self.sequence
+            return self.topic.start_after(wanted)
 
 
 class _Connection:
@@ -245,10 +233,8 @@ class _Connection:
                 if stream._generation != self.generation:
                     self._send_frame(0x8, struct.pack(">H", 1001))
                     return
-                pending = []
                 with stream.changed:
-                    if len(self.sent) < MAX_UNACKED:
-                        pending = [m for m in stream.log if m.sequence > self.after][: MAX_UNACKED - len(self.sent)]
+                    pending = stream.topic.after(self.after, MAX_UNACKED - len(self.sent))
                 for message in pending:
                     self._send_frame(0x1, message.frame.encode())
                     self.after = message.sequence
@@ -280,11 +266,8 @@ class _Connection:
             if opcode == 0x9:
                 self._send_frame(0xA, payload)
             elif opcode == 0x1:
-                try:
-                    acked = json.loads(payload.decode("utf-8")).get("messageId")
-                except (ValueError, AttributeError, UnicodeDecodeError):
-                    acked = None
-                if isinstance(acked, str) and acked in self.sent:
+                acked = read_ack(payload)
+                if acked is not None and acked in self.sent:
                     self.sent.discard(acked)
                     with self.stream.changed:
                         self.stream.acked += 1

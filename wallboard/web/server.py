@@ -13,7 +13,8 @@ driver. We keep its page, script and process handling and change three things:
 
 Every session's board polls the relay inside this process (on a loopback port, with a
 token made for this run and handed to the boards in their environment, never argv), so
-any number of browsers cost 8x8 one board's requests.
+any number of browsers cost 8x8 one board's requests. With ``[events] enabled`` the relay
+holds the one connection to the event stream too, and the boards read it from the relay.
 """
 
 from __future__ import annotations
@@ -175,6 +176,7 @@ class ServedFloor:
         config: str | None = None,
         extra: tuple[str, ...] = (),
         log=None,
+        events_url: str | None = None,
     ) -> None:
         import secrets
 
@@ -186,7 +188,7 @@ class ServedFloor:
         self.host, self.port, self.public_url = host, port, public_url
         self.ssl_context = tls_context(certfile, keyfile)
         self._session_token = secrets.token_urlsafe(24)
-        self.relay = RelayServer(source, tenant, Secret(self._session_token), interval=interval, log=log)
+        self.relay = RelayServer(source, tenant, Secret(self._session_token), interval=interval, log=log, events_url=events_url)
         self.views = supports_option("--view")
         self.server = BoardServer(
             lambda options: board_command(options, self.relay.url, tenant, config=config, extra=extra, views_supported=self.views),

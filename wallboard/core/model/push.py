@@ -54,6 +54,7 @@ class PushOverlay:
 
     def expire(self, agents_answered: float | None, queues_answered: float | None) -> None:
         """Drop the changes that polls answered at those moments have surely seen."""
+        pending = self.pending
         if agents_answered is not None:
             horizon = agents_answered - self.period - self.margin
             self.agents = {key: change for key, change in self.agents.items() if change.applied > horizon}
@@ -61,6 +62,8 @@ class PushOverlay:
             horizon = queues_answered - self.period - self.margin
             kept = {key: [(d, t) for d, t in changes if t > horizon] for key, changes in self.queues.items()}
             self.queues = {key: changes for key, changes in kept.items() if changes}
+        if self.pending != pending:
+            self.version += 1  # the records change back even when the poll that confirmed it did not
 
     @property
     def pending(self) -> int:

@@ -110,6 +110,18 @@ def ack(message_id: str) -> str:
     return json.dumps({"messageId": message_id})
 
 
+def read_ack(text: str | bytes) -> str | None:
+    """The message id a reader's acknowledgement names (the server's side of :func:`ack`);
+    ``None`` for anything else. Never raises."""
+    if len(text) > 1024:
+        return None
+    try:
+        acked = json.loads(text).get("messageId")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return acked if isinstance(acked, str) and acked else None
+
+
 def read_frame(text: str | bytes) -> Frame:
     """One frame as :class:`Frame`; never raises."""
     if isinstance(text, bytes):
