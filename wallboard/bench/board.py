@@ -134,7 +134,7 @@ async def _run(args: argparse.Namespace) -> BoardFigures:
     settings = Settings(tenant="demo", realtime_url=args.url, timezone="UTC", interval=args.cycle)
     first_paint: list[float] = []
     async with RealtimeClient(args.url, "demo", "demo") as client:
-        app = WallboardApp(settings, source=client, theme_dirs=[bundled_themes_dir()], cache_period=args.cycle)
+        app = WallboardApp(settings, source=client, theme_dirs=[bundled_themes_dir()], cache_period=args.cycle, freeze_heap=True)  # as `wallboard run` makes it
         counting(app)
 
         def on_write(_: int) -> None:

@@ -128,7 +128,7 @@ def _app(url: str, cycle: float, source, size=(160, 45)):
     from wallboard.ui.app import WallboardApp
 
     settings = Settings(tenant="demo", realtime_url=url, timezone="UTC", interval=cycle)
-    app = WallboardApp(settings, source=source, theme_dirs=[bundled_themes_dir()], cache_period=cycle)
+    app = WallboardApp(settings, source=source, theme_dirs=[bundled_themes_dir()], cache_period=cycle, freeze_heap=True)  # as `wallboard run` makes it
     counting(app)
     return app
 

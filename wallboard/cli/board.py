@@ -269,7 +269,7 @@ async def _run_board_async(settings: Settings) -> int:
         except WallboardError:
             client = None  # the board's own connect says it, on screen, as it always does
     if client is None:
-        app = (await board_app)(settings, connector=source_client, cache_period=period)
+        app = (await board_app)(settings, connector=source_client, cache_period=period, freeze_heap=True)
         await app.run_async()
         return app.return_code or 0
     async with client:
@@ -283,7 +283,7 @@ async def _primed_board(client, board_app: Awaitable[type], settings: Settings, 
 
     primed = PrimedSource.asking(client)
     try:
-        app = (await board_app)(settings, source=primed, analytics_secrets=analytics_secrets, cache_period=cache_period)
+        app = (await board_app)(settings, source=primed, analytics_secrets=analytics_secrets, cache_period=cache_period, freeze_heap=True)
         await app.run_async()
     finally:
         primed.discard()

@@ -44,6 +44,7 @@ from wallboard.live.schedule import CACHE_PERIOD, PhaseLockedSchedule, schedule_
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.ascii_output import plain
 from wallboard.ui.context import BoardContext, Moment
+from wallboard.ui.heap import freeze_start_up
 from wallboard.ui.partial import OutputHook
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
@@ -153,8 +154,11 @@ class WallboardApp(OutputHook, App):
         analytics_connector: AnalyticsConnector | None = None,
         cache_period: float = CACHE_PERIOD,
         ascii: bool | None = None,
+        freeze_heap: bool = False,
     ) -> None:
         super().__init__()
+        self._freeze_heap = freeze_heap
+        """Freeze start-up's objects once the first agents are shown (:mod:`wallboard.ui.heap`)."""
         # Not UTF-8 (the C locale over SSH, a Latin-1 console): send only plain characters.
         self.ascii = not unicode_terminal(os.environ) if ascii is None else ascii
         self.source = source
@@ -347,6 +351,9 @@ class WallboardApp(OutputHook, App):
             return  # shutting down: the poller may still answer while the screens are removed
         self._polled = snapshot
         self.snapshot = self.pusher.merge(snapshot) if self.pusher is not None else snapshot
+        if self._freeze_heap and snapshot.agents.records:
+            self._freeze_heap = False
+            self.call_after_refresh(freeze_start_up)  # once the first agents are drawn
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         shown = self.context.views.apply(snapshot)  # the view's queues and agents only
