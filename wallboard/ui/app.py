@@ -44,7 +44,7 @@ from wallboard.live.schedule import CACHE_PERIOD, PhaseLockedSchedule, schedule_
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.ascii_output import plain
 from wallboard.ui.context import BoardContext, Moment
-from wallboard.ui.heap import freeze_start_up
+from wallboard.ui.heap import FREEZE_AFTER, freeze_start_up
 from wallboard.ui.partial import OutputHook
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
@@ -353,7 +353,7 @@ class WallboardApp(OutputHook, App):
         self.snapshot = self.pusher.merge(snapshot) if self.pusher is not None else snapshot
         if self._freeze_heap and snapshot.agents.records:
             self._freeze_heap = False
-            self.call_after_refresh(freeze_start_up)  # once the first agents are drawn
+            self.set_timer(FREEZE_AFTER, freeze_start_up)  # the first agents drawn and written out first
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         shown = self.context.views.apply(snapshot)  # the view's queues and agents only
