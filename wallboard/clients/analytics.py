@@ -51,7 +51,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from wallboard.clients.oauth import RENEW_MARGIN, TokenKeeper, read_token  # noqa: F401 (RENEW_MARGIN: documented here before)
-from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
+from wallboard.clients.http import MAX_BODY_BYTES, ApiClient, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.model.analytics import (
     CALL_LEGS,
     CALL_RECORDS,
@@ -156,7 +156,7 @@ _USER_CODES = frozenset({"invalid_grant", "user_notfound_error"})
 _NO_PBX_ACCESS = re.compile(r"access to pbx\s*id\s*\[([^\]]*)\]", re.IGNORECASE)
 
 
-class AnalyticsClient(TokenKeeper):
+class AnalyticsClient(TokenKeeper, ApiClient):
     """Logs in to Work Analytics and fetches its reports as typed records."""
 
     def __init__(
@@ -201,15 +201,6 @@ class AnalyticsClient(TokenKeeper):
         self._client = make_client(
             timeouts, url=self.base_url, ca_bundle=ca_bundle, headers={"Accept": "application/json"}, transport=transport
         )
-
-    async def __aenter__(self) -> "AnalyticsClient":
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
 
     def __repr__(self) -> str:
         return f"AnalyticsClient({self.base_url!r}, user={self._username!r})"

@@ -29,7 +29,7 @@ from typing import Callable
 import httpx
 
 from wallboard.clients.oauth import TokenKeeper, read_token
-from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
+from wallboard.clients.http import MAX_BODY_BYTES, ApiClient, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.clients.rtstats import Fetched
 from wallboard.core.wire.ccrealtime import AGENT_METRIC_KEYS, DEFAULT_UNITS, QUEUE_METRIC_KEYS, Units, parse_agents, parse_queues
 from wallboard.core.wire.payload import MAX_PROBLEMS, ParseError, Parsed
@@ -54,7 +54,7 @@ DATA_REFUSED = (
 TENANT_INFO_ADVICE = "set tenant_info in [cc_realtime] to your contact-centre tenant id (multi-tenant customers must)"
 
 
-class CcRealtimeClient(TokenKeeper):
+class CcRealtimeClient(TokenKeeper, ApiClient):
     """Fetches agents and queues from the v5 API; the poller's :class:`~wallboard.live.poller.Source`."""
 
     def __init__(
@@ -89,15 +89,6 @@ class CcRealtimeClient(TokenKeeper):
         if tenant_info:
             headers["X-Tenant-Info"] = tenant_info
         self._client = make_client(timeouts, url=self.base_url, ca_bundle=ca_bundle, headers=headers, transport=transport)
-
-    async def __aenter__(self) -> "CcRealtimeClient":
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
 
     def __repr__(self) -> str:
         return f"CcRealtimeClient({self.base_url!r})"

@@ -85,6 +85,25 @@ class Client(httpx.AsyncClient):
     """The proxy as ``host:port`` (never its credentials), or '' when connecting directly."""
 
 
+_Api = TypeVar("_Api", bound="ApiClient")
+
+
+class ApiClient:
+    """What every client of ours does with its one connection pool (``self._client``):
+    used as ``async with``, closed once, whatever happened inside."""
+
+    _client: Client
+
+    async def __aenter__(self: _Api) -> _Api:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
 def make_client(
     timeouts: Timeouts,
     *,

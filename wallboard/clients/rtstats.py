@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from wallboard.clients.http import MAX_BODY_BYTES, Reply, Timeouts, fetch, make_client, parse_off_loop
+from wallboard.clients.http import MAX_BODY_BYTES, ApiClient, Reply, Timeouts, fetch, make_client, parse_off_loop
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.wire import relayed as relay_headers
 from wallboard.core.wire.relayed import Relayed
@@ -52,7 +52,7 @@ class Fetched(Generic[R]):
     """The server answered 304 to our ``If-None-Match``: ``result`` is the last one again."""
 
 
-class RealtimeClient:
+class RealtimeClient(ApiClient):
     """Fetches agents and queues from one tenant's real-time statistics service."""
 
     def __init__(
@@ -88,15 +88,6 @@ class RealtimeClient:
             headers={"Accept": "application/json" if fmt == "json" else "application/xml"},
             transport=transport,
         )
-
-    async def __aenter__(self) -> "RealtimeClient":
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
 
     async def stream_key(self) -> str:
         """The event stream's key on this source: the Data Request Token, base64(tenant:token)."""
