@@ -320,7 +320,6 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
     layout: tuple = ()  # the keys of the last record looked at, and where its durations are
     static_of: Callable[[tuple], tuple] = tuple
     durations: _DurationsReader | None = None
-    ticked: tuple | None = None
     reusable = _REUSABLE_TYPES
     blank = list(_defaults(record_type))  # every field: those this API lacks keep their default
     fast = FAST_PATHS
@@ -338,12 +337,12 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
                 layout, static_of = keys, _static_getter(keys, record_type)
                 durations = _durations_reader(keys, record_type) if fast else None
             raw_values = tuple(item.values())
-            ticked = durations.read(raw_values) if durations is not None else None
             static_raw = static_of(raw_values)  # durations left out: they tick, converted afresh every time
             types = tuple(map(type, static_raw))
             if reusable.issuperset(types):
                 content = (keys, static_raw, types)
                 static = known.get(content)
+        ticked = durations.read(raw_values) if static is not None and durations is not None else None
         if static is not None and ticked is not None:
             # the usual answer: unchanged but for durations that are plain whole seconds
             # (or -1, none), all set at once (see _DurationsReader)
@@ -495,15 +494,18 @@ yet their text differs; not nested values)."""
 def _static_getter(keys: tuple, record_type: type) -> Callable[[tuple], tuple]:
     """The values of a record with these keys in this order, durations left out."""
     ticking = _ticking_wire_names(record_type)
-    places = [place for place, key in enumerate(keys) if key not in ticking]
-    if len(places) == len(keys):
-        return tuple
+    return _tuple_getter(tuple(place for place, key in enumerate(keys) if key not in ticking))
+
+
+def _tuple_getter(places: tuple[int, ...]) -> Callable[[tuple], tuple]:
+    """A function taking these places of a tuple, always as a tuple (``itemgetter`` gives a
+    bare value for one place and takes no empty list), in C for two places or more."""
     if not places:
         return lambda values: ()
     if len(places) == 1:
         (only,) = places
         return lambda values: (values[only],)
-    return itemgetter(*places)  # type: ignore[return-value]  (a tuple for two places or more)
+    return itemgetter(*places)  # type: ignore[return-value]
 
 
 class _DurationsReader:
@@ -521,13 +523,13 @@ class _DurationsReader:
     __slots__ = ("read_raw", "merge")
 
     def __init__(self, raw_places: tuple[int, ...], field_places: tuple[int, ...], fields_count: int) -> None:
-        self.read_raw = itemgetter(*raw_places) if len(raw_places) > 1 else (lambda values: (values[raw_places[0]],))
+        self.read_raw = _tuple_getter(raw_places)
         order = list(range(fields_count))
         for n, at in enumerate(field_places):
             order[at] = fields_count + n
         self.merge = itemgetter(*order)
 
-    def read(self, raw_values: list) -> tuple | None:
+    def read(self, raw_values: tuple) -> tuple | None:
         raw = self.read_raw(raw_values)
         if set(map(type, raw)) != _JUST_INT or min(raw) < -1 or max(raw) > MAX_NUMBER:
             return None
