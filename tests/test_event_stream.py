@@ -11,8 +11,8 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from wallboard.core.wire.events import AgentStatus, Problem, QueueChange
-from wallboard.live.events import EventStream, request_token_key, stream_url
+from wallboard.core.wire.events import AgentStatus, Problem, QueueChange, request_token_key
+from wallboard.live.events import EventStream, stream_url
 from wallboard.sim.simulator import Simulator
 
 

@@ -21,7 +21,7 @@ from tests.helpers.relay import RELAY_TOKEN, relay_for, started, stop, until_tru
 from tests.test_event_stream import Recorder, start as start_reader, status_event, stop as stop_reader
 from wallboard.clients.rtstats import RealtimeClient
 from wallboard.core.wire.events import AgentStatus
-from wallboard.live.events import request_token_key
+from wallboard.core.wire.events import request_token_key
 from wallboard.live.push import relay_stream_url, stream_address
 from wallboard.relay.published import Published
 

@@ -13,7 +13,6 @@ on :attr:`Fetched.relayed`, so the poller can show the relay's own staleness.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import quote, urlsplit
@@ -91,7 +90,9 @@ class RealtimeClient(ApiClient):
 
     async def stream_key(self) -> str:
         """The event stream's key on this source: the Data Request Token, base64(tenant:token)."""
-        return base64.b64encode(f"{self._tenant}:{self._token.reveal()}".encode()).decode()
+        from wallboard.core.wire.events import request_token_key  # only with push on
+
+        return request_token_key(self._tenant, self._token.reveal())
 
     async def agents(self) -> Fetched[Agent]:
         """Every agent of the tenant."""

@@ -22,7 +22,6 @@ and retried slowly (the polled data is still live, so this is no banner).
 from __future__ import annotations
 
 import asyncio
-import base64
 import random
 from collections import OrderedDict
 from typing import Awaitable, Callable
@@ -55,11 +54,6 @@ def stream_url(base: str, after: str | None) -> str:
 def _retrieved(future: asyncio.Future) -> None:
     if not future.cancelled():
         future.exception()
-
-
-def request_token_key(tenant: str, token: str) -> str:
-    """The Data Request Token as the stream takes it: base64 of ``tenant:token``."""
-    return base64.b64encode(f"{tenant}:{token}".encode()).decode()
 
 
 class EventStream:

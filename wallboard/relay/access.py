@@ -19,7 +19,7 @@ import hmac
 
 from wallboard.credentials.secret import Secret
 from wallboard.errors import ConfigError
-from wallboard.live.events import request_token_key
+from wallboard.core.wire.events import request_token_key
 from wallboard.relay.published import Answer
 from wallboard.urls import is_loopback
 

@@ -110,6 +110,11 @@ def ack(message_id: str) -> str:
     return json.dumps({"messageId": message_id})
 
 
+def request_token_key(tenant: str, token: str) -> str:
+    """The Data Request Token as the stream takes it: base64 of ``tenant:token``."""
+    return base64.b64encode(f"{tenant}:{token}".encode()).decode()
+
+
 def read_ack(text: str | bytes) -> str | None:
     """The message id a reader's acknowledgement names (the server's side of :func:`ack`);
     ``None`` for anything else. Never raises."""
