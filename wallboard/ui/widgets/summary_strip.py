@@ -26,6 +26,7 @@ class SummaryStrip(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._shown: tuple[str, str] | None = None
+        self._long = False  # the line shown is the long one (else the short)
 
     def show(self, title: str, figures: str, short: str, trend: str) -> None:
         """``figures`` where they fit on one line, else ``short``; the trend under them."""
@@ -33,7 +34,9 @@ class SummaryStrip(Static):
         self._draw()
 
     def on_resize(self) -> None:
-        self._draw()
+        # after the layout pass that resized the strip: a relayout asked for during that
+        # pass is dropped when it ends
+        self.call_after_refresh(self._draw)
 
     def _draw(self) -> None:
         wanted = getattr(self, "_wanted", None)
@@ -44,8 +47,12 @@ class SummaryStrip(Static):
         line = figures if len(figures) <= width else short
         if self._shown == (line, trend) and str(self.border_title or "") == title:
             return
-        first = self._shown is None
-        self._shown = (line, trend)
+        # Two lines once the width is known (the short line fits 80 columns), so a refresh
+        # needs no relayout. The first draw may come before the strip has a width and take
+        # the long line, laid out wrapped over more lines: a switch between the long and
+        # the short line lays it out again, or it keeps the extra height (a blank line).
+        long = line is figures
+        relayout = self._shown is None or long != self._long
+        self._shown, self._long = (line, trend), long
         self.border_title = Content(title)
-        # Two lines always (the short line fits 80 columns): no relayout after the first.
-        self.update(Content.assemble(line, "\n", ("last 60 min  ", "not bold $foreground 70%"), (trend, "not bold")), layout=first)
+        self.update(Content.assemble(line, "\n", ("last 60 min  ", "not bold $foreground 70%"), (trend, "not bold")), layout=relayout)
