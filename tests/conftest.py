@@ -88,12 +88,3 @@ def simulator(clock: FakeClock):
     """A simulator on a free loopback port, on the fixed clock, phase 0."""
     with Simulator(seed=7, agents=30, queues=6, clock=clock, phase=0.0) as sim:
         yield sim
-
-
-@pytest.fixture
-def snap_compare(snap_compare):
-    """pytest-textual-snapshot's, taking its picture once the screen has settled
-    (:mod:`tests.helpers.snapshots`)."""
-    from tests.helpers.snapshots import settling
-
-    return settling(snap_compare)
