@@ -44,7 +44,7 @@ from wallboard.live.schedule import CACHE_PERIOD, PhaseLockedSchedule, schedule_
 from wallboard.themes import bundled_themes_dir
 from wallboard.ui.ascii_output import plain
 from wallboard.ui.context import BoardContext, Moment
-from wallboard.ui.heap import FREEZE_AFTER, freeze_start_up
+from wallboard.ui.heap import FREEZE_AFTER, QuietCollector, freeze_start_up
 from wallboard.ui.partial import OutputHook
 from wallboard.ui.screens.board import BoardScreen
 from wallboard.ui.screens.help import HelpScreen
@@ -159,6 +159,8 @@ class WallboardApp(OutputHook, App):
         super().__init__()
         self._freeze_heap = freeze_heap
         """Freeze start-up's objects once the first agents are shown (:mod:`wallboard.ui.heap`)."""
+        self.quiet_collector: QuietCollector | None = None
+        """Runs full garbage collections once start-up is frozen (:mod:`wallboard.ui.heap`)."""
         # Not UTF-8 (the C locale over SSH, a Latin-1 console): send only plain characters.
         self.ascii = not unicode_terminal(os.environ) if ascii is None else ascii
         self.source = source
@@ -353,7 +355,13 @@ class WallboardApp(OutputHook, App):
         self.snapshot = self.pusher.merge(snapshot) if self.pusher is not None else snapshot
         if self._freeze_heap and snapshot.agents.records:
             self._freeze_heap = False
-            self.set_timer(FREEZE_AFTER, freeze_start_up)  # the first agents drawn and written out first
+            self.set_timer(FREEZE_AFTER, self._freeze_start_up)  # the first agents drawn and written out first
+
+    def _freeze_start_up(self) -> None:
+        freeze_start_up()
+        clock = asyncio.get_running_loop().time  # the clock last_key is read on
+        self.quiet_collector = QuietCollector(clock())
+        self.set_interval(1.0, lambda: self.quiet_collector.tick(clock(), self.last_key))
 
     def watch_snapshot(self, snapshot: Snapshot) -> None:
         shown = self.context.views.apply(snapshot)  # the view's queues and agents only
