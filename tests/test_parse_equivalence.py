@@ -2,11 +2,14 @@
 
 The plain parse is the parser with every speed-up off: the standard library's JSON
 decoder, xmltodict for XML, every value through the general conversion rules, no
-records reused from the previous answer. The fast parse (msgspec, the fast paths of the
-record loop, the ElementTree reader, :class:`~wallboard.core.wire.rtstats.Reuse`) must give
-equal results over the benchmark's payloads, the seed examples and the fuzz corpus of
+records reused from the previous answer. The fast parse (msgspec, the conversion a column
+at a time of :mod:`~wallboard.core.wire.rtstats_columns`, the fast paths of the record
+loop, the ElementTree reader, :class:`~wallboard.core.wire.rtstats.Reuse`) must give equal
+results over the benchmark's payloads, the seed examples and the fuzz corpus of
 ``tests/test_parse_properties.py``: the same records, problems, skipped count and repair
-flag, or the same refusal (its type and its words).
+flag, or the same refusal (its type and its words). Every comparison is made twice: with
+the columns tried first (as the board parses), and with the record loop's fast paths
+alone (as it parses whatever the columns refuse).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from tests.helpers.data import FIXTURES
 from tests.test_parse_limits import many
 from tests.test_parse_properties import FORMATS, HOSTILE_TEXT, PARSERS, VALID, json_documents, mutated, xml_documents
 from wallboard.bench.data import payloads, scenario
-from wallboard.core.wire import flat_xml, payload, rtstats
+from wallboard.core.wire import flat_xml, payload, rtstats, rtstats_columns
 from wallboard.core.wire.payload import MAX_RECORDS, ParseError
 from wallboard.core.wire import rtstats_render as render
 from wallboard.core.wire.rtstats import Reuse
@@ -31,12 +34,23 @@ from wallboard.sim.rtstats_wire import agents_wire, queues_wire
 @contextlib.contextmanager
 def plain():
     """Every speed-up off: the parser as it was before them."""
-    saved = payload.FAST_DECODE, rtstats.FAST_PATHS, flat_xml.FAST_XML
-    payload.FAST_DECODE, rtstats.FAST_PATHS, flat_xml.FAST_XML = None, False, False
+    saved = payload.FAST_DECODE, rtstats.FAST_PATHS, rtstats.COLUMNS, flat_xml.FAST_XML
+    payload.FAST_DECODE, rtstats.FAST_PATHS, rtstats.COLUMNS, flat_xml.FAST_XML = None, False, False, False
     try:
         yield
     finally:
-        payload.FAST_DECODE, rtstats.FAST_PATHS, flat_xml.FAST_XML = saved
+        payload.FAST_DECODE, rtstats.FAST_PATHS, rtstats.COLUMNS, flat_xml.FAST_XML = saved
+
+
+@contextlib.contextmanager
+def columns(on: bool):
+    """The conversion a column at a time tried first (as the board parses), or not."""
+    saved = rtstats.COLUMNS
+    rtstats.COLUMNS = on
+    try:
+        yield
+    finally:
+        rtstats.COLUMNS = saved
 
 
 def outcome(parser, body, fmt, **options):
@@ -46,12 +60,14 @@ def outcome(parser, body, fmt, **options):
         return (type(error), str(error))
 
 
-def assert_same(kind: str, body, fmt: str, reuse: Reuse | None = None) -> None:
+def assert_same(kind: str, body, fmt: str, reuse: Reuse | None = None, *, by_columns: tuple[bool, ...] = (True, False)) -> None:
     parser, _ = PARSERS[kind]
-    fast = outcome(parser, body, fmt, reuse=reuse)
     with plain():
         expected = outcome(parser, body, fmt)
-    assert fast == expected, (kind, fmt, body[:200])
+    for on in by_columns:
+        with columns(on):
+            fast = outcome(parser, body, fmt, reuse=reuse)
+        assert fast == expected, (kind, fmt, on, body[:200])
 
 
 def test_the_fast_decoder_is_there():
@@ -73,6 +89,31 @@ def test_the_seed_examples_and_the_simulators_payloads():
     for (kind, fmt), bodies in VALID.items():
         for body in bodies:
             assert_same(kind, body, fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_plain_answer_is_converted_a_column_at_a_time(fmt, monkeypatch):
+    """The bench's answers are what real ones look like: the columns must take them (or the
+    comparisons above would test the record loop only)."""
+    taken: list[bool] = []
+    convert = rtstats_columns.convert
+
+    def spy(*args):
+        rows = convert(*args)
+        taken.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(rtstats_columns, "convert", spy)
+    bodies = payloads(500)
+    agents = rtstats.parse_agents(bodies[fmt], fmt)
+    queues = rtstats.parse_queues(bodies["queues"], "json")
+    assert taken == [True, True] and len(agents.records) == 500 and len(queues.records) == 25
+    assert agents.problems == () and queues.problems == ()
+    body = bodies["json"].replace(b'"agent-id":"', b'"agent-id":"  ', 1)  # one id with spaces: still plain
+    assert rtstats.parse_agents(body, "json").records[0].agent_id == rtstats.parse_agents(bodies["json"], "json").records[0].agent_id
+    taken.clear()
+    rtstats.parse_agents(bodies["json"].replace(b'"agent-status":', b'"agent-status":1.5,"x":', 1), "json")
+    assert taken == [False]  # a float where a code belongs: the record loop reads it, and says so
 
 
 EDGES = [
@@ -163,7 +204,7 @@ def test_successive_answers_reusing_the_last_ones_records(fmt):
         if fmt == "xml":
             bodies = {"agents": render.xml_list("agents", "agent", agents), "queues": render.xml_list("queues", "queue", queues)}
         for kind, body in bodies.items():
-            assert_same(kind, body, fmt, reuse[kind])
+            assert_same(kind, body, fmt, reuse[kind], by_columns=(False,))  # what the columns refuse
         reused += reuse["agents"].reused
         sim.clock.now += 10
         sim.sync()
@@ -186,7 +227,7 @@ def test_durations_of_reused_records_whatever_they_hold():
             {**record, **{key: DURATIONS[(turn + i) % len(DURATIONS)] if turn else 3 for key in durations}}
             for i, record in enumerate(records)
         ]
-        assert_same("agents", json.dumps({"agent": answer}).encode(), "json", reuse)
+        assert_same("agents", json.dumps({"agent": answer}).encode(), "json", reuse, by_columns=(False,))
         assert turn == 0 or reuse.reused > 0  # the records were reused, their durations read afresh
 
 

@@ -42,6 +42,7 @@ from wallboard.core.model.fields import FieldSpec, Kind, empty
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.numbers import MAX_NUMBER, to_number
 from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
+from wallboard.core.wire import rtstats_columns
 from wallboard.core.wire.flat_xml import flat_records, parse_guarded, refuse_doctype, repair
 from wallboard.core.wire.payload import (
     CHECK_EVERY,
@@ -300,6 +301,10 @@ FAST_PATHS = True
 general rules of :func:`_convert`, which the fast paths must agree with exactly
 (``tests/test_parse_equivalence.py`` compares the two)."""
 
+COLUMNS = True
+"""Whether a plain answer is converted a column at a time (:mod:`.rtstats_columns`) before
+the record loop is tried (with the fast paths only)."""
+
 
 def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, reuse: Reuse | None = None) -> Parsed:
     record_type = shape.record_type
@@ -323,6 +328,13 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
     reusable = _REUSABLE_TYPES
     blank = list(_defaults(record_type))  # every field: those this API lacks keep their default
     fast = FAST_PATHS
+    if fast and COLUMNS and isinstance(items, list):
+        rows = rtstats_columns.convert(items, plan, blank)
+        if rows is not None:  # a plain answer: converted a column at a time
+            budget.check_time()
+            if reuse is not None:
+                reuse.records, reuse.reused = {}, 0
+            return Parsed(tuple(map(make, rows)), (), 0, repaired)
     for index, item in enumerate(items, start=1):
         if index % CHECK_EVERY == 0:
             budget.check_time()
