@@ -33,7 +33,9 @@ Rules, in the order they apply:
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields
+from collections import deque
 from functools import cache, lru_cache
+from itertools import islice, repeat, starmap
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Literal, TypeVar
 from xml.parsers.expat import ExpatError
@@ -329,12 +331,12 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
     blank = list(_defaults(record_type))  # every field: those this API lacks keep their default
     fast = FAST_PATHS
     if fast and COLUMNS and isinstance(items, list):
-        rows = rtstats_columns.convert(items, plan, blank)
-        if rows is not None:  # a plain answer: converted a column at a time
+        columns = rtstats_columns.convert(items, plan, blank)
+        if columns is not None:  # a plain answer: converted a column at a time
             budget.check_time()
             if reuse is not None:
                 reuse.records, reuse.reused = {}, 0
-            return Parsed(tuple(map(make, rows)), (), 0, repaired)
+            return Parsed(_column_maker(record_type)(columns, len(items)), (), 0, repaired)
     for index, item in enumerate(items, start=1):
         if index % CHECK_EVERY == 0:
             budget.check_time()
@@ -460,6 +462,27 @@ def _maker(record_type: type) -> Callable[[list[Any]], Any]:
     scope: dict[str, Any] = {"new": object.__new__, "cls": record_type, **setters}
     exec(source, scope)  # noqa: S102 (our own field names, no outside input)
     return scope["make"]
+
+
+@cache
+def _column_maker(record_type: type) -> Callable[[list[Iterable[Any]], int], tuple]:
+    """A function making ``count`` records from their values a field at a time (one
+    iterable per field, in field order), equal to ``record_type(*values)`` for each
+    record: every slot of every record is set from C (``map`` over the slot's setter),
+    about a third of the time :func:`_maker` takes a record at a time."""
+    names = [f.name for f in fields(record_type)]
+    if "__slots__" not in vars(record_type) or hasattr(record_type, "__post_init__"):
+        return lambda columns, count: tuple(starmap(record_type, islice(zip(*columns), count)))
+    setters = [vars(record_type)[name].__set__ for name in names]
+    new = object.__new__
+
+    def make(columns: list[Iterable[Any]], count: int) -> tuple:
+        records = tuple(map(new, repeat(record_type, count)))
+        for set_slot, values in zip(setters, columns):
+            deque(map(set_slot, records, values), maxlen=0)
+        return records
+
+    return make
 
 
 _MISSING = object()

@@ -23,7 +23,7 @@ from __future__ import annotations
 from itertools import repeat
 from functools import partial
 from operator import is_not, itemgetter
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from wallboard.core.model.fields import Kind
 from wallboard.core.numbers import MAX_NUMBER
@@ -44,9 +44,9 @@ _NUMERIC = frozenset({Kind.ID, Kind.COUNT, Kind.SECONDS, Kind.CODE, Kind.EPOCH, 
 Step = tuple  # one step of rtstats' record plan: (place, wire name, spec, lowest, plain text, ticks, nothing)
 
 
-def convert(items: Sequence[Any], plan: Sequence[Step], defaults: Sequence[Any]) -> list[tuple] | None:
-    """The values of each record, in field order (fields outside ``plan`` at their
-    ``defaults``), or ``None`` when the answer is not plain (the record loop reads it)."""
+def convert(items: Sequence[Any], plan: Sequence[Step], defaults: Sequence[Any]) -> list[Iterable[Any]] | None:
+    """Each field's values, record by record, in field order (a field outside ``plan``
+    repeats its default), or ``None`` when the answer is not plain (the record loop reads it)."""
     if len(items) < 1 or len(plan) < 2 or set(map(type, items)) != {dict}:
         return None
     try:
@@ -62,7 +62,7 @@ def convert(items: Sequence[Any], plan: Sequence[Step], defaults: Sequence[Any])
     keys = columns[plan[0][0]]
     if not all(keys) or len(set(keys)) != len(keys):
         return None  # a record without an id, or two under one: the loop says which
-    return list(zip(*columns))
+    return columns
 
 
 def _column(raw: tuple, step: Step) -> Sequence[Any] | None:
