@@ -163,7 +163,7 @@ def test_markup_in_names_is_kept_as_text():
 
 # --- doing less per refresh: the same rows and cells as doing it all -----------------------
 
-from dataclasses import fields, replace  # noqa: E402
+from msgspec.structs import fields, replace  # noqa: E402 (the records are msgspec Structs)
 
 from hypothesis import given, strategies as st  # noqa: E402
 

@@ -4,6 +4,8 @@ import pytest
 import re
 from dataclasses import replace
 
+from msgspec import structs
+
 from textual.geometry import Region
 from textual.widgets import TabbedContent
 
@@ -183,7 +185,7 @@ async def test_a_refresh_repaints_only_the_cells_that_changed():
         table.refresh = lambda *args, **kwargs: (regions.append(args), original(*args, **kwargs))[1]
         records = list(app.snapshot.agents.records)
         index = next(i for i, a in enumerate(records) if a.name == agent_rows(app)[4].name)
-        records[index] = replace(records[index], day_accepted_count=999)
+        records[index] = structs.replace(records[index], day_accepted_count=999)
         snapshot = app.snapshot
         app.snapshot = replace(snapshot, agents=snapshot.agents.succeeded(tuple(records), 0, MONO))
         await pilot.pause()

@@ -3,6 +3,8 @@
 
 from dataclasses import replace
 
+from msgspec import structs  # the records are msgspec Structs
+
 import pytest
 
 from tests.helpers.clocks import Clocks
@@ -18,7 +20,7 @@ def v5_snapshot():
     """The fixed tenant as v5 reports it: interval figures, no queue media or logged-out count."""
     snapshot = fixed_snapshot()
     queues = tuple(
-        replace(
+        structs.replace(
             queue,
             media_type="",
             queue_type="",
@@ -38,7 +40,7 @@ def v5_snapshot():
         for n, queue in enumerate(snapshot.queues.records)
     )
     agents = tuple(
-        replace(agent, line1_status=None, line2_status=None, channels=("Phone ×1",) if n % 3 == 0 else (), time_on_status_code=None if n % 3 else 42, active_interactions=1 if n % 3 == 0 else 0)
+        structs.replace(agent, line1_status=None, line2_status=None, channels=("Phone ×1",) if n % 3 == 0 else (), time_on_status_code=None if n % 3 else 42, active_interactions=1 if n % 3 == 0 else 0)
         for n, agent in enumerate(snapshot.agents.records)
     )
     return replace(

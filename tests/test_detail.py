@@ -1,4 +1,4 @@
-from dataclasses import replace
+from msgspec.structs import replace  # the records are msgspec Structs
 from zoneinfo import ZoneInfo
 
 from tests.helpers.data import JOHN_DOE

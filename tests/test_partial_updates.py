@@ -9,6 +9,8 @@ fixed frames on a fixed clock, never timings.
 import pytest
 from dataclasses import replace
 
+from msgspec import structs
+
 from tests.helpers.board import make_app
 from tests.helpers.clocks import MONO, Clocks
 from tests.helpers.terminal import Screen
@@ -87,7 +89,7 @@ async def test_a_refresh_sends_the_changed_cells_only_and_the_screen_matches_a_f
         records = list(app.snapshot.agents.records)
         target = grid.rows[3]
         index = records.index(target)
-        records[index] = replace(target, day_accepted_count=999, status=4, status_code_short="LUNCH")
+        records[index] = structs.replace(target, day_accepted_count=999, status=4, status_code_short="LUNCH")
         snapshot = app.snapshot
         feed = snapshot.agents.succeeded(tuple(records), snapshot.agents.received_wall, MONO)
         update = await frame_after(pilot, driver, lambda: setattr(app, "snapshot", replace(snapshot, agents=feed)))

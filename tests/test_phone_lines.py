@@ -4,7 +4,7 @@ The first tests use the vendor's own example agents verbatim (the seed): both re
 line 2 as code 0 with status time -1, which is "no current status", not "Offered".
 """
 
-from dataclasses import replace
+from msgspec.structs import replace  # the records are msgspec Structs
 from zoneinfo import ZoneInfo
 
 import pytest

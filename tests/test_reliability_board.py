@@ -19,7 +19,7 @@ import asyncio
 import json
 import re
 import socket
-from dataclasses import replace as replaced
+from msgspec.structs import replace as replaced  # the records are msgspec Structs
 from datetime import datetime, timedelta
 
 import pytest

@@ -206,6 +206,8 @@ def test_pages_split_the_ranked_tiles_and_wrap():
 async def test_the_tv_agents_page_through_every_agent_alerting_breaks_first():
     from dataclasses import replace as change
 
+    from msgspec.structs import replace as change_record  # the records are msgspec Structs
+
     from wallboard.core.model.thresholds import break_level
     from wallboard.core.model.realtime import Agent
 
@@ -213,7 +215,7 @@ async def test_the_tv_agents_page_through_every_agent_alerting_breaks_first():
     records = list(snapshot.agents.records)
     # the last agent in name order on a break far over the alert threshold
     last = max(range(len(records)), key=lambda i: records[i].name.casefold())
-    records[last] = change(records[last], status=4, time_in_status=3 * 3600)
+    records[last] = change_record(records[last], status=4, time_in_status=3 * 3600)
     snapshot = change(snapshot, agents=change(snapshot.agents, records=tuple(records)))
     clocks = Clocks()
     app = WallboardApp(

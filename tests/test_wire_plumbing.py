@@ -41,7 +41,7 @@ def test_a_limit_is_a_parse_error_of_its_own():
 
 
 def test_the_real_time_field_tables_cover_the_model_exactly():
-    assert [spec.name for spec in AGENT_FIELDS] == list(Agent.__dataclass_fields__)
+    assert [spec.name for spec in AGENT_FIELDS] == list(Agent.__struct_fields__)
     assert AGENT_FIELDS[0].kind is Kind.KEY and QUEUE_FIELDS[0].kind is Kind.KEY
     with pytest.raises(TypeError, match="each of its fields once"):
         field_table(Agent, tuple((spec.name, spec.kind, *spec.wire_names) for spec in AGENT_FIELDS[1:]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import replace
+from msgspec.structs import replace
 
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.wire.rtstats import parse_agents, parse_queues

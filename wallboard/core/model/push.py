@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from msgspec.structs import replace as with_changes  # the records are msgspec Structs
+
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.model.snapshot import Feed, PushStatus, Snapshot  # noqa: F401 (PushStatus: re-exported)
 
@@ -97,11 +99,11 @@ class PushOverlay:
         elif change.state != record.status:
             reason = {"status_code_item_id": None, "status_code_list_id": None, "status_code_short": ""}
         # shown time = time_in_status + (now - since): make it read the seconds since the change
-        return replace(record, status=change.state, time_in_status=round(since - change.applied), **reason)  # type: ignore[arg-type]
+        return with_changes(record, status=change.state, time_in_status=round(since - change.applied), **reason)  # type: ignore[arg-type]
 
     def _queue(self, record: Queue) -> Queue:
         changes = self.queues.get(record.queue_id)
         if not changes or record.queue_size is None:
             return record
-        return replace(record, queue_size=max(0, record.queue_size + sum(delta for delta, _ in changes)))
+        return with_changes(record, queue_size=max(0, record.queue_size + sum(delta for delta, _ in changes)))
 

@@ -32,12 +32,14 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields
-from collections import deque
+from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import islice, repeat, starmap
+from itertools import islice, starmap
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Literal, TypeVar
+
+from msgspec import NODEFAULT
+from msgspec.structs import fields
 from xml.parsers.expat import ExpatError
 
 from wallboard.core.model.fields import FieldSpec, Kind, empty
@@ -336,7 +338,7 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
             budget.check_time()
             if reuse is not None:
                 reuse.records, reuse.reused = {}, 0
-            return Parsed(_column_maker(record_type)(columns, len(items)), (), 0, repaired)
+            return Parsed(_from_columns(record_type, columns, len(items)), (), 0, repaired)
     for index, item in enumerate(items, start=1):
         if index % CHECK_EVERY == 0:
             budget.check_time()
@@ -444,45 +446,19 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
 def _defaults(record_type: type) -> tuple[Any, ...]:
     """Each field's value before the payload fills it, in field order: None, or the
     default of a field this API does not have (the v5 source's ``channels`` is ``()``)."""
-    return tuple(None if f.default is MISSING else f.default for f in fields(record_type))
+    return tuple(None if f.default is NODEFAULT else f.default for f in fields(record_type))
 
 
-@cache
 def _maker(record_type: type) -> Callable[[list[Any]], Any]:
-    """A function making a ``record_type`` from its values in field order, equal to
-    ``record_type(*values)``, at twice the speed: a frozen dataclass's ``__init__`` sets
-    each of its 30-odd fields through ``object.__setattr__``; this sets the slots directly
-    (the records have no ``__post_init__`` and no checks to skip)."""
-    names = [f.name for f in fields(record_type)]
-    if "__slots__" not in vars(record_type) or hasattr(record_type, "__post_init__"):
-        return lambda values: record_type(*values)
-    setters = {f"set_{i}": vars(record_type)[name].__set__ for i, name in enumerate(names)}
-    lines = [f"    set_{i}(record, values[{i}])" for i in range(len(names))]
-    source = "def make(values):\n    record = new(cls)\n" + "\n".join(lines) + "\n    return record\n"
-    scope: dict[str, Any] = {"new": object.__new__, "cls": record_type, **setters}
-    exec(source, scope)  # noqa: S102 (our own field names, no outside input)
-    return scope["make"]
+    """A function making a ``record_type`` from its values in field order (the record
+    types are :class:`msgspec.Struct` classes, built in C from positional arguments)."""
+    return lambda values: record_type(*values)
 
 
-@cache
-def _column_maker(record_type: type) -> Callable[[list[Iterable[Any]], int], tuple]:
-    """A function making ``count`` records from their values a field at a time (one
-    iterable per field, in field order), equal to ``record_type(*values)`` for each
-    record: every slot of every record is set from C (``map`` over the slot's setter),
-    about a third of the time :func:`_maker` takes a record at a time."""
-    names = [f.name for f in fields(record_type)]
-    if "__slots__" not in vars(record_type) or hasattr(record_type, "__post_init__"):
-        return lambda columns, count: tuple(starmap(record_type, islice(zip(*columns), count)))
-    setters = [vars(record_type)[name].__set__ for name in names]
-    new = object.__new__
-
-    def make(columns: list[Iterable[Any]], count: int) -> tuple:
-        records = tuple(map(new, repeat(record_type, count)))
-        for set_slot, values in zip(setters, columns):
-            deque(map(set_slot, records, values), maxlen=0)
-        return records
-
-    return make
+def _from_columns(record_type: type, columns: list[Iterable[Any]], count: int) -> tuple:
+    """``count`` records from their values a field at a time (one iterable per field, in
+    field order; a field's default may repeat without end)."""
+    return tuple(starmap(record_type, islice(zip(*columns), count)))
 
 
 _MISSING = object()
