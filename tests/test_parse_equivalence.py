@@ -93,27 +93,40 @@ def test_the_seed_examples_and_the_simulators_payloads():
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_plain_answer_is_converted_a_column_at_a_time(fmt, monkeypatch):
-    """The bench's answers are what real ones look like: the columns must take them (or the
-    comparisons above would test the record loop only)."""
+    """The bench's answers are what real ones look like: the columns must take them, JSON
+    decoded straight into its fields (or the comparisons above would test the record loop
+    and the dicts only)."""
     taken: list[bool] = []
-    convert = rtstats_columns.convert
+    typed: list[bool] = []
+    convert, typed_plain = rtstats_columns.convert_columns, rtstats._typed_plain
 
     def spy(*args):
-        rows = convert(*args)
-        taken.append(rows is not None)
-        return rows
+        columns = convert(*args)
+        taken.append(columns is not None)
+        return columns
 
-    monkeypatch.setattr(rtstats_columns, "convert", spy)
+    def typed_spy(*args):
+        parsed = typed_plain(*args)
+        typed.append(parsed is not None)
+        return parsed
+
+    monkeypatch.setattr(rtstats_columns, "convert_columns", spy)
+    monkeypatch.setattr(rtstats, "_typed_plain", typed_spy)
     bodies = payloads(500)
     agents = rtstats.parse_agents(bodies[fmt], fmt)
     queues = rtstats.parse_queues(bodies["queues"], "json")
     assert taken == [True, True] and len(agents.records) == 500 and len(queues.records) == 25
+    assert typed == ([True, True] if fmt == "json" else [True])
     assert agents.problems == () and queues.problems == ()
     body = bodies["json"].replace(b'"agent-id":"', b'"agent-id":"  ', 1)  # one id with spaces: still plain
     assert rtstats.parse_agents(body, "json").records[0].agent_id == rtstats.parse_agents(bodies["json"], "json").records[0].agent_id
     taken.clear()
+    typed.clear()
     rtstats.parse_agents(bodies["json"].replace(b'"agent-status":', b'"agent-status":1.5,"x":', 1), "json")
-    assert taken == [False]  # a float where a code belongs: the record loop reads it, and says so
+    assert taken == [False, False] and typed == [False]  # a float where a code belongs: the record loop reads it, and says so
+    taken.clear()
+    rtstats.parse_agents(bodies["json"].replace(b'"agent-status":', b'"x":', 1), "json")
+    assert taken == [False] and typed == [False, False]  # a field missing: the typed decoding refuses it, the dicts do too
 
 
 EDGES = [

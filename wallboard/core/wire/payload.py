@@ -151,17 +151,28 @@ def json_document(body: bytes | str, budget: Budget) -> Any:
 _REFUSED = object()
 
 
-def _fast_json(body: bytes | str, budget: Budget) -> Any:
+def typed_json(body: bytes | str, decode: Callable[[bytes], Any], budget: Budget) -> Any | None:
+    """An object ``body`` read by ``decode`` (a msgspec decoder of a known shape) under
+    the fast decoder's guards, or ``None`` for any body it does not read as that shape
+    (the caller then reads it as any other)."""
+    if FAST_DECODE is None or not isinstance(body, bytes) or body.lstrip(_SPACE_BYTES)[:1] != b"{":
+        return None
+    found = _fast_json(body, budget, decode)
+    return None if found is _REFUSED else found
+
+
+def _fast_json(body: bytes | str, budget: Budget, decode: Callable[[Any], Any] | None = None) -> Any:
     """The fast decoder's reading, or ``_REFUSED`` where only the standard library path
     can say exactly what the answer is (or why it is refused)."""
     assert FAST_DECODE is not None
+    decode = decode or FAST_DECODE
     containers = 2 * budget.limits.max_records + 16
     values = FIELDS_PER_RECORD * budget.limits.max_records
     brace, bracket, comma = (b"{", b"[", b",") if isinstance(body, bytes) else ("{", "[", ",")
     if body.count(brace) > containers or body.count(bracket) > containers or (len(body) > values and body.count(comma) > values):
         return _REFUSED  # perhaps too many: counted as the standard library path counts
     try:
-        document = FAST_DECODE(body)
+        document = decode(body)
     except Exception:  # anything it refuses, the standard library reads or refuses in its own words
         return _REFUSED
     budget.check_time()

@@ -38,15 +38,16 @@ from itertools import islice, starmap
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Literal, TypeVar
 
-from msgspec import NODEFAULT
-from msgspec.structs import fields
+import msgspec
+from msgspec import NODEFAULT, UNSET, defstruct
+from msgspec.structs import astuple, fields
 from xml.parsers.expat import ExpatError
 
 from wallboard.core.model.fields import FieldSpec, Kind, empty
 from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.numbers import MAX_NUMBER, to_number
 from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
-from wallboard.core.wire import rtstats_columns
+from wallboard.core.wire import payload, rtstats_columns
 from wallboard.core.wire.flat_xml import flat_records, parse_guarded, refuse_doctype, repair
 from wallboard.core.wire.payload import (
     CHECK_EVERY,
@@ -223,6 +224,10 @@ def parse_queues(body: bytes | str, fmt: Format, limits: Limits = Limits(), *, r
 def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limits(), reuse: Reuse | None = None) -> Parsed:
     budget = Budget(limits, shape.label)
     repaired = False
+    if fmt == "json" and FAST_PATHS and COLUMNS:
+        typed = _typed_plain(body, shape, budget, reuse)
+        if typed is not None:
+            return typed
     if fmt == "json":
         items = _json_items(body, shape, budget)  # bytes straight to the decoder
     else:
@@ -233,6 +238,42 @@ def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limit
     if len(items) > limits.max_records:
         raise budget.too_many()
     return _build(items, shape, repaired, budget, reuse)
+
+
+def _typed_plain(body: bytes | str, shape: _Shape, budget: Budget, reuse: Reuse | None) -> Parsed | None:
+    """A plain JSON answer in its documented envelope (``{"agent": [...]}``), decoded by
+    msgspec straight into its fields (a third of the time of decoding it into dicts) and
+    converted a column at a time; ``None`` for anything else, which is read as usual."""
+    envelope = payload.typed_json(body, _typed_decoder(shape), budget)
+    if envelope is None:
+        return None
+    items = getattr(envelope, shape.item_tag)
+    if len(items) > budget.limits.max_records:
+        return None  # refused by the usual path, in its words
+    record_type = shape.record_type
+    columns = rtstats_columns.convert_columns(list(zip(*map(astuple, items))), _plan(record_type), _defaults(record_type))
+    if columns is None:
+        return None
+    budget.check_time()
+    if reuse is not None:
+        reuse.records, reuse.reused = {}, 0
+    return Parsed(_from_columns(record_type, columns, len(items)), (), 0, False)
+
+
+@cache
+def _typed_decoder(shape: _Shape) -> Callable[[bytes], Any]:
+    """A decoder of ``{item_tag: [record, ...]}`` whose records hold the fields of the
+    record plan under their documented wire names, each as decoded (any type; ``UNSET``
+    when missing), other keys ignored: what the record loop would read of each."""
+    plan = _plan(shape.record_type)
+    wire = defstruct(
+        f"Wire{shape.record_type.__name__}",
+        [(step[2].name, Any, UNSET) for step in plan],
+        rename={step[2].name: step[1] for step in plan},
+        gc=False,
+    )
+    envelope = defstruct(f"Wire{shape.list_tag.title()}", [(shape.item_tag, list[wire])])  # type: ignore[valid-type]
+    return msgspec.json.Decoder(envelope).decode
 
 
 # --- envelopes -------------------------------------------------------------------------

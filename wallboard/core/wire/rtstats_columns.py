@@ -53,8 +53,17 @@ def convert(items: Sequence[Any], plan: Sequence[Step], defaults: Sequence[Any])
         rows = list(map(itemgetter(*(step[1] for step in plan)), items))
     except KeyError:
         return None  # a field missing, or under another of its names
+    return convert_columns(list(zip(*rows)), plan, defaults)
+
+
+def convert_columns(raw_columns: Sequence[tuple], plan: Sequence[Step], defaults: Sequence[Any]) -> list[Iterable[Any]] | None:
+    """:func:`convert` of an answer already in columns (one tuple of raw values per step
+    of ``plan``, in its order); a value of any type the column does not expect (such as
+    msgspec's ``UNSET`` for a missing field) makes the answer not plain."""
+    if len(raw_columns) != len(plan) or not raw_columns or not raw_columns[0]:
+        return None
     columns: list[Any] = [repeat(value) for value in defaults]
-    for step, raw in zip(plan, zip(*rows)):
+    for step, raw in zip(plan, raw_columns):
         converted = _column(raw, step)
         if converted is None:
             return None
