@@ -15,7 +15,7 @@ import asyncio
 import os
 import sys
 from dataclasses import replace
-from typing import TYPE_CHECKING, Awaitable, Mapping, TextIO
+from typing import TYPE_CHECKING, Mapping, TextIO
 
 from wallboard.cli.simulate import add_scenario_options, build_simulator
 from wallboard.cli.unlock import ask_keyring_password
@@ -33,6 +33,7 @@ from wallboard.credentials.store import (
     ANALYTICS_PASSWORD,
     CC_API_KEY,
     CC_API_SECRET,
+    ENV_VARS,
     REALTIME_TOKEN,
     Resolved,
     keyring_info,
@@ -105,9 +106,9 @@ def interactive() -> bool:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
-    ask_keyring_password()  # before the board owns the terminal (an encrypted file keyring)
     if interactive():
         return _run_board(settings)  # the board asks for whatever is missing on its setup screen
+    ask_keyring_password()  # an encrypted file keyring: its password, on the terminal, first
     if settings.data_source == "cc-realtime":
         return launch(settings, _cc_secrets(), cache_period=CC_CACHE_PERIOD)
     missing, token = source_needs(settings)
@@ -255,35 +256,73 @@ async def _run_board_async(settings: Settings) -> int:
     asked for at once and the board is built while they are in flight
     (:class:`~wallboard.live.primed.PrimedSource`). Otherwise the board starts with its
     setup screen, asks for what is missing, and connects itself.
+
+    The order is the one that lets the answers travel longest while this process works:
+    when the source's secrets are in the environment, the requests go out first, then the
+    keyring is detected (about 0.2 s; its password asked for, if it is a locked encrypted
+    file, before the board owns the terminal), then Textual loads. All three are work for
+    the one interpreter, so running them side by side in threads would gain nothing (and
+    loading Textual beside the keyring's detection held the detection back by half a
+    second): only the network's and the server's time can overlap them.
     """
-    from wallboard.credentials.needs import gather
+    from wallboard.credentials.needs import SECRETS_FOR, gather
 
     cc = settings.data_source == "cc-realtime"
     period = CC_CACHE_PERIOD if cc else CACHE_PERIOD
-    board_app = asyncio.ensure_future(asyncio.to_thread(_board_app_class))  # Textual loads meanwhile
-    found, needs = await asyncio.to_thread(gather, "cc-realtime" if cc else "realtime", settings)
-    client = None
-    if not needs.needed:
-        try:
-            client = source_client(settings, found if cc else found[REALTIME_TOKEN])
-        except WallboardError:
-            client = None  # the board's own connect says it, on screen, as it always does
+    purpose = "cc-realtime" if cc else "realtime"
+    found, needs = gather(purpose, settings) if _in_environment(SECRETS_FOR[purpose]) else ({}, None)
+    client = primed = None
+    if needs is not None and not needs.needed:  # everything at hand: ask now
+        client = _client_or_none(settings, found, cc)
+        primed = _ask_first(client)
+        await asyncio.sleep(0)  # the requests start on their way
+    try:
+        await asyncio.to_thread(keyring_info)  # detected while the answers travel
+        ask_keyring_password()  # an encrypted file keyring: its password, on the terminal, before the board
+    except BaseException:  # a wrong password three times, Ctrl-C at the prompt
+        if client is not None:
+            primed.discard()
+            await client.aclose()
+        raise
     if client is None:
-        app = (await board_app)(settings, connector=source_client, cache_period=period, freeze_heap=True)
+        found, needs = await asyncio.to_thread(gather, purpose, settings)
+        if not needs.needed:
+            client = _client_or_none(settings, found, cc)
+    if client is None:  # the board's setup screen asks, or its own connect says what is wrong, on screen
+        app = (await asyncio.to_thread(_board_app_class))(settings, connector=source_client, cache_period=period, freeze_heap=True)
         await app.run_async()
         return app.return_code or 0
     async with client:
-        return await _primed_board(client, board_app, settings, None, period)
+        return await _primed_board(client, settings, None, period, primed)
 
 
-async def _primed_board(client, board_app: Awaitable[type], settings: Settings, analytics_secrets, cache_period: float) -> int:
-    """The board on ``client``, its first answers asked for before ``board_app`` (Textual,
-    loading in a thread while the loop reads the answers) is even there."""
+def _in_environment(names: tuple[str, ...]) -> bool:
+    return all(os.environ.get(ENV_VARS[name]) for name in names)
+
+
+def _client_or_none(settings: Settings, found: Mapping[str, Secret], cc: bool):
+    try:
+        return source_client(settings, found if cc else found[REALTIME_TOKEN])
+    except WallboardError:
+        return None  # the board's own connect says it, on screen, as it always does
+
+
+def _ask_first(client):
     from wallboard.live.primed import PrimedSource
 
-    primed = PrimedSource.asking(client)
+    return PrimedSource.asking(client) if client is not None else None
+
+
+async def _primed_board(client, settings: Settings, analytics_secrets, cache_period: float, primed=None) -> int:
+    """The board on ``client``, its first answers asked for (unless ``primed`` already
+    has) before Textual is even loaded (in a thread, while the loop sends the requests
+    and reads the answers)."""
+    if primed is None:
+        primed = _ask_first(client)
+        await asyncio.sleep(0)  # the requests start on their way before the loading takes the interpreter
     try:
-        app = (await board_app)(settings, source=primed, analytics_secrets=analytics_secrets, cache_period=cache_period, freeze_heap=True)
+        board_app = await asyncio.to_thread(_board_app_class)
+        app = board_app(settings, source=primed, analytics_secrets=analytics_secrets, cache_period=cache_period, freeze_heap=True)
         await app.run_async()
     finally:
         primed.discard()
@@ -296,9 +335,8 @@ async def _board(
     analytics_secrets: Mapping[str, Secret] | None = None,
     cache_period: float = CACHE_PERIOD,
 ) -> int:
-    board_app = asyncio.ensure_future(asyncio.to_thread(_board_app_class))
     async with source_client(settings, token) as client:
-        return await _primed_board(client, board_app, settings, analytics_secrets, cache_period)
+        return await _primed_board(client, settings, analytics_secrets, cache_period)
 
 
 def _board_app_class() -> type:
