@@ -241,3 +241,29 @@ def test_the_config_key_must_name_an_existing_file(tmp_path):
     assert settings_from_mapping({"ca_bundle": str(tmp_path)}).ca_bundle == str(tmp_path)
     with pytest.raises(ConfigError, match=r"ca_bundle: '/nonexistent/ca\.pem' does not exist"):
         settings_from_mapping({"ca_bundle": "/nonexistent/ca.pem"})
+
+
+@pytest.mark.parametrize(
+    "url, proxy, loads_cas",
+    [
+        ("http://relay.lan:8089/api/rtstats/stats", "", False),  # a relay on the LAN: plain HTTP only
+        ("https://vcc-na1.8x8.com/api/stats", "", True),
+        ("http://relay.lan:8089/api/rtstats/stats", "https://proxy.example:3128", True),  # TLS to the proxy
+    ],
+)
+def test_only_a_client_that_may_speak_tls_loads_the_certificate_authorities(monkeypatch, url, proxy, loads_cas):
+    import wallboard.clients.http as http
+
+    loaded = []
+    monkeypatch.setattr(http, "tls_context", lambda *args: loaded.append(args) or ssl.create_default_context())
+    env = {"HTTP_PROXY": proxy, "HTTPS_PROXY": proxy} if proxy else {}
+    make_client(Timeouts(), url=url, env=env)
+    assert bool(loaded) == loads_cas
+
+
+def test_the_plain_http_clients_tls_context_could_never_accept_a_certificate():
+    from wallboard.clients.http import _trusts_nothing
+
+    context = _trusts_nothing()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.get_ca_certs() == [] and context.cert_store_stats()["x509_ca"] == 0
