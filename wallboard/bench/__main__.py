@@ -192,7 +192,7 @@ def run_refresh(quick: bool) -> list[tuple[str, bool, str]]:
     _print(
         "Refresh: CPU of the board process from asking both feeds (as `r` does) to the frame drawn after both "
         "answers were applied: fetch + parse + apply + paint, median of rounds (lowest–highest). json.loads: the "
-        "standard library's, of the same /agents body, in the same process. Board CPU: `wallboard simulate` "
+        "standard library's, of the same tenant's /agents body, in the same process after every round (median of three; the ratio is of the two medians). Board CPU: `wallboard simulate` "
         "and the board in processes of their own, phase-locked, 160x45, median window × windows per minute. "
         "XML/JSON: parsing the same /agents data (CPU, median). 10,000 agents: the board polling at a 2 s "
         "cycle while a key (down/up) is pressed every 0.37 s; latency = key event to the frame showing the "
