@@ -261,10 +261,7 @@ def _typed_plain(body: bytes | str, shape: _Shape, budget: Budget, reuse: Reuse 
     columns = rtstats_columns.convert_columns(list(zip(*map(astuple, items))), _plan(record_type), _defaults(record_type))
     if columns is None:
         return None
-    budget.check_time()
-    if reuse is not None:
-        reuse.records, reuse.reused = {}, 0
-    return Parsed(_from_columns(record_type, columns, len(items)), (), 0, False)
+    return _parsed_from_columns(record_type, columns, len(items), False, budget, reuse)
 
 
 @cache
@@ -383,10 +380,7 @@ def _build(items: Iterable[Any], shape: _Shape, repaired: bool, budget: Budget, 
     if fast and COLUMNS and isinstance(items, list):
         columns = rtstats_columns.convert(items, plan, blank)
         if columns is not None:  # a plain answer: converted a column at a time
-            budget.check_time()
-            if reuse is not None:
-                reuse.records, reuse.reused = {}, 0
-            return Parsed(_from_columns(record_type, columns, len(items)), (), 0, repaired)
+            return _parsed_from_columns(record_type, columns, len(items), repaired, budget, reuse)
     for index, item in enumerate(items, start=1):
         if index % CHECK_EVERY == 0:
             budget.check_time()
@@ -503,10 +497,17 @@ def _maker(record_type: type) -> Callable[[list[Any]], Any]:
     return lambda values: record_type(*values)
 
 
-def _from_columns(record_type: type, columns: list[Iterable[Any]], count: int) -> tuple:
-    """``count`` records from their values a field at a time (one iterable per field, in
-    field order; a field's default may repeat without end)."""
-    return tuple(starmap(record_type, islice(zip(*columns), count)))
+def _parsed_from_columns(
+    record_type: type, columns: list[Iterable[Any]], count: int, repaired: bool, budget: Budget, reuse: Reuse | None
+) -> Parsed:
+    """The answer of ``count`` records converted a column at a time (one iterable per
+    field, in field order; a field's default may repeat without end): no problem, nothing
+    skipped, and nothing for :class:`Reuse` to remember (the next answer is converted as
+    cheaply)."""
+    budget.check_time()
+    if reuse is not None:
+        reuse.records, reuse.reused = {}, 0
+    return Parsed(tuple(starmap(record_type, islice(zip(*columns), count))), (), 0, repaired)
 
 
 _MISSING = object()

@@ -39,7 +39,6 @@ empty is no value (XML's empty element, JSON's ``""``), and ``-1`` is the sentin
 kind then reads it as it reads the integer)."""
 
 _is_not_none = partial(is_not, None)
-_NUMERIC = frozenset({Kind.ID, Kind.COUNT, Kind.SECONDS, Kind.CODE, Kind.EPOCH, Kind.PERCENT})
 
 Step = tuple  # one step of rtstats' record plan: (place, wire name, spec, lowest, plain text, ticks, nothing)
 
@@ -75,9 +74,11 @@ def convert_columns(raw_columns: Sequence[tuple], plan: Sequence[Step], defaults
 
 
 def _column(raw: tuple, step: Step) -> Sequence[Any] | None:
-    kind = step[2].kind
+    """One field's values converted, by the same plan step the record loop reads it with
+    (its kind, the lowest integer kept as it came, whether it is plain text)."""
+    kind, lowest, plain_text = step[2].kind, step[3], step[4]
     types = set(map(type, raw))
-    if kind in (Kind.KEY, Kind.TEXT):
+    if plain_text:  # an id or free text
         if not types <= _STR_OR_NONE:
             return None
         return [_text(value) for value in raw]
@@ -85,8 +86,8 @@ def _column(raw: tuple, step: Step) -> Sequence[Any] | None:
         if not types <= _STR_OR_NONE:
             return None
         return ["" if value is None else clean_text(value).lower() for value in raw]
-    if kind not in _NUMERIC:
-        return None
+    if lowest is None and kind is not Kind.PERCENT:
+        return None  # a kind the columns do not read
     if str in types:  # XML: every number is text; JSON: "" for no value
         if not types <= _STR_INT_OR_NONE:
             return None
@@ -102,17 +103,14 @@ def _column(raw: tuple, step: Step) -> Sequence[Any] | None:
     low, high = min(present), max(present)
     if high > MAX_NUMBER or low < -MAX_NUMBER:
         return None
-    if kind is Kind.CODE:
-        return raw  # a code keeps every integer, -1 included
     if kind is Kind.PERCENT:
         return [None if value is None or value < 0 else float(value) for value in raw]
-    floor = 1 if kind is Kind.EPOCH else 0  # an epoch of 0 is no value; a count below 0 is none
-    if low >= floor:
+    if low >= lowest:  # a code keeps every integer (-1 included), a count none below 0, an epoch none below 1
         return raw
     if low >= -1:  # the usual: the -1 sentinel (and an epoch's 0), each looked up in C
-        nothing = dict.fromkeys(range(low, floor))
+        nothing = dict.fromkeys(range(low, lowest))
         return list(map(nothing.get, raw, raw))
-    return [value if value is not None and value >= floor else None for value in raw]
+    return [value if value is not None and value >= lowest else None for value in raw]
 
 
 def _text(value: str | None) -> str:
