@@ -271,11 +271,8 @@ async def _run_board_async(settings: Settings) -> int:
     period = CC_CACHE_PERIOD if cc else CACHE_PERIOD
     purpose = "cc-realtime" if cc else "realtime"
     found, needs = gather(purpose, settings) if _in_environment(SECRETS_FOR[purpose]) else ({}, None)
-    client = primed = None
-    if needs is not None and not needs.needed:  # everything at hand: ask now
-        client = _client_or_none(settings, found, cc)
-        primed = _ask_first(client)
-        await asyncio.sleep(0)  # the requests start on their way
+    client = _client_or_none(settings, found, cc) if needs is not None and not needs.needed else None
+    primed = await _ask_first(client) if client is not None else None  # everything at hand: ask now
     try:
         await asyncio.to_thread(keyring_info)  # detected while the answers travel
         ask_keyring_password()  # an encrypted file keyring: its password, on the terminal, before the board
@@ -284,7 +281,7 @@ async def _run_board_async(settings: Settings) -> int:
             primed.discard()
             await client.aclose()
         raise
-    if client is None:
+    if needs is None:  # a secret is not in the environment: the keyring may have it
         found, needs = await asyncio.to_thread(gather, purpose, settings)
         if not needs.needed:
             client = _client_or_none(settings, found, cc)
@@ -307,10 +304,14 @@ def _client_or_none(settings: Settings, found: Mapping[str, Secret], cc: bool):
         return None  # the board's own connect says it, on screen, as it always does
 
 
-def _ask_first(client):
+async def _ask_first(client):
+    """``client`` with both feeds asked for, the requests started on their way before
+    anything else takes the interpreter."""
     from wallboard.live.primed import PrimedSource
 
-    return PrimedSource.asking(client) if client is not None else None
+    primed = PrimedSource.asking(client)
+    await asyncio.sleep(0)
+    return primed
 
 
 async def _primed_board(client, settings: Settings, analytics_secrets, cache_period: float, primed=None) -> int:
@@ -318,8 +319,7 @@ async def _primed_board(client, settings: Settings, analytics_secrets, cache_per
     has) before Textual is even loaded (in a thread, while the loop sends the requests
     and reads the answers)."""
     if primed is None:
-        primed = _ask_first(client)
-        await asyncio.sleep(0)  # the requests start on their way before the loading takes the interpreter
+        primed = await _ask_first(client)
     try:
         board_app = await asyncio.to_thread(_board_app_class)
         app = board_app(settings, source=primed, analytics_secrets=analytics_secrets, cache_period=cache_period, freeze_heap=True)
