@@ -37,6 +37,7 @@ from wallboard.credentials.store import (
     REALTIME_TOKEN,
     Resolved,
     keyring_info,
+    may_need_keyring_password,
     resolve,
 )
 from wallboard.urls import REGION_FORMS
@@ -260,7 +261,10 @@ async def _run_board_async(settings: Settings) -> int:
     The order is the one that lets the answers travel longest while this process works:
     when the source's secrets are in the environment, the requests go out first, then the
     keyring is detected (about 0.2 s; its password asked for, if it is a locked encrypted
-    file, before the board owns the terminal), then Textual loads. All three are work for
+    file, before the board owns the terminal), then Textual loads. The keyring is
+    detected there only if it may need that password
+    (:func:`~wallboard.credentials.store.may_need_keyring_password`); otherwise the first
+    use detects it (the Historical tab's, in a thread), and the board starts 0.2 s sooner. All three are work for
     the one interpreter, so running them side by side in threads would gain nothing (and
     loading Textual beside the keyring's detection held the detection back by half a
     second): only the network's and the server's time can overlap them.
@@ -273,14 +277,15 @@ async def _run_board_async(settings: Settings) -> int:
     found, needs = gather(purpose, settings) if _in_environment(SECRETS_FOR[purpose]) else ({}, None)
     client = _client_or_none(settings, found, cc) if needs is not None and not needs.needed else None
     primed = await _ask_first(client) if client is not None else None  # everything at hand: ask now
-    try:
-        await asyncio.to_thread(keyring_info)  # detected while the answers travel
-        ask_keyring_password()  # an encrypted file keyring: its password, on the terminal, before the board
-    except BaseException:  # a wrong password three times, Ctrl-C at the prompt
-        if client is not None:
-            primed.discard()
-            await client.aclose()
-        raise
+    if needs is None or may_need_keyring_password():  # else detected on first use, in a thread
+        try:
+            await asyncio.to_thread(keyring_info)  # detected while the answers travel
+            ask_keyring_password()  # an encrypted file keyring: its password, on the terminal, before the board
+        except BaseException:  # a wrong password three times, Ctrl-C at the prompt
+            if client is not None:
+                primed.discard()
+                await client.aclose()
+            raise
     if needs is None:  # a secret is not in the environment: the keyring may have it
         found, needs = await asyncio.to_thread(gather, purpose, settings)
         if not needs.needed:

@@ -41,6 +41,7 @@ the setup screen; a keyring call never prompts: a locked one raises
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping, TypeVar
@@ -406,6 +407,43 @@ def needs_keyring_password(env: Mapping[str, str] = os.environ, names: tuple[str
         return False
     info = keyring_info()
     return keyring_locked(info) and keyring_file_exists(info)
+
+
+def may_need_keyring_password(env: Mapping[str, str] = os.environ, names: tuple[str, ...] = BOARD_NAMES) -> bool:
+    """Could :func:`needs_keyring_password` be true? Judged without loading ``keyring``.
+
+    Detecting the backend loads every installed one (about 0.2 s of a board's start).
+    ``wallboard run`` with its source's secrets in the environment skips that before
+    the board when this says no, and the keyring is detected on first use instead, in
+    a thread (the Historical tab's). It says no when every one of ``names`` is in the
+    environment, or, on Linux, when no backend is named (``PYTHON_KEYRING_BACKEND``,
+    ``keyringrc.cfg``) and keyring's data directory holds no file: encrypted files
+    (``keyrings.cryptfile``, ``keyrings.alt``) live there, and a file that does not exist
+    holds nothing to unlock. Elsewhere, and whenever in doubt, it says yes.
+    """
+    if all(env.get(ENV_VARS[name]) for name in names):
+        return False
+    if not sys.platform.startswith("linux") or env.get("PYTHON_KEYRING_BACKEND", "").strip():
+        return True
+    config_root, data_root = _linux_keyring_roots(env)
+    if os.path.exists(os.path.join(config_root, "keyringrc.cfg")):
+        return True
+    try:
+        with os.scandir(data_root) as entries:
+            return any(True for _ in entries)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+
+
+def _linux_keyring_roots(env: Mapping[str, str]) -> tuple[str, str]:
+    """keyring's config and data directories on Linux (``keyring.util.platform_``; a test
+    holds the two equal, so a keyring release that moves them fails it)."""
+    home = os.path.expanduser("~")
+    config = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    data = env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    return os.path.join(config, "python_keyring"), os.path.join(data, "python_keyring")
 
 
 def unlock_keyring(password: Secret) -> None:
