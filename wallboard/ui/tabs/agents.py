@@ -102,7 +102,7 @@ class AgentsTab(BoardTab):
         grid = self.grid
         grid.sort_key = self.options.sort
         grid.set_rows(rows, feed.records_since, self._snapshot.stale_after)
-        shown = sum(1 for row in rows if not isinstance(row, GroupHeader))
+        shown = sum(1 for row in rows if not isinstance(row, GroupHeader)) if self.options.group_by else len(rows)
         bar = f"{shown} of {len(feed.records)} agents · {self.options.describe()}"
         view = self.context.views.current
         if view.serving:

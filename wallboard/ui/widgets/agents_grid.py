@@ -139,7 +139,7 @@ class AgentsGrid(ScrollView, can_focus=True):
         self._index: dict[str, int] = {}
         self._keys: tuple[str, ...] = ()
         self._layout = fit_columns(80)
-        self._style_cache: dict[str, Style] = {}
+        self._style_cache: dict[str | tuple, Style] = {}  # component styles, and cell styles made of them
         self._sort_key = "name"
         self._painted: dict[int, _Line | None] = {}  # screen line -> what it was last asked to show
         self._painted_top = 0  # the scroll offset those lines were painted at
@@ -234,6 +234,8 @@ class AgentsGrid(ScrollView, can_focus=True):
             self._repaint_all()  # scrolled: Textual repaints the whole view anyway
             return
         painted = self._painted
+        width = self.size.width
+        regions = []
         for y in self._visible_lines():
             now = self._line(y)
             before = painted.get(y, _UNKNOWN)
@@ -241,10 +243,11 @@ class AgentsGrid(ScrollView, can_focus=True):
                 continue
             painted[y] = now
             if now is None or before is None or before is _UNKNOWN or not now.same_shape(before):
-                self.refresh(Region(0, y, self.size.width, 1))
+                regions.append(Region(0, y, width, 1))
                 continue
-            for x, width in self._changed_spans(before, now):
-                self.refresh(Region(x, y, width, 1))
+            regions.extend(Region(x, y, span, 1) for x, span in self._changed_spans(before, now))
+        if regions:
+            self.refresh(*regions)  # one call: Textual works out the widget's place once
 
     def _changed_spans(self, before: "_Line", now: "_Line"):
         """(x, width) of each run of adjacent columns whose cells differ."""
@@ -408,27 +411,35 @@ class AgentsGrid(ScrollView, can_focus=True):
 
     def _agent_line(self, agent: Agent, width: int, base: Style, cursor: bool) -> Strip:
         cells = self._cells(agent)
-        row_style = base + (self._style("stale") if self.stale else Style())
-        cursor_style = self._style("cursor") if cursor else None
+        gap_style = self._cell_style("", cursor, base)  # the row's own style, between cells
+        gap = " " * self._layout.gap
         segments = []
         used = 0
         for column in self._layout.columns:
             cell: Cell = cells[column.key]
-            style = row_style
-            for name in cell.style.split():
-                style += self._style(name)
-            if self.stale:
-                style += self._style("stale")
-            if cursor_style is not None:
-                style += cursor_style
-            segments.append(Segment(_fit(cell.text, column.width, column.right), style))
-            gap_style = row_style + cursor_style if cursor_style is not None else row_style
-            segments.append(Segment(" " * self._layout.gap, gap_style))
+            segments.append(Segment(_fit(cell.text, column.width, column.right), self._cell_style(cell.style, cursor, base)))
+            segments.append(Segment(gap, gap_style))
             used += column.width + self._layout.gap
         if used < width:
-            fill = row_style + cursor_style if cursor_style is not None else row_style
-            segments.append(Segment(" " * (width - used), fill))
+            segments.append(Segment(" " * (width - used), gap_style))
         return Strip(segments, width).crop(0, width)
+
+    def _cell_style(self, names: str, cursor: bool, base: Style) -> Style:
+        """The style of a cell whose style names are ``names`` ("" for the row's own):
+        worked out once per theme, not for every cell of every line painted (each second,
+        every visible line's timer)."""
+        key = (names, cursor, self.stale)
+        style = self._style_cache.get(key)  # cleared with the theme's styles
+        if style is None:
+            style = base + self._style("stale") if self.stale else base
+            for name in names.split():
+                style += self._style(name)
+            if names and self.stale:
+                style += self._style("stale")
+            if cursor:
+                style += self._style("cursor")
+            self._style_cache[key] = style
+        return style
 
     def _elapsed(self) -> float | None:
         if self.received_mono is None:
