@@ -131,9 +131,12 @@ class BoardScreen(Screen):
     # --- start ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # Panes inside TabbedContent may still be mounting now; after the first refresh
-        # every widget of the screen exists.
-        self.call_after_refresh(self._became_ready)
+        # Every composed widget is mounted before the screen's own Mount, and the tabs are
+        # reached through references, never queried: the board takes its data as soon as
+        # this handler is done. (It used to wait for the first refresh, which came three
+        # frames later: 0.1 s of a start spent drawing an empty board.) The grid draws
+        # whatever it holds whenever its size is set.
+        self.call_later(self._became_ready)
 
     def _became_ready(self) -> None:
         self.ready = True
