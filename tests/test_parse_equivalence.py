@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 
 import pytest
 from hypothesis import given, strategies as st
@@ -60,14 +61,26 @@ def outcome(parser, body, fmt, **options):
         return (type(error), str(error))
 
 
+@contextlib.contextmanager
+def alike(on: bool):
+    """Plain XML lists read by the one-pattern reader first (as the board parses), or by ElementTree."""
+    saved = flat_xml.TEMPLATE_XML
+    flat_xml.TEMPLATE_XML = on
+    try:
+        yield
+    finally:
+        flat_xml.TEMPLATE_XML = saved
+
+
 def assert_same(kind: str, body, fmt: str, reuse: Reuse | None = None, *, by_columns: tuple[bool, ...] = (True, False)) -> None:
     parser, _ = PARSERS[kind]
     with plain():
         expected = outcome(parser, body, fmt)
     for on in by_columns:
-        with columns(on):
-            fast = outcome(parser, body, fmt, reuse=reuse)
-        assert fast == expected, (kind, fmt, on, body[:200])
+        for pattern in (True, False) if fmt == "xml" else (True,):
+            with columns(on), alike(pattern):
+                fast = outcome(parser, body, fmt, reuse=reuse)
+            assert fast == expected, (kind, fmt, on, pattern, body[:200])
 
 
 def test_the_fast_decoder_is_there():
@@ -321,3 +334,76 @@ XML_EDGES = [
 def test_edges_of_xml(body):
     assert_same("agents", body, "xml")
     assert_same("agents", body.encode("utf-8"), "xml")
+
+
+def _whole_records(kind: str) -> str:
+    """A real answer of three records, every field in each (the column path's kind)."""
+    sim = scenario(3)
+    tag = kind[:-1]
+    items = agents_wire(sim) if kind == "agents" else queues_wire(sim)
+    return render.xml_list(kind, tag, items).decode()
+
+
+def _first_leaf(body: str, kind: str) -> str:
+    """The second leaf of the first record (its first is the id), as it stands."""
+    start = body.index(f"<{kind[:-1]}>") + len(kind) + 1
+    leaves = re.findall(r"<([a-zA-Z-]+)>[^<]*</\1>", body[start:])
+    return leaves[1]
+
+
+WHOLE_RECORD_EDITS = {
+    "as sent": lambda b, leaf: b,
+    "a padded number": lambda b, leaf: re.sub(rf"<{leaf}>([^<]*)<", rf"<{leaf}> \1 <", b, count=1),
+    "a padded text": lambda b, leaf: b.replace("-name>", "-name> ", 1),
+    "empty elements both ways": lambda b, leaf: re.sub(
+        rf"<{leaf}>[^<]+</{leaf}>", f"<{leaf}></{leaf}>", re.sub(rf"<{leaf}>[^<]+</{leaf}>", f"<{leaf}/>", b, count=1), count=1
+    ),
+    "text between records": lambda b, leaf: b.replace("\n<agent>", "x<agent>", 1).replace("\n<queue>", "x<queue>", 1),
+    "an element between records": lambda b, leaf: b.replace("\n<agent>", "<x/><agent>", 1).replace("\n<queue>", "<x/><queue>", 1),
+    "an unclosed element between records": lambda b, leaf: b.replace("\n<agent>", "<x><agent>", 1).replace("\n<queue>", "<x><queue>", 1),
+    "windows line ends": lambda b, leaf: b.replace("\n", "\r\n"),
+    "an entity in a name": lambda b, leaf: b.replace("-name>", "-name>R&amp;D ", 1),
+    "a slash and angle in a name": lambda b, leaf: b.replace("-name>", "-name>a/>b ", 1),
+    "an angle in a name": lambda b, leaf: b.replace("-name>", "-name>a>b ", 1),
+    "a control character in a name": lambda b, leaf: b.replace("-name>", "-name>\x01", 1),
+    "a tab and a newline in a name": lambda b, leaf: b.replace("-name>", "-name>a\tb\nc", 1),
+    "a non-breaking space around a name": lambda b, leaf: b.replace("-name>", "-name>\u00a0", 1),
+    "a CDATA end in a name": lambda b, leaf: b.replace("-name>", "-name>]]>", 1),
+    "leaves in another order in one record": lambda b, leaf: re.sub(
+        rf"(<{leaf}>[^<]*</{leaf}>)(\s*)(<([a-zA-Z-]+)>[^<]*</\4>)", r"\3\2\1", b, count=1
+    ),
+    "a leaf missing from one record": lambda b, leaf: re.sub(rf"<{leaf}>[^<]*</{leaf}>", "", b, count=1),
+    "a leaf missing from the last record": lambda b, leaf: re.sub(rf"(.*)<{leaf}>[^<]*</{leaf}>", r"\1", b, count=1, flags=re.S),
+    "an unknown leaf in every record": lambda b, leaf: b.replace(f"<{leaf}>", f"<zz-extra>1</zz-extra><{leaf}>"),
+    "a leaf twice in the first record": lambda b, leaf: b.replace(f"<{leaf}>", f"<{leaf}>1</{leaf}><{leaf}>", 1),
+    "a leaf nested": lambda b, leaf: b.replace(f"<{leaf}>", f"<{leaf}><b>1</b>", 1),
+    "tabs between leaves": lambda b, leaf: b.replace("\n<", "\t<"),
+    "text after the last record": lambda b, leaf: re.sub(r"(</agent>|</queue>)(\s*</(agents|queues)>)", r"\1junk\2", b),
+    "another element after the list": lambda b, leaf: b + "<more/>",
+    "an empty record": lambda b, leaf: b.replace("\n<agent>", "<agent></agent><agent>", 1).replace("\n<queue>", "<queue/><queue>", 1),
+}
+
+
+@pytest.mark.parametrize("edit", WHOLE_RECORD_EDITS, ids=list(WHOLE_RECORD_EDITS))
+@pytest.mark.parametrize("kind", PARSERS)
+def test_whole_xml_records_read_by_one_pattern_or_by_elementtree_alike(kind, edit):
+    # answers with every field in every record: the ones the pattern reader and the
+    # column conversion take, each edited the way a server or a proxy might
+    body = _whole_records(kind)
+    edited = WHOLE_RECORD_EDITS[edit](body, _first_leaf(body, kind))
+    if edit != "as sent":
+        assert edited != body
+    assert_same(kind, edited, "xml")
+    assert_same(kind, edited.encode("utf-8", "surrogatepass"), "xml")
+
+
+@pytest.mark.parametrize("kind", PARSERS)
+def test_a_whole_answer_is_read_by_the_pattern_and_converted_by_columns(kind, monkeypatch):
+    # the fast path is taken for what real servers send (else the test above proves little)
+    taken = []
+    real = rtstats._parsed_from_columns
+    monkeypatch.setattr(rtstats, "_parsed_from_columns", lambda *a, **k: taken.append(True) or real(*a, **k))
+    body = _whole_records(kind)
+    assert flat_xml.plain_columns(body, kind, kind[:-1], payload.Budget(payload.Limits(), kind)) is not None
+    parsed = PARSERS[kind][0](body, "xml")
+    assert taken == [True] and len(parsed.records) == body.count(f"</{kind[:-1]}>") > 1

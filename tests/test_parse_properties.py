@@ -311,8 +311,11 @@ def test_a_utf16_body_cannot_smuggle_a_document_type_past_the_check():
         "<agents>" + "<agent>" * 100_000 + "</agents>",
         "<agents><agent>" + "<a " + "/" * 200_000 + "</agent></agents>",
         "<agents>" + "<agent><agent-id>a</agent-id><x>1</y " * 50_000 + "</agent></agents>",
+        "<agents><agent><agent-id>a</agent-id></agent>" + "x" * 200_000 + "<agent><agent-id>b</agent-id></agent></agents>",
+        "<agents>" + "<agent><agent-id>a</agent-id><x>" * 50_000 + "</agents>",
+        "<agents><agent><agent-id>a</agent-id></agent>" + "<agent> " * 100_000 + "</agents>",
     ],
-    ids=["long-tag-name", "unclosed-records", "slash-run", "unclosed-tags"],
+    ids=["long-tag-name", "unclosed-records", "slash-run", "unclosed-tags", "text-run-between-records", "records-cut-short", "openings-only"],
 )
 def test_pathological_xml_is_read_in_one_pass(body):
     # The repair patterns were once cubic and quadratic here: these bodies took minutes.

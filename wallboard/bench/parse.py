@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from wallboard.bench.data import payloads
 from wallboard.bench.stats import cpu_median
+from wallboard.core.wire.flat_xml import plain_columns
+from wallboard.core.wire.payload import Budget, Limits, payload_text
 from wallboard.core.wire.rtstats import parse_agents
 
 
@@ -16,6 +18,7 @@ class ParseFigures:
     xml_bytes: int
     json_seconds: float
     xml_seconds: float
+    xml_read_seconds: float  # of xml_seconds: the text read into columns, before any conversion
 
 
 def measure(agents: int, repeat: int | None = None) -> ParseFigures:
@@ -29,4 +32,5 @@ def measure(agents: int, repeat: int | None = None) -> ParseFigures:
         len(bodies["xml"]),
         cpu_median(lambda: parse_agents(bodies["json"], "json"), repeat),
         cpu_median(lambda: parse_agents(bodies["xml"], "xml"), repeat),
+        cpu_median(lambda: plain_columns(payload_text(bodies["xml"]), "agents", "agent", Budget(Limits(), "agents")), repeat),
     )

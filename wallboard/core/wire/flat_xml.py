@@ -11,6 +11,10 @@
   be faster still, a large binary dependency for the format that is not the default).
   It gives exactly the records xmltodict gives, and ``None`` for any other document,
   which then takes the guarded path (``tests/test_parse_equivalence.py``).
+* :func:`alike_columns` reads the commonest plain list, every record the same leaves in
+  the same order, with one regular expression per record and no tree: three times
+  faster again, its values in columns for the column conversion (:func:`plain_columns`).
+  Anything it is not sure of goes to ElementTree.
 * :func:`repair` reads a list of flat records by their opening tags when the XML is not
   well-formed: the vendor's own examples close elements with the wrong name
   (``<day-accepted>10</all-day-accepted>``). A repaired document must still end with its
@@ -22,6 +26,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
+from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from typing import Any, Callable
 
@@ -34,7 +40,7 @@ _DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 def refuse_doctype(text: str) -> None:
     """Refuse XML that declares a document type or an entity."""
-    if _DOCTYPE.search(text):
+    if "!" in text and _DOCTYPE.search(text):  # a rare character found first, in C: a fifth of the search
         raise ParseError("the XML response declares a document type; refused for safety")
 
 
@@ -45,27 +51,46 @@ _DECLARATION = re.compile(r"<\?xml\s[^<>]*\?>")
 _UTF8 = re.compile(r"""encoding\s*=\s*["']utf-?8["']""", re.IGNORECASE)
 
 
-def flat_records(text: str, list_tag: str, item_tag: str, budget: Budget) -> list[Any] | None:
-    """The records of ``<list_tag><item_tag>…`` as xmltodict reads them, each a dict of
-    leaf name to stripped text or ``None`` (a repeated leaf: a list), or ``None`` for a
-    record with neither; ``None`` instead of a list for any document that is not that
-    plain (the caller takes the guarded path, which also gives every refusal its words)."""
-    if not FAST_XML or "<!" in text or text.find("<?", 1) != -1:
-        return None  # comments, CDATA, processing instructions: left to xmltodict
+def _plain_start(text: str, item_tag: str, budget: Budget) -> tuple[int, int] | None:
+    """Where the elements start (after the declaration) and how many ``<`` the text holds,
+    if ``text`` may be a plain flat list; ``None`` when it is certainly not (the guarded
+    path reads it). Rare characters are looked for before the pairs that hold them."""
+    if not FAST_XML or ("!" in text and "<!" in text):
+        return None  # comments, CDATA: left to xmltodict
     body_from = 0
     if text.startswith("<?"):
         declaration = _DECLARATION.match(text)
         if declaration is None or ("encoding" in declaration.group() and not _UTF8.search(declaration.group())):
             return None  # xmltodict would read the bytes in the declared encoding
         body_from = declaration.end()
+    if text.find("?", body_from) != -1 and text.find("<?", max(1, body_from)) != -1:
+        return None  # processing instructions: left to xmltodict
     if text.find("=", body_from) != -1:
         return None  # attributes, namespaces (or an "=" in a value): left to xmltodict
     # Every record of a real answer holds at most a hundred-odd tags: a document with more
     # tags than that per closed record may be nested deep, which only the guarded parser
     # refuses before building it.
     items = text.count(f"</{item_tag}>")
-    if items > budget.limits.max_records or text.count("<") > 2 * (FIELDS_PER_RECORD + 2) * (items + 1):
+    angles = text.count("<")
+    if items > budget.limits.max_records or angles > 2 * (FIELDS_PER_RECORD + 2) * (items + 1):
         return None
+    return body_from, angles
+
+
+def flat_records(text: str, list_tag: str, item_tag: str, budget: Budget) -> list[Any] | None:
+    """The records of ``<list_tag><item_tag>…`` as xmltodict reads them, each a dict of
+    leaf name to stripped text or ``None`` (a repeated leaf: a list), or ``None`` for a
+    record with neither; ``None`` instead of a list for any document that is not that
+    plain (the caller takes the guarded path, which also gives every refusal its words)."""
+    start = _plain_start(text, item_tag, budget)
+    if start is None:
+        return None
+    alike = alike_columns(text, *start, list_tag, item_tag, budget)
+    if alike is not None:
+        tags, columns = alike
+        stripped = [tuple(map(str.strip, column)) for column in columns]
+        nones = [map(_EMPTY_IS_NONE.get, column, column) for column in stripped]  # empty: None, as ElementTree's text
+        return [dict(zip(tags, values)) for values in zip(*nones)]
     try:
         root = ElementTree.fromstring(text)
     except (ElementTree.ParseError, ValueError):  # not well-formed; a lone surrogate (UnicodeEncodeError)
@@ -95,6 +120,73 @@ def flat_records(text: str, list_tag: str, item_tag: str, budget: Budget) -> lis
 
 
 _TAG, _TEXT, _TAIL = attrgetter("tag"), attrgetter("text"), attrgetter("tail")
+
+TEMPLATE_XML = True
+"""Whether plain lists are read by :func:`alike_columns` first (off: ElementTree reads every one)."""
+
+_XML_SPACE = " \t\n"
+_LEAF_TAG = re.compile(r"<([A-Za-z_][A-Za-z0-9_.-]*)/?>", re.ASCII)
+_EMPTY_IS_NONE = {"": None}
+
+
+def plain_columns(text: str, list_tag: str, item_tag: str, budget: Budget) -> tuple[list[str], list[tuple]] | None:
+    """:func:`alike_columns` of ``text`` if it passes :func:`flat_records`'s first checks.
+    Values are not stripped: the column conversion strips text, and reads digits only
+    (a padded number makes the answer not plain)."""
+    start = _plain_start(text, item_tag, budget)
+    return None if start is None else alike_columns(text, *start, list_tag, item_tag, budget)
+
+
+def alike_columns(
+    text: str, body_from: int, angles: int, list_tag: str, item_tag: str, budget: Budget
+) -> tuple[list[str], list[tuple]] | None:
+    """The records of :func:`flat_records` as columns (the leaves' names, and each leaf's
+    values as they stand, ``""`` for empty), read without building a tree, when every record
+    holds the same leaves in the same order (as every real answer does) and the text holds
+    nothing but tags, XML white space and printable text (no entity, no ``\\r``); ``None``
+    otherwise, and ElementTree reads it.
+
+    The first record's leaves make one regular expression for a whole record, matched
+    over the whole list in C. What it cannot have matched is counted: every ``<`` of the
+    list must be in a record. Three times faster than ElementTree's tree, and the columns go
+    straight to the column conversion (``tests/test_parse_equivalence.py`` holds this,
+    ElementTree and xmltodict to the same results).
+    """
+    if not TEMPLATE_XML:
+        return None
+    opening_tag, closing_tag = f"<{list_tag}>", f"</{list_tag}>"
+    start, end = text.find(opening_tag, body_from), text.rfind(closing_tag)
+    if start < 0 or end < start or text[body_from:start].strip(_XML_SPACE) or text[end + len(closing_tag):].strip(_XML_SPACE):
+        return None
+    body = text[start + len(opening_tag) : end]
+    first_from, first_to = body.find(f"<{item_tag}>"), body.find(f"</{item_tag}>")
+    if first_from < 0 or first_to < first_from or "&" in body or "]]>" in body:
+        return None
+    tags = _LEAF_TAG.findall(body, first_from + len(item_tag) + 2, first_to)
+    if not tags or len(set(tags)) != len(tags) or item_tag in tags:
+        return None
+    record = _record_pattern(item_tag, tuple(tags))
+    found = record.findall(body)  # each leaf's text, per record
+    budget.check_time()
+    # Nothing was skipped but text between records (which xmltodict, and so every path,
+    # ignores): every "<" of the list is in a record (2 per record, 2 per leaf, less one
+    # per "/>"), and no "/>" is anywhere else.
+    in_body = angles - text.count("<", 0, start + len(opening_tag)) - text.count("<", end)  # ``angles``: the text's "<"
+    if not found or in_body + body.count("/>") != len(found) * (2 + 2 * len(tags)):
+        return None
+    columns = list(zip(*found)) if len(tags) > 1 else [tuple(found)]  # one group: findall gives its values
+    if not "".join(chain.from_iterable(columns)).isprintable():
+        return None  # a control character, \\r or \\n in a value, or one XML may not hold (or Python deems unprintable)
+    return tags, columns
+
+
+@lru_cache(maxsize=16)
+def _record_pattern(item_tag: str, tags: tuple[str, ...]) -> re.Pattern:
+    # It starts with a literal tag, which the engine looks for before trying a match: each
+    # try starts at a record's opening tag and ends within it (no group that could begin
+    # anywhere, and make a long run of text quadratic: tests/test_parse_properties.py).
+    leaf = "[ \t\n]*<{0}(?:>([^<]*)</{0}>|/>)"
+    return re.compile(f"<{re.escape(item_tag)}>" + "".join(leaf.format(re.escape(tag)) for tag in tags) + f"[ \t\n]*</{re.escape(item_tag)}>")
 
 
 def _repeated(tags: list[str], values: list[str | None]) -> dict[str, Any]:

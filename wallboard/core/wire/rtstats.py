@@ -32,8 +32,9 @@ Rules, in the order they apply:
 How fast, without changing any of the above: a plain answer (every field under its
 documented name, every value what its field expects, every id its own) is converted a
 column at a time (:mod:`.rtstats_columns`), and JSON in its documented envelope is decoded
-by msgspec straight into the fields the plan reads (:func:`_typed_plain`); anything else
-goes through the record loop below, whose fast paths and :class:`Reuse` cover the rest.
+by msgspec straight into the fields the plan reads (:func:`_typed_plain`); XML whose
+records all hold the same leaves is read into columns by one regular expression
+(:func:`_xml_plain`); anything else goes through the record loop below, whose fast paths and :class:`Reuse` cover the rest.
 ``tests/test_parse_equivalence.py`` holds every one of these to the plain parse.
 """
 
@@ -55,7 +56,7 @@ from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.numbers import MAX_NUMBER, to_number
 from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
 from wallboard.core.wire import payload, rtstats_columns
-from wallboard.core.wire.flat_xml import flat_records, parse_guarded, refuse_doctype, repair
+from wallboard.core.wire.flat_xml import flat_records, parse_guarded, plain_columns, refuse_doctype, repair
 from wallboard.core.wire.payload import (
     CHECK_EVERY,
     Budget,
@@ -241,6 +242,10 @@ def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limit
         text = payload_text(body)  # an empty body is an error whatever the format
         if fmt != "xml":
             raise ParseError(f"unknown format {fmt!r}: expected json or xml")
+        if FAST_PATHS and COLUMNS:
+            plain = _xml_plain(text, shape, budget, reuse)
+            if plain is not None:
+                return plain
         items, repaired = _xml_items(text, shape, budget)
     if len(items) > limits.max_records:
         raise budget.too_many()
@@ -262,6 +267,28 @@ def _typed_plain(body: bytes | str, shape: _Shape, budget: Budget, reuse: Reuse 
     if columns is None:
         return None
     return _parsed_from_columns(record_type, columns, len(items), False, budget, reuse)
+
+
+def _xml_plain(text: str, shape: _Shape, budget: Budget, reuse: Reuse | None) -> Parsed | None:
+    """A plain XML list (:func:`~.flat_xml.alike_columns`: every record the same leaves in
+    the same order) converted a column at a time, straight from the text's columns;
+    ``None`` for anything else, which is read as usual."""
+    refuse_doctype(text)
+    found = plain_columns(text, shape.list_tag, shape.item_tag, budget)
+    if found is None:
+        return None
+    tags, raw = found
+    count = len(raw[0])
+    if count > budget.limits.max_records:
+        return None  # refused by the usual path, in its words
+    at = {tag: index for index, tag in enumerate(tags)}
+    plan = _plan(shape.record_type)
+    if not all(step[1] in at for step in plan):
+        return None  # a field missing, or under another of its names: the record loop's
+    columns = rtstats_columns.convert_columns([raw[at[step[1]]] for step in plan], plan, _defaults(shape.record_type))
+    if columns is None:
+        return None
+    return _parsed_from_columns(shape.record_type, columns, count, False, budget, reuse)
 
 
 @cache

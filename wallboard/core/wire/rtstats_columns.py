@@ -81,6 +81,10 @@ def _column(raw: tuple, step: Step) -> Sequence[Any] | None:
     if plain_text:  # an id or free text
         if not types <= _STR_OR_NONE:
             return None
+        if _NONE not in types:
+            joined = "".join(raw)  # the usual: plain short text, checked once for the column
+            if joined.isascii() and joined.isprintable() and max(map(len, raw)) <= MAX_TEXT_LENGTH:
+                return list(map(str.strip, raw))
         return [_text(value) for value in raw]
     if kind is Kind.WORD:
         if not types <= _STR_OR_NONE:
@@ -91,7 +95,7 @@ def _column(raw: tuple, step: Step) -> Sequence[Any] | None:
     if str in types:  # XML: every number is text; JSON: "" for no value
         if not types <= _STR_INT_OR_NONE:
             return None
-        raw = _numbers_from_text(raw)
+        raw = _numbers_from_text(raw, types == {str})
         if raw is None:
             return None
         types = set(map(type, raw))
@@ -121,10 +125,14 @@ def _text(value: str | None) -> str:
     return clean_text(value)
 
 
-def _numbers_from_text(raw: tuple) -> list[int | None] | None:
+def _numbers_from_text(raw: tuple, only_text: bool = False) -> list[int | None] | None:
     """Text as the integers it spells (integers and nulls as they are), or ``None`` when
     some text is not plain digits (up to 15 of them), empty or ``-1``. Each distinct text
     is read once; the column is then looked up in C."""
+    if only_text and "" not in raw:
+        joined = "".join(raw)  # the usual from XML: every value digits, checked once for the column
+        if joined.isascii() and joined.isdigit() and max(map(len, raw)) <= 15:
+            return list(map(int, raw))
     digits = [value for value in set(raw) if type(value) is str and value not in _TEXT_SPECIAL]
     if not (all(map(str.isdigit, digits)) and all(map(str.isascii, digits)) and max(map(len, digits), default=0) <= 15):
         return None
