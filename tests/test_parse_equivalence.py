@@ -44,14 +44,24 @@ def plain():
 
 
 @contextlib.contextmanager
-def columns(on: bool):
-    """The conversion a column at a time tried first (as the board parses), or not."""
-    saved = rtstats.COLUMNS
-    rtstats.COLUMNS = on
+def switched(module, flag: str, on: bool):
+    """One of the parser's speed-ups (a flag of its module) on or off for the block."""
+    saved = getattr(module, flag)
+    setattr(module, flag, on)
     try:
         yield
     finally:
-        rtstats.COLUMNS = saved
+        setattr(module, flag, saved)
+
+
+def columns(on: bool):
+    """The conversion a column at a time tried first (as the board parses), or not."""
+    return switched(rtstats, "COLUMNS", on)
+
+
+def alike(on: bool):
+    """Plain XML lists read by the one-pattern reader first (as the board parses), or by ElementTree."""
+    return switched(flat_xml, "TEMPLATE_XML", on)
 
 
 def outcome(parser, body, fmt, **options):
@@ -59,17 +69,6 @@ def outcome(parser, body, fmt, **options):
         return parser(body, fmt, **options)
     except ParseError as error:
         return (type(error), str(error))
-
-
-@contextlib.contextmanager
-def alike(on: bool):
-    """Plain XML lists read by the one-pattern reader first (as the board parses), or by ElementTree."""
-    saved = flat_xml.TEMPLATE_XML
-    flat_xml.TEMPLATE_XML = on
-    try:
-        yield
-    finally:
-        flat_xml.TEMPLATE_XML = saved
 
 
 def assert_same(kind: str, body, fmt: str, reuse: Reuse | None = None, *, by_columns: tuple[bool, ...] = (True, False)) -> None:
