@@ -406,3 +406,21 @@ def test_a_whole_answer_is_read_by_the_pattern_and_converted_by_columns(kind, mo
     assert flat_xml.plain_columns(body, kind, kind[:-1], payload.Budget(payload.Limits(), kind)) is not None
     parsed = PARSERS[kind][0](body, "xml")
     assert taken == [True] and len(parsed.records) == body.count(f"</{kind[:-1]}>") > 1
+
+
+def test_an_xml_answer_the_columns_refuse_is_read_once(monkeypatch):
+    # read by the pattern, refused by the column conversion (a field under another name):
+    # its records come from that one reading, neither the pattern nor ElementTree again
+    reads = {"pattern": 0, "tree": 0}
+    pattern, tree = rtstats.alike_columns, rtstats.flat_records
+
+    def counted(name, real):
+        return lambda *args, **kwargs: reads.__setitem__(name, reads[name] + 1) or real(*args, **kwargs)
+
+    monkeypatch.setattr(rtstats, "alike_columns", counted("pattern", pattern))
+    monkeypatch.setattr(rtstats, "flat_records", counted("tree", tree))
+    body = _whole_records("agents").replace("time-in-status>", "time-in-state>")
+    parsed = rtstats.parse_agents(body, "xml")
+    assert reads == {"pattern": 1, "tree": 0}
+    assert len(parsed.records) == body.count("</agent>")
+    assert_same("agents", body, "xml")

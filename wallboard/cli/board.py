@@ -33,9 +33,9 @@ from wallboard.credentials.store import (
     ANALYTICS_PASSWORD,
     CC_API_KEY,
     CC_API_SECRET,
-    ENV_VARS,
     REALTIME_TOKEN,
     Resolved,
+    in_environment,
     keyring_info,
     may_need_keyring_password,
     resolve,
@@ -274,7 +274,7 @@ async def _run_board_async(settings: Settings) -> int:
     cc = settings.data_source == "cc-realtime"
     period = CC_CACHE_PERIOD if cc else CACHE_PERIOD
     purpose = "cc-realtime" if cc else "realtime"
-    found, needs = gather(purpose, settings) if _in_environment(SECRETS_FOR[purpose]) else ({}, None)
+    found, needs = gather(purpose, settings) if in_environment(SECRETS_FOR[purpose]) else ({}, None)
     client = _client_or_none(settings, found, cc) if needs is not None and not needs.needed else None
     primed = await _ask_first(client) if client is not None else None  # everything at hand: ask now
     if needs is None or may_need_keyring_password():  # else detected on first use, in a thread
@@ -296,10 +296,6 @@ async def _run_board_async(settings: Settings) -> int:
         return app.return_code or 0
     async with client:
         return await _primed_board(client, settings, None, period, primed)
-
-
-def _in_environment(names: tuple[str, ...]) -> bool:
-    return all(os.environ.get(ENV_VARS[name]) for name in names)
 
 
 def _client_or_none(settings: Settings, found: Mapping[str, Secret], cc: bool):

@@ -397,13 +397,18 @@ def keyring_file_exists(info: KeyringInfo | None = None) -> bool:
     return _file_exists(info.backend)
 
 
+def in_environment(names: tuple[str, ...], env: Mapping[str, str] = os.environ) -> bool:
+    """Whether every one of ``names`` is set (not empty) in the environment."""
+    return all(env.get(ENV_VARS[name]) for name in names)
+
+
 def needs_keyring_password(env: Mapping[str, str] = os.environ, names: tuple[str, ...] = BOARD_NAMES) -> bool:
     """Must wallboard ask for the keyring's password before it reads ``names``?
 
     Only when one of them is not in the environment, the keyring is a locked encrypted
     file, and that file exists (a missing file holds nothing to read).
     """
-    if all(env.get(ENV_VARS[name]) for name in names):
+    if in_environment(names, env):
         return False
     info = keyring_info()
     return keyring_locked(info) and keyring_file_exists(info)
@@ -421,7 +426,7 @@ def may_need_keyring_password(env: Mapping[str, str] = os.environ, names: tuple[
     (``keyrings.cryptfile``, ``keyrings.alt``) live there, and a file that does not exist
     holds nothing to unlock. Elsewhere, and whenever in doubt, it says yes.
     """
-    if all(env.get(ENV_VARS[name]) for name in names):
+    if in_environment(names, env):
         return False
     if not sys.platform.startswith("linux") or env.get("PYTHON_KEYRING_BACKEND", "").strip():
         return True

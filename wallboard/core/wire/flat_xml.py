@@ -45,16 +45,18 @@ def refuse_doctype(text: str) -> None:
 
 
 FAST_XML = True
-"""Whether :func:`flat_records` may read plain flat lists (off: xmltodict reads everything)."""
+"""Whether plain flat lists may be read by :func:`alike_columns` or :func:`flat_records`
+(off: xmltodict reads everything)."""
 
 _DECLARATION = re.compile(r"<\?xml\s[^<>]*\?>")
 _UTF8 = re.compile(r"""encoding\s*=\s*["']utf-?8["']""", re.IGNORECASE)
 
 
-def _plain_start(text: str, item_tag: str, budget: Budget) -> tuple[int, int] | None:
+def plain_start(text: str, item_tag: str, budget: Budget) -> tuple[int, int] | None:
     """Where the elements start (after the declaration) and how many ``<`` the text holds,
-    if ``text`` may be a plain flat list; ``None`` when it is certainly not (the guarded
-    path reads it). Rare characters are looked for before the pairs that hold them."""
+    if ``text`` may be a plain flat list (then :func:`alike_columns`, else
+    :func:`flat_records` may read it); ``None`` when it is certainly not (the guarded path
+    reads it). Rare characters are looked for before the pairs that hold them."""
     if not FAST_XML or ("!" in text and "<!" in text):
         return None  # comments, CDATA: left to xmltodict
     body_from = 0
@@ -81,16 +83,8 @@ def flat_records(text: str, list_tag: str, item_tag: str, budget: Budget) -> lis
     """The records of ``<list_tag><item_tag>…`` as xmltodict reads them, each a dict of
     leaf name to stripped text or ``None`` (a repeated leaf: a list), or ``None`` for a
     record with neither; ``None`` instead of a list for any document that is not that
-    plain (the caller takes the guarded path, which also gives every refusal its words)."""
-    start = _plain_start(text, item_tag, budget)
-    if start is None:
-        return None
-    alike = alike_columns(text, *start, list_tag, item_tag, budget)
-    if alike is not None:
-        tags, columns = alike
-        stripped = [tuple(map(str.strip, column)) for column in columns]
-        nones = [map(_EMPTY_IS_NONE.get, column, column) for column in stripped]  # empty: None, as ElementTree's text
-        return [dict(zip(tags, values)) for values in zip(*nones)]
+    plain (the caller takes the guarded path, which also gives every refusal its words).
+    Read by ElementTree, for a text :func:`plain_start` has said may be plain."""
     try:
         root = ElementTree.fromstring(text)
     except (ElementTree.ParseError, ValueError):  # not well-formed; a lone surrogate (UnicodeEncodeError)
@@ -130,18 +124,23 @@ _EMPTY_IS_NONE = {"": None}
 
 
 def plain_columns(text: str, list_tag: str, item_tag: str, budget: Budget) -> tuple[list[str], list[tuple]] | None:
-    """:func:`alike_columns` of ``text`` if it passes :func:`flat_records`'s first checks.
-    Values are not stripped: the column conversion strips text, and reads digits only
-    (a padded number makes the answer not plain)."""
-    start = _plain_start(text, item_tag, budget)
-    return None if start is None else alike_columns(text, *start, list_tag, item_tag, budget)
+    """:func:`alike_columns` of ``text`` if :func:`plain_start` says it may be plain."""
+    start = plain_start(text, item_tag, budget)
+    return None if start is None else alike_columns(text, start, list_tag, item_tag, budget)
 
 
-def alike_columns(
-    text: str, body_from: int, angles: int, list_tag: str, item_tag: str, budget: Budget
-) -> tuple[list[str], list[tuple]] | None:
+def records_of_columns(tags: list[str], columns: list[tuple]) -> list[dict[str, Any]]:
+    """:func:`alike_columns`'s reading as :func:`flat_records` gives it: a dict per record,
+    values stripped, ``None`` for empty (as ElementTree's text)."""
+    stripped = [tuple(map(str.strip, column)) for column in columns]
+    nones = [map(_EMPTY_IS_NONE.get, column, column) for column in stripped]
+    return [dict(zip(tags, values)) for values in zip(*nones)]
+
+
+def alike_columns(text: str, start: tuple[int, int], list_tag: str, item_tag: str, budget: Budget) -> tuple[list[str], list[tuple]] | None:
     """The records of :func:`flat_records` as columns (the leaves' names, and each leaf's
-    values as they stand, ``""`` for empty), read without building a tree, when every record
+    values as they stand, ``""`` for empty: the column conversion strips text and reads
+    digits only), read without building a tree, when every record
     holds the same leaves in the same order (as every real answer does) and the text holds
     nothing but tags, XML white space and printable text (no entity, no ``\\r``); ``None``
     otherwise, and ElementTree reads it.
@@ -154,11 +153,12 @@ def alike_columns(
     """
     if not TEMPLATE_XML:
         return None
+    body_from, angles = start  # from plain_start
     opening_tag, closing_tag = f"<{list_tag}>", f"</{list_tag}>"
-    start, end = text.find(opening_tag, body_from), text.rfind(closing_tag)
-    if start < 0 or end < start or text[body_from:start].strip(_XML_SPACE) or text[end + len(closing_tag):].strip(_XML_SPACE):
+    opening, end = text.find(opening_tag, body_from), text.rfind(closing_tag)
+    if opening < 0 or end < opening or text[body_from:opening].strip(_XML_SPACE) or text[end + len(closing_tag):].strip(_XML_SPACE):
         return None
-    body = text[start + len(opening_tag) : end]
+    body = text[opening + len(opening_tag) : end]
     first_from, first_to = body.find(f"<{item_tag}>"), body.find(f"</{item_tag}>")
     if first_from < 0 or first_to < first_from or "&" in body or "]]>" in body:
         return None
@@ -171,7 +171,7 @@ def alike_columns(
     # Nothing was skipped but text between records (which xmltodict, and so every path,
     # ignores): every "<" of the list is in a record (2 per record, 2 per leaf, less one
     # per "/>"), and no "/>" is anywhere else.
-    in_body = angles - text.count("<", 0, start + len(opening_tag)) - text.count("<", end)  # ``angles``: the text's "<"
+    in_body = angles - text.count("<", 0, opening + len(opening_tag)) - text.count("<", end)  # ``angles``: the text's "<"
     if not found or in_body + body.count("/>") != len(found) * (2 + 2 * len(tags)):
         return None
     columns = list(zip(*found)) if len(tags) > 1 else [tuple(found)]  # one group: findall gives its values

@@ -56,7 +56,15 @@ from wallboard.core.model.realtime import Agent, Queue
 from wallboard.core.numbers import MAX_NUMBER, to_number
 from wallboard.core.text import MAX_TEXT_LENGTH, clean_text
 from wallboard.core.wire import payload, rtstats_columns
-from wallboard.core.wire.flat_xml import flat_records, parse_guarded, plain_columns, refuse_doctype, repair
+from wallboard.core.wire.flat_xml import (
+    alike_columns,
+    flat_records,
+    parse_guarded,
+    plain_start,
+    records_of_columns,
+    refuse_doctype,
+    repair,
+)
 from wallboard.core.wire.payload import (
     CHECK_EVERY,
     Budget,
@@ -242,11 +250,17 @@ def _parse(body: bytes | str, fmt: Format, shape: _Shape, limits: Limits = Limit
         text = payload_text(body)  # an empty body is an error whatever the format
         if fmt != "xml":
             raise ParseError(f"unknown format {fmt!r}: expected json or xml")
-        if FAST_PATHS and COLUMNS:
-            plain = _xml_plain(text, shape, budget, reuse)
+        refuse_doctype(text)
+        start = plain_start(text, shape.item_tag, budget)
+        alike = alike_columns(text, start, shape.list_tag, shape.item_tag, budget) if start is not None else None
+        if alike is not None and FAST_PATHS and COLUMNS:
+            plain = _xml_plain(alike, shape, budget, reuse)
             if plain is not None:
                 return plain
-        items, repaired = _xml_items(text, shape, budget)
+        if alike is not None:  # read, but not plain for the columns: the record loop's
+            items, repaired = records_of_columns(*alike), False
+        else:
+            items, repaired = _xml_items(text, shape, budget, maybe_plain=start is not None)
     if len(items) > limits.max_records:
         raise budget.too_many()
     return _build(items, shape, repaired, budget, reuse)
@@ -262,22 +276,14 @@ def _typed_plain(body: bytes | str, shape: _Shape, budget: Budget, reuse: Reuse 
     items = getattr(envelope, shape.item_tag)
     if len(items) > budget.limits.max_records:
         return None  # refused by the usual path, in its words
-    record_type = shape.record_type
-    columns = rtstats_columns.convert_columns(list(zip(*map(astuple, items))), _plan(record_type), _defaults(record_type))
-    if columns is None:
-        return None
-    return _parsed_from_columns(record_type, columns, len(items), False, budget, reuse)
+    return _from_raw_columns(shape.record_type, list(zip(*map(astuple, items))), len(items), budget, reuse)
 
 
-def _xml_plain(text: str, shape: _Shape, budget: Budget, reuse: Reuse | None) -> Parsed | None:
-    """A plain XML list (:func:`~.flat_xml.alike_columns`: every record the same leaves in
-    the same order) converted a column at a time, straight from the text's columns;
-    ``None`` for anything else, which is read as usual."""
-    refuse_doctype(text)
-    found = plain_columns(text, shape.list_tag, shape.item_tag, budget)
-    if found is None:
-        return None
-    tags, raw = found
+def _xml_plain(alike: tuple[list[str], list[tuple]], shape: _Shape, budget: Budget, reuse: Reuse | None) -> Parsed | None:
+    """A plain XML list, read into columns by :func:`~.flat_xml.alike_columns` (every
+    record the same leaves in the same order), converted a column at a time; ``None``
+    for anything else, which is read as usual."""
+    tags, raw = alike
     count = len(raw[0])
     if count > budget.limits.max_records:
         return None  # refused by the usual path, in its words
@@ -285,10 +291,14 @@ def _xml_plain(text: str, shape: _Shape, budget: Budget, reuse: Reuse | None) ->
     plan = _plan(shape.record_type)
     if not all(step[1] in at for step in plan):
         return None  # a field missing, or under another of its names: the record loop's
-    columns = rtstats_columns.convert_columns([raw[at[step[1]]] for step in plan], plan, _defaults(shape.record_type))
-    if columns is None:
-        return None
-    return _parsed_from_columns(shape.record_type, columns, count, False, budget, reuse)
+    return _from_raw_columns(shape.record_type, [raw[at[step[1]]] for step in plan], count, budget, reuse)
+
+
+def _from_raw_columns(record_type: type, raw_columns: list[tuple], count: int, budget: Budget, reuse: Reuse | None) -> Parsed | None:
+    """An answer already in columns as it came (one per step of the record plan),
+    converted; ``None`` when it is not plain (the record loop reads it)."""
+    columns = rtstats_columns.convert_columns(raw_columns, _plan(record_type), _defaults(record_type))
+    return None if columns is None else _parsed_from_columns(record_type, columns, count, False, budget, reuse)
 
 
 @cache
@@ -344,9 +354,10 @@ def _looks_like_record(document: dict, shape: _Shape) -> bool:
     return any(name in document for name in key_names)
 
 
-def _xml_items(text: str, shape: _Shape, budget: Budget) -> tuple[list[Any], bool]:
-    refuse_doctype(text)
-    plain = flat_records(text, shape.list_tag, shape.item_tag, budget)
+def _xml_items(text: str, shape: _Shape, budget: Budget, maybe_plain: bool) -> tuple[list[Any], bool]:
+    """The records of XML the one-pattern reader did not take (``maybe_plain``:
+    :func:`~.flat_xml.plain_start` said ElementTree may read it), and whether repaired."""
+    plain = flat_records(text, shape.list_tag, shape.item_tag, budget) if maybe_plain else None
     if plain is not None:
         return plain, False
     try:

@@ -375,7 +375,7 @@ class AgentsGrid(ScrollView, can_focus=True):
             if cursor:
                 style += self._style("cursor")
             return Strip([Segment(_fit(f" {row.text}", width), style)], width)
-        return self._agent_line(row, width, base, cursor)
+        return self._agent_line(row, width, cursor)
 
     def _header_line(self, width: int, base: Style) -> Strip:
         style = base + self._style("header")
@@ -409,28 +409,29 @@ class AgentsGrid(ScrollView, can_focus=True):
         self._cells_memo[key] = (agent, cells_input(agent), cells)
         return cells
 
-    def _agent_line(self, agent: Agent, width: int, base: Style, cursor: bool) -> Strip:
+    def _agent_line(self, agent: Agent, width: int, cursor: bool) -> Strip:
         cells = self._cells(agent)
-        gap_style = self._cell_style("", cursor, base)  # the row's own style, between cells
+        gap_style = self._cell_style("", cursor)  # the row's own style, between cells
         gap = " " * self._layout.gap
         segments = []
         used = 0
         for column in self._layout.columns:
             cell: Cell = cells[column.key]
-            segments.append(Segment(_fit(cell.text, column.width, column.right), self._cell_style(cell.style, cursor, base)))
+            segments.append(Segment(_fit(cell.text, column.width, column.right), self._cell_style(cell.style, cursor)))
             segments.append(Segment(gap, gap_style))
             used += column.width + self._layout.gap
         if used < width:
             segments.append(Segment(" " * (width - used), gap_style))
         return Strip(segments, width).crop(0, width)
 
-    def _cell_style(self, names: str, cursor: bool, base: Style) -> Style:
+    def _cell_style(self, names: str, cursor: bool) -> Style:
         """The style of a cell whose style names are ``names`` ("" for the row's own):
         worked out once per theme, not for every cell of every line painted (each second,
         every visible line's timer)."""
         key = (names, cursor, self.stale)
         style = self._style_cache.get(key)  # cleared with the theme's styles
         if style is None:
+            base = self._base_style()
             style = base + self._style("stale") if self.stale else base
             for name in names.split():
                 style += self._style(name)
